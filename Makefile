@@ -1,0 +1,46 @@
+# zhunong: `make run` and `make test` are all a new user needs (see README.md).
+PYTHON_FOUND := $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := src/zhunong/web/static/vendor/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets lint format check-deploy bench clean messages
+
+install: $(INSTALLED) $(ASSETS)
+
+$(INSTALLED): pyproject.toml
+	@test -n "$(PYTHON_FOUND)" || { echo "Python 3.12+ not found"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON_FOUND) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json scripts/vendor-assets
+	scripts/vendor-assets
+
+run: install
+	$(BIN)/zhunong migrate --no-input
+	$(BIN)/zhunong seed_demo --if-empty
+	DEBUG=1 $(BIN)/zhunong runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd src/zhunong && ../../$(BIN)/zhunong makemessages -l en --no-obsolete && ../../$(BIN)/zhunong compilemessages -l en
+
+clean:
+	rm -rf $(VENV) node_modules src/zhunong/web/static/vendor

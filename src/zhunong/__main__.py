@@ -1,0 +1,15 @@
+"""`zhunong` is Django's manage.py for this project: `zhunong migrate`, `zhunong runserver`, …"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhunong.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

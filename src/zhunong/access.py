@@ -1,0 +1,221 @@
+"""Who may see and do what: the one place every query and service asks.
+
+A user's reach is resolved once per request from their memberships:
+- a finance bureau (财政部门) sees its region and everything below it;
+- a unit's buyers and admins see the unit itself;
+- a supervising unit (主管单位) sees itself and all its subordinate units;
+- a supplier sees itself; a rural-revitalization bureau its county;
+- the platform operator (and a superuser) sees everything.
+
+Objects out of reach answer 404, exactly like missing ones (`get_visible_or_404`); an action the
+user's role does not allow on an object in reach raises PermissionDenied (403).
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Reach:
+    everything: bool = False
+    finance_paths: tuple[str, ...] = ()  # region paths of the user's finance bureaus
+    rural_paths: tuple[str, ...] = ()  # region paths of the user's rural-revitalization bureaus
+    unit_ids: frozenset[int] = frozenset()  # units the user works in (buyer or unit admin)
+    admin_unit_ids: frozenset[int] = frozenset()  # units the user administers
+    supervised_paths: tuple[str, ...] = ()  # tree paths of supervising units the user acts for
+    supplier_ids: frozenset[int] = frozenset()
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.everything
+            or self.finance_paths
+            or self.rural_paths
+            or self.unit_ids
+            or self.supervised_paths
+            or self.supplier_ids
+        )
+
+
+NOBODY = Reach()
+
+
+def reach_of(user) -> Reach:
+    """The user's reach, computed once and kept on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_zhunong_reach", None)
+    if cached is not None:
+        return cached
+    from zhunong.orgs.models import Membership, Role
+
+    finance, rural, supervised = [], [], []
+    units, admin_units, suppliers, roles = set(), set(), set(), set()
+    everything = user.is_superuser
+    rows = Membership.objects.filter(user=user).select_related("unit", "region")
+    for m in rows:
+        roles.add(m.role)
+        if m.role == Role.OPERATOR:
+            everything = True
+        elif m.role == Role.FINANCE:
+            finance.append(m.region.path)
+        elif m.role == Role.RURAL_BUREAU:
+            rural.append(m.region.path)
+        elif m.role in (Role.BUYER, Role.UNIT_ADMIN):
+            units.add(m.unit_id)
+            if m.role == Role.UNIT_ADMIN:
+                admin_units.add(m.unit_id)
+        elif m.role == Role.SUPERVISOR:
+            supervised.append(m.unit.tree_path)
+        elif m.role == Role.SUPPLIER:
+            suppliers.add(m.supplier_id)
+    reach = Reach(
+        everything=everything,
+        finance_paths=tuple(finance),
+        rural_paths=tuple(rural),
+        unit_ids=frozenset(units),
+        admin_unit_ids=frozenset(admin_units),
+        supervised_paths=tuple(supervised),
+        supplier_ids=frozenset(suppliers),
+        roles=frozenset(roles),
+    )
+    user._zhunong_reach = reach
+    return reach
+
+
+def _any(conditions: list[Q]) -> Q | None:
+    return reduce(or_, conditions) if conditions else None
+
+
+def _prefix(field_name: str, paths) -> list[Q]:
+    return [Q(**{f"{field_name}__startswith": p}) for p in paths]
+
+
+# --- scoping querysets -------------------------------------------------------------------------
+
+
+def unit_filter(user, prefix: str = "") -> Q | None:
+    """The condition on Unit (or on a model reaching Unit through `prefix`) for units in reach.
+    None means nothing is in reach; an empty Q means everything is."""
+    reach = reach_of(user)
+    if reach.everything:
+        return Q()
+    conditions = _prefix(f"{prefix}region__path", reach.finance_paths)
+    if reach.unit_ids:
+        conditions.append(Q(**{f"{prefix}id__in": reach.unit_ids}))
+    conditions += _prefix(f"{prefix}tree_path", reach.supervised_paths)
+    return _any(conditions)
+
+
+def scope(qs: QuerySet, condition: Q | None) -> QuerySet:
+    return qs.none() if condition is None else qs.filter(condition)
+
+
+def visible_units(user) -> QuerySet:
+    from zhunong.orgs.models import Unit
+
+    return scope(Unit.objects.all(), unit_filter(user))
+
+
+def visible_accounts(user) -> QuerySet:
+    from zhunong.orgs.models import Account
+
+    return scope(Account.objects.all(), unit_filter(user, "unit__"))
+
+
+def region_filter(user, prefix: str = "") -> Q | None:
+    """Regions in reach: bureaus' subtrees; for unit people, the regions of their units."""
+    reach = reach_of(user)
+    if reach.everything:
+        return Q()
+    conditions = _prefix(f"{prefix}path", reach.finance_paths + reach.rural_paths)
+    if reach.unit_ids or reach.supervised_paths:
+        unit_region_codes = visible_units(user).values("region_id")
+        conditions.append(Q(**{f"{prefix}code__in": unit_region_codes}))
+    return _any(conditions)
+
+
+def visible_regions(user) -> QuerySet:
+    from zhunong.regions.models import Region
+
+    return scope(Region.objects.all(), region_filter(user))
+
+
+def managed_regions(user) -> QuerySet:
+    """Regions whose units and zones the user may manage: a finance bureau's subtrees."""
+    from zhunong.regions.models import Region
+
+    reach = reach_of(user)
+    if reach.everything:
+        return Region.objects.all()
+    return scope(Region.objects.all(), _any(_prefix("path", reach.finance_paths)))
+
+
+def visible_suppliers(user) -> QuerySet:
+    from zhunong.market.models import Supplier
+
+    reach = reach_of(user)
+    if reach.everything:
+        return Supplier.objects.all()
+    conditions = _prefix("county__path", reach.rural_paths)
+    if reach.supplier_ids:
+        conditions.append(Q(id__in=reach.supplier_ids))
+    return scope(Supplier.objects.all(), _any(conditions))
+
+
+def get_visible_or_404(qs: QuerySet, **lookup):
+    """One object from a scoped queryset; out of reach and missing look the same (404)."""
+    obj = qs.filter(**lookup).first()
+    if obj is None:
+        raise Http404(_("没有找到，或无权查看。"))
+    return obj
+
+
+# --- permissions on objects in reach -------------------------------------------------------------
+
+
+def is_finance_over(user, region) -> bool:
+    """A finance bureau (or the operator) whose region contains `region`."""
+    reach = reach_of(user)
+    return reach.everything or any(region.path.startswith(p) for p in reach.finance_paths)
+
+
+def can_manage_unit(user, unit) -> bool:
+    """Register, rename, move, merge and dissolve units, set their supervising unit: the finance
+    bureau of the unit's region (or above), or the operator."""
+    return is_finance_over(user, unit.region)
+
+
+def can_manage_accounts(user, unit) -> bool:
+    """Create, activate and deactivate accounts: the unit's own admin, or its finance bureau."""
+    return unit.id in reach_of(user).admin_unit_ids or can_manage_unit(user, unit)
+
+
+def can_see_unit(user, unit) -> bool:
+    return visible_units(user).filter(id=unit.id).exists()
+
+
+def _deny(message: str):
+    raise PermissionDenied(message)
+
+
+def require_region_manager(user, region) -> None:
+    if not is_finance_over(user, region):
+        _deny(_("只有该区划的财政部门可以进行此操作。"))
+
+
+def require_unit_manager(user, unit) -> None:
+    if not can_manage_unit(user, unit):
+        _deny(_("只有该单位所在区划的财政部门可以进行此操作。"))
+
+
+def require_account_manager(user, unit) -> None:
+    if not can_manage_accounts(user, unit):
+        _deny(_("只有本单位管理员或财政部门可以管理账号。"))

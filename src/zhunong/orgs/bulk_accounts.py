@@ -1,0 +1,170 @@
+"""Trading accounts in bulk from an Excel template: every bad row named, nothing created when any
+row is bad."""
+
+import io
+import zipfile
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from zhunong import access
+from zhunong.dates import parse_date
+
+from .models import AccountKind, Unit
+from .services import account_open, validate_new_account
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+COLUMNS = [
+    ("login", "账号", True),
+    ("holder", "使用人", False),
+    ("mobile", "手机号", False),
+    ("opened_on", "开通日期", False),
+    ("is_contractor", "食堂承包方使用", False),
+]
+HEADER_NAMES = {label: key for key, label, _required in COLUMNS}
+FIELD_LABELS = {key: label for key, label, _required in COLUMNS}
+
+
+class BulkError(Exception):
+    """The file was refused; `messages` names every bad row and field."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages[:5]))
+        self.messages = messages
+
+
+def template_workbook() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "交易账号"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, (_key, label, required) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=col, value=label + ("*" if required else ""))
+        cell.font, cell.fill = bold, fill
+        ws.column_dimensions[cell.column_letter].width = 18
+    ws.freeze_panes = "A2"
+    help_ws = wb.create_sheet("填写说明")
+    lines = [
+        "批量开通交易账号模板：每行一个交易账号，从第2行起填写。",
+        "账号*：必填，3至64位字母、数字或 _ . @ -，全平台唯一。",
+        "使用人：选填，账号使用人姓名。",
+        "手机号：选填，以1开头的11位数字。",
+        "开通日期：选填，格式 2025-03-01 或 2025/3/1，不填为今天，不能晚于今天。",
+        "食堂承包方使用：选填，填“是”表示为食堂承包方开通（仅限食堂外包的单位）。",
+        "有任何一行有误时整个文件都不会导入，页面会列出每一行的问题。",
+        "示例：zz-jy-001 | 张三 | 13800000000 | 2025-03-01 | 否",
+    ]
+    for i, line in enumerate(lines, start=1):
+        help_ws.cell(row=i, column=1, value=line)
+    help_ws.column_dimensions["A"].width = 90
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(data: bytes) -> list[tuple[int, dict]]:
+    """The filled rows of the template as (row number, values); a broken file is refused whole."""
+    if not data:
+        raise BulkError([_("文件是空的")])
+    if len(data) > MAX_BYTES:
+        raise BulkError([_("文件超过 2 MB，请拆分后上传")])
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise BulkError([_("文件不是有效的 Excel（.xlsx）文件，请使用页面上的模板")]) from None
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    columns = {}
+    for index, name in enumerate(header):
+        key = HEADER_NAMES.get(_text(name).rstrip("*"))
+        if key:
+            columns[key] = index
+    missing = [label for key, label, required in COLUMNS if required and key not in columns]
+    if missing:
+        raise BulkError([_("第1行缺少表头：%(names)s（请使用模板）") % {"names": "、".join(missing)}])
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if number - 1 > MAX_ROWS:
+            raise BulkError([_("一次最多导入 %(n)d 行") % {"n": MAX_ROWS}])
+        row = {key: values[i] if i < len(values) else None for key, i in columns.items()}
+        if all(_text(v) == "" for v in row.values()):
+            continue
+        result.append((number, row))
+    wb.close()
+    if not result:
+        raise BulkError([_("模板中没有填写任何账号")])
+    return result
+
+
+def _row_values(raw: dict) -> tuple[dict, dict]:
+    errors, values = {}, {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value.startswith("="):
+            errors[key] = _("不能使用公式")
+    values["login"] = _text(raw.get("login"))
+    values["holder"] = _text(raw.get("holder"))
+    values["mobile"] = _text(raw.get("mobile"))
+    opened = raw.get("opened_on")
+    if opened in (None, ""):
+        values["opened_on"] = None
+    elif isinstance(opened, datetime):
+        values["opened_on"] = opened.date()
+    elif isinstance(opened, date):
+        values["opened_on"] = opened
+    else:
+        values["opened_on"] = parse_date(_text(opened))
+        if values["opened_on"] is None:
+            errors.setdefault("opened_on", _("日期格式应为 2025-03-01 或 2025/3/1"))
+    flag = _text(raw.get("is_contractor"))
+    if flag not in ("", "是", "否"):
+        errors.setdefault("is_contractor", _("请填写“是”或“否”"))
+    values["is_contractor"] = flag == "是"
+    return values, errors
+
+
+def accounts_bulk_open(*, actor, unit: Unit, data: bytes) -> int:
+    """Opens every trading account in the file, or none; returns how many were opened."""
+    access.require_account_manager(actor, unit)
+    from zhunong.clock import today
+
+    messages, planned, seen = [], [], {}
+    for number, raw in read_rows(data):
+        values, errors = _row_values(raw)
+        opened_on = values["opened_on"] or today()
+        if "opened_on" not in errors:
+            errors = {**validate_new_account(values["login"], values["mobile"], opened_on), **errors}
+        login = values["login"]
+        if login and login in seen and "login" not in errors:
+            errors["login"] = _("与第%(n)d行的账号重复") % {"n": seen[login]}
+        seen.setdefault(login, number)
+        for key, message in errors.items():
+            messages.append(
+                _("第%(row)d行 %(field)s：%(message)s")
+                % {"row": number, "field": FIELD_LABELS.get(key, key), "message": message}
+            )
+        planned.append({**values, "opened_on": opened_on})
+    if messages:
+        raise BulkError(messages)
+    try:
+        with transaction.atomic():
+            for values in planned:
+                account_open(actor=actor, unit=unit, kind=AccountKind.TRADING, **values)
+    except ValidationError as exc:
+        raise BulkError([f"{k}: {'；'.join(v)}" for k, v in exc.message_dict.items()]) from exc
+    return len(planned)

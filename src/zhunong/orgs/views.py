@@ -1,0 +1,220 @@
+"""Unit and account pages: parse, call a service or query, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhunong import access
+from zhunong.web.forms import add_service_errors
+
+from . import forms, queries, services
+from .bulk_accounts import BulkError, accounts_bulk_open, template_workbook
+from .models import Canteen, UnitKind, UnitStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def unit_list(request):
+    params = {k: request.GET.get(k, "") for k in queries.UNIT_FILTERS}
+    units = queries.units_search(request.user, params)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    region = None
+    if params["region"]:
+        region = access.visible_regions(request.user).filter(code=params["region"]).first()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orgs/unit_list.html",
+        {
+            "page": page,
+            "params": params,
+            "region": region,
+            "query": query.urlencode(),
+            "kinds": UnitKind.choices,
+            "statuses": UnitStatus.choices,
+            "canteens": Canteen.choices,
+            "can_register": access.managed_regions(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = access.get_visible_or_404(
+        access.visible_units(request.user).select_related(
+            "region", "parent", "owner", "canteen_host", "merged_into"
+        ),
+        pk=pk,
+    )
+    day_form = forms.DayForm(request.GET or None)
+    state = None
+    if day_form.is_valid() and day_form.cleaned_data["day"]:
+        state = {"day": day_form.cleaned_data["day"]}
+        state["unit"] = queries.unit_as_of(unit, state["day"])
+    history = unit.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "accounts": queries.unit_accounts(unit),
+            "memberships": unit.memberships.select_related("user"),
+            "events": unit.events.select_related("recorded_by").order_by("-effective_on", "-id"),
+            "history": history,
+            "subordinates": unit.subordinates.order_by("code")[:50],
+            "canteen_guests": unit.canteen_guests.order_by("code"),
+            "can_manage_unit": access.can_manage_unit(request.user, unit),
+            "can_manage_accounts": access.can_manage_accounts(request.user, unit),
+            "day_form": day_form,
+            "state": state,
+        },
+    )
+
+
+@login_required
+def unit_register(request):
+    if not access.managed_regions(request.user).exists():
+        raise access.PermissionDenied(_("只有财政部门可以登记单位。"))
+    form = forms.UnitRegisterForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = access.managed_regions(request.user).filter(code=data["region"]).first()
+        try:
+            unit = services.unit_register(
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                region=region,
+                kind=data["kind"],
+                parent=data["parent"],
+                owner=data["owner"],
+                canteen=data["canteen"],
+                registered_on=data["registered_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记单位“%(name)s”。") % {"name": unit.name})
+            return redirect("unit-detail", pk=unit.pk)
+    return render(request, "orgs/form.html", {"form": form, "title": _("登记单位")})
+
+
+CHANGES = {
+    "rename": (forms.RenameForm, _("更名"), "can_manage_unit"),
+    "move": (forms.MoveForm, _("变更区划"), "can_manage_unit"),
+    "parent": (forms.ParentForm, _("变更主管单位"), "can_manage_unit"),
+    "canteen": (forms.CanteenForm, _("变更食堂情况"), "can_manage_accounts"),
+    "merge": (forms.MergeForm, _("登记合并"), "can_manage_unit"),
+    "dissolve": (forms.DissolveForm, _("登记撤销"), "can_manage_unit"),
+}
+
+
+def _apply_change(action, actor, unit, data):
+    if action == "rename":
+        return services.unit_rename(actor=actor, unit=unit, **data)
+    if action == "move":
+        return services.unit_move(actor=actor, unit=unit, **data)
+    if action == "parent":
+        return services.unit_set_parent(actor=actor, unit=unit, **data)
+    if action == "canteen":
+        return services.unit_set_canteen(actor=actor, unit=unit, **data)
+    if action == "merge":
+        return services.unit_merge(actor=actor, unit=unit, **data)
+    return services.unit_dissolve(actor=actor, unit=unit, **data)
+
+
+@login_required
+def unit_change(request, pk, action):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=pk)
+    if action not in CHANGES:
+        raise access.Http404
+    form_class, title, permission = CHANGES[action]
+    if not getattr(access, permission)(request.user, unit):
+        raise access.PermissionDenied(_("无权对该单位进行此操作。"))
+    form = form_class(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _apply_change(action, request.user, unit, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存：%(title)s。") % {"title": title})
+            return redirect("unit-detail", pk=unit.pk)
+    return render(request, "orgs/form.html", {"form": form, "title": title, "unit": unit})
+
+
+@login_required
+def account_open(request, pk):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=pk)
+    access.require_account_manager(request.user, unit)
+    form = forms.AccountOpenForm(request.POST or None, actor=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_open(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已开通账号 %(login)s。") % {"login": account.login})
+            return redirect("unit-detail", pk=unit.pk)
+    return render(request, "orgs/form.html", {"form": form, "title": _("开通账号"), "unit": unit})
+
+
+@login_required
+def accounts_bulk(request, pk):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=pk)
+    access.require_account_manager(request.user, unit)
+    form = forms.BulkAccountsForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = upload.read(3 * 1024 * 1024)
+            count = accounts_bulk_open(actor=request.user, unit=unit, data=data)
+        except BulkError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("已批量开通 %(n)d 个交易账号。") % {"n": count})
+            return redirect("unit-detail", pk=unit.pk)
+    return render(
+        request, "orgs/accounts_bulk.html", {"form": form, "unit": unit, "errors": errors}
+    )
+
+
+@login_required
+def accounts_template(request):
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%A4%E6%98%93%E8%B4%A6%E5%8F%B7%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+ACCOUNT_ACTIONS = {
+    "activate": services.account_activate,
+    "deactivate": services.account_deactivate,
+    "delete": services.account_delete,
+}
+
+
+@login_required
+@require_POST
+def account_action(request, pk, action):
+    account = access.get_visible_or_404(
+        access.visible_accounts(request.user).select_related("unit__region"), pk=pk
+    )
+    if action not in ACCOUNT_ACTIONS:
+        raise access.Http404
+    unit = account.unit
+    try:
+        ACCOUNT_ACTIONS[action](actor=request.user, account=account)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        labels = {"activate": _("已激活"), "deactivate": _("已停用"), "delete": _("已删除")}
+        messages.success(request, _("账号 %(login)s %(done)s。") % {"login": account.login, "done": labels[action]})
+    return redirect("unit-detail", pk=unit.pk)

@@ -1,0 +1,20 @@
+"""Log in by user name or by mobile number, with the same password."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+
+class UsernameOrMobileBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or password is None:
+            return None
+        User = get_user_model()
+        login = username.strip()
+        user = User.objects.filter(Q(username=login) | Q(mobile=login)).order_by("id").first()
+        if user is None:
+            User().set_password(password)  # same work as a real check, against timing attacks
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,53 @@
+"""People: users log in by user name or mobile number; API tokens for programs."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+mobile_validator = RegexValidator(r"^1\d{10}$", _("手机号须为以1开头的11位数字"))
+
+
+class User(AbstractUser):
+    mobile = models.CharField(
+        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[mobile_validator]
+    )
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=64)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+        raw = "zn_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
+        return token, raw

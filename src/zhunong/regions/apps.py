@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegionsConfig(AppConfig):
+    name = "zhunong.regions"
+    verbose_name = "区划"

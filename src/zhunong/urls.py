@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zhunong.api import api
+from zhunong.orgs import views as orgs
+from zhunong.people.views import LoginView
+from zhunong.regions import views as regions
+from zhunong.web import views as web
+
+admin.site.site_header = "助农 · 管理后台"
+admin.site.site_title = "助农"
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("regions/", regions.region_list, name="region-list"),
+    path("regions/<str:code>/", regions.region_detail, name="region-detail"),
+    path("regions/<str:code>/zones/new/", regions.zone_create, name="zone-create"),
+    path("units/", orgs.unit_list, name="unit-list"),
+    path("units/new/", orgs.unit_register, name="unit-register"),
+    path("units/<int:pk>/", orgs.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/change/<str:action>/", orgs.unit_change, name="unit-change"),
+    path("units/<int:pk>/accounts/new/", orgs.account_open, name="account-open"),
+    path("units/<int:pk>/accounts/bulk/", orgs.accounts_bulk, name="accounts-bulk"),
+    path("accounts/template.xlsx", orgs.accounts_template, name="accounts-template"),
+    path("accounts/<int:pk>/<str:action>/", orgs.account_action, name="account-action"),
+    path("audit/", web.audit_log, name="audit-log"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,86 @@
+"""The audit log: who changed what and when, before and after — read from django-simple-history's
+records of units, accounts, memberships and regions, scoped to the actor's reach."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from heapq import merge
+from itertools import islice
+
+from django.db.models import Q
+
+from zhunong import access
+from zhunong.market.models import Supplier
+from zhunong.orgs.models import Account, Membership, Unit
+from zhunong.regions.models import Region
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    what: str
+    label: str
+    action: str
+    changes: list[tuple[str, str, str]]
+    unit_id: int | None
+
+
+ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def _sources(actor):
+    reach = access.reach_of(actor)
+    unit_q = access.unit_filter(actor)
+    account_q = access.unit_filter(actor, "unit__")
+    member_q = access.unit_filter(actor, "unit__")
+    region_q = None if not (reach.everything or reach.finance_paths) else (
+        Q() if reach.everything else access._any(access._prefix("path", reach.finance_paths))
+    )
+    if reach.finance_paths and not reach.everything:
+        bureau_q = access._any(access._prefix("region__path", reach.finance_paths))
+        member_q = bureau_q if member_q is None else member_q | bureau_q
+    return [
+        (Unit, unit_q, lambda r: r.name, lambda r: r.id),
+        (Account, account_q, lambda r: r.login, lambda r: r.unit_id),
+        (Membership, member_q, lambda r: f"{r.get_role_display()}", lambda r: r.unit_id),
+        (Region, region_q, lambda r: f"{r.code} {r.name}", lambda r: None),
+        (Supplier, Q() if reach.everything else None, lambda r: r.name, lambda r: None),
+    ]
+
+
+def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> list[Entry]:
+    """The newest entries in reach (older than `before`, for paging), newest first."""
+    streams = []
+    for model, condition, label, unit_of in _sources(actor):
+        if condition is None:
+            continue
+        qs = model.history.filter(condition).select_related("history_user")
+        if before is not None:
+            qs = qs.filter(history_date__lt=before)
+        records = list(qs.order_by("-history_date", "-history_id")[:limit])
+        streams.append([(r, model, label, unit_of) for r in records])
+    newest = islice(merge(*streams, key=lambda t: t[0].history_date, reverse=True), limit)
+    entries = []
+    for record, model, label, unit_of in newest:
+        changes = []
+        previous = record.prev_record if record.history_type == "~" else None
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                changes.append((change.field, _show(change.old), _show(change.new)))
+        entries.append(
+            Entry(
+                when=record.history_date,
+                who=str(record.history_user) if record.history_user else "系统",
+                what=str(model._meta.verbose_name),
+                label=label(record),
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=changes,
+                unit_id=unit_of(record),
+            )
+        )
+    return entries
+
+
+def _show(value) -> str:
+    return "—" if value in (None, "") else str(value)
