@@ -218,8 +218,10 @@ def unit_set_canteen(
             errors["host"] = _("代表单位不能是本单位")
         elif host.canteen not in (Canteen.OWN, Canteen.OUTSOURCED):
             errors["host"] = _("代表单位须有自有或外包食堂")
-        elif not access.can_see_unit(actor, host) and not access.can_manage_unit(actor, unit):
-            errors["host"] = _("无权选择该代表单位")
+        elif not host.is_active:
+            errors["host"] = _("代表单位已不在正常状态")
+        elif host.region_id != unit.region_id and not access.can_see_unit(actor, host):
+            errors["host"] = _("代表单位须与本单位在同一区划")
     elif host is not None:
         errors["host"] = _("只有共用食堂需要代表单位")
     if canteen == Canteen.OUTSOURCED and not contractor:
@@ -347,6 +349,7 @@ def account_open(
 ) -> Account:
     """Opens an account of a unit: its one management account, or a trading account."""
     access.require_account_manager(actor, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)  # its status, as of this transaction
     login, holder, mobile = (login or "").strip(), (holder or "").strip(), (mobile or "").strip()
     opened_on = opened_on or today()
     errors = validate_new_account(login, mobile, opened_on)
