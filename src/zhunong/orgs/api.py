@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.core.paginator import Paginator
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from zhunong import access
@@ -129,7 +129,7 @@ def unit_accounts(request, unit_id: int):
 def open_account(request, unit_id: int, payload: AccountIn):
     unit = access.get_visible_or_404(access.visible_units(request.auth), pk=unit_id)
     account = services.account_open(actor=request.auth, unit=unit, **payload.dict())
-    return 201, account
+    return Status(201, account)
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="一个账号")

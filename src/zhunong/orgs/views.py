@@ -46,12 +46,12 @@ def unit_list(request):
 
 
 @login_required
-def unit_detail(request, pk):
+def unit_detail(request, unit_id):
     unit = access.get_visible_or_404(
         access.visible_units(request.user).select_related(
             "region", "parent", "owner", "canteen_host", "merged_into"
         ),
-        pk=pk,
+        pk=unit_id,
     )
     day_form = forms.DayForm(request.GET or None)
     state = None
@@ -82,7 +82,7 @@ def unit_detail(request, pk):
 def unit_register(request):
     if not access.managed_regions(request.user).exists():
         raise access.PermissionDenied(_("只有财政部门可以登记单位。"))
-    form = forms.UnitRegisterForm(request.POST or None, actor=request.user)
+    form = forms.UnitRegisterForm(request.POST if request.method == "POST" else None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region = access.managed_regions(request.user).filter(code=data["region"]).first()
@@ -102,7 +102,7 @@ def unit_register(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记单位“%(name)s”。") % {"name": unit.name})
-            return redirect("unit-detail", pk=unit.pk)
+            return redirect("unit-detail", unit_id=unit.pk)
     return render(request, "orgs/form.html", {"form": form, "title": _("登记单位")})
 
 
@@ -131,14 +131,14 @@ def _apply_change(action, actor, unit, data):
 
 
 @login_required
-def unit_change(request, pk, action):
-    unit = access.get_visible_or_404(access.visible_units(request.user), pk=pk)
+def unit_change(request, unit_id, action):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
     if action not in CHANGES:
         raise access.Http404
     form_class, title, permission = CHANGES[action]
     if not getattr(access, permission)(request.user, unit):
         raise access.PermissionDenied(_("无权对该单位进行此操作。"))
-    form = form_class(request.POST or None, actor=request.user)
+    form = form_class(request.POST if request.method == "POST" else None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             _apply_change(action, request.user, unit, form.cleaned_data)
@@ -146,15 +146,15 @@ def unit_change(request, pk, action):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存：%(title)s。") % {"title": title})
-            return redirect("unit-detail", pk=unit.pk)
+            return redirect("unit-detail", unit_id=unit.pk)
     return render(request, "orgs/form.html", {"form": form, "title": title, "unit": unit})
 
 
 @login_required
-def account_open(request, pk):
-    unit = access.get_visible_or_404(access.visible_units(request.user), pk=pk)
+def account_open(request, unit_id):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
     access.require_account_manager(request.user, unit)
-    form = forms.AccountOpenForm(request.POST or None, actor=request.user, unit=unit)
+    form = forms.AccountOpenForm(request.POST if request.method == "POST" else None, actor=request.user, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_open(actor=request.user, unit=unit, **form.cleaned_data)
@@ -162,15 +162,15 @@ def account_open(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("已开通账号 %(login)s。") % {"login": account.login})
-            return redirect("unit-detail", pk=unit.pk)
+            return redirect("unit-detail", unit_id=unit.pk)
     return render(request, "orgs/form.html", {"form": form, "title": _("开通账号"), "unit": unit})
 
 
 @login_required
-def accounts_bulk(request, pk):
-    unit = access.get_visible_or_404(access.visible_units(request.user), pk=pk)
+def accounts_bulk(request, unit_id):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
     access.require_account_manager(request.user, unit)
-    form = forms.BulkAccountsForm(request.POST or None, request.FILES or None)
+    form = forms.BulkAccountsForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -181,7 +181,7 @@ def accounts_bulk(request, pk):
             errors = exc.messages
         else:
             messages.success(request, _("已批量开通 %(n)d 个交易账号。") % {"n": count})
-            return redirect("unit-detail", pk=unit.pk)
+            return redirect("unit-detail", unit_id=unit.pk)
     return render(
         request, "orgs/accounts_bulk.html", {"form": form, "unit": unit, "errors": errors}
     )
@@ -203,9 +203,9 @@ ACCOUNT_ACTIONS = {
 
 @login_required
 @require_POST
-def account_action(request, pk, action):
+def account_action(request, account_id, action):
     account = access.get_visible_or_404(
-        access.visible_accounts(request.user).select_related("unit__region"), pk=pk
+        access.visible_accounts(request.user).select_related("unit__region"), pk=account_id
     )
     if action not in ACCOUNT_ACTIONS:
         raise access.Http404
@@ -217,4 +217,4 @@ def account_action(request, pk, action):
     else:
         labels = {"activate": _("已激活"), "deactivate": _("已停用"), "delete": _("已删除")}
         messages.success(request, _("账号 %(login)s %(done)s。") % {"login": account.login, "done": labels[action]})
-    return redirect("unit-detail", pk=unit.pk)
+    return redirect("unit-detail", unit_id=unit.pk)

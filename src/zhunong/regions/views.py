@@ -62,7 +62,7 @@ def region_detail(request, code):
 def zone_create(request, code):
     region = access.get_visible_or_404(access.visible_regions(request.user), code=code)
     access.require_region_manager(request.user, region)
-    form = ZoneForm(request.POST or None)
+    form = ZoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             zone = services.zone_create(actor=request.user, parent=region, **form.cleaned_data)

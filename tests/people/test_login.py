@@ -1,0 +1,68 @@
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+
+from tests.conftest import PASSWORD, make_user
+from zhunong import settings as project_settings
+
+
+def login(client, username, password=PASSWORD):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_logs_in_by_user_name(world, client):
+    response = login(client, "js_finance")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").context["user"] == world.js_finance
+
+
+def test_logs_in_by_mobile_number(world, client):
+    assert login(client, "13900000001").status_code == 302
+    assert client.get("/").context["user"] == world.js_finance
+
+
+def test_wrong_password_is_refused_with_a_message(world, client):
+    response = login(client, "js_finance", "wrong")
+    assert response.status_code == 200
+    assert "用户名（手机号）或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_inactive_user_cannot_log_in(world, client):
+    world.js_finance.is_active = False
+    world.js_finance.save()
+    assert login(client, "js_finance").status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(world, client):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        login(client, "js_finance", "wrong")
+    response = login(client, "js_finance")
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # another user from the same address is not locked out
+    assert login(client, "js_admin").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(db, settings):
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = make_user("argon")
+    assert user.password.startswith("argon2$")
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="argon", password=PASSWORD) == user
+
+
+def test_sessions_expire():
+    assert project_settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert project_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+@pytest.mark.parametrize("path", ["/", "/units/", "/regions/", "/audit/"])
+def test_pages_ask_anonymous_visitors_to_log_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login/")

@@ -1,0 +1,39 @@
+from datetime import date
+
+from django.utils import timezone
+
+from zhunong.orgs import services
+from zhunong.web.audit import audit_entries
+
+
+def test_activation_shows_in_the_district_audit_log_with_before_and_after(world, client_for):
+    client = client_for(world.js_finance)
+    response = client.post(f"/accounts/{world.js_school_trade.pk}/activate/")
+    assert response.status_code == 302
+    entries = audit_entries(world.js_finance)
+    entry = next(e for e in entries if e.label == "j-sch1-jy01")
+    assert entry.who == "js_finance"
+    assert entry.action == "修改"
+    field, old, new = next(c for c in entry.changes if c[0] == "activated_on")
+    assert (old, new) == ("—", str(timezone.localdate()))
+    page = client.get("/audit/").content.decode()
+    assert "j-sch1-jy01" in page and "activated_on" in page
+
+
+def test_a_foreign_district_bureau_does_not_see_the_entry(world):
+    services.account_activate(actor=world.js_finance, account=world.js_school_trade)
+    assert not [e for e in audit_entries(world.eq_finance) if e.label == "j-sch1-jy01"]
+    assert [e for e in audit_entries(world.city_finance) if e.label == "j-sch1-jy01"]
+
+
+def test_renames_and_memberships_are_audited(world):
+    services.unit_rename(
+        actor=world.js_finance, unit=world.js_school, name="金水区实验小学", effective_on=date(2024, 1, 1)
+    )
+    services.membership_grant(
+        actor=world.js_admin, user=world.nobody, role="buyer", unit=world.js_school
+    )
+    entries = audit_entries(world.js_finance)
+    rename = next(e for e in entries if e.label == "金水区实验小学")
+    assert ("name", "金水区第一小学", "金水区实验小学") in rename.changes
+    assert any(e.what == "成员身份" and e.action == "新增" for e in entries)
