@@ -1,9 +1,9 @@
 """Who sees what: one place decides, every query goes through it."""
 
+from tests.conftest import make_user
 from zhunong import access
 from zhunong.market.models import Supplier
 from zhunong.orgs.models import Role
-from tests.conftest import make_user
 
 
 def codes(qs):

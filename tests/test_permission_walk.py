@@ -89,7 +89,9 @@ def urls_to_visit(world):
 
 def snapshot():
     return (
-        sorted(Unit.objects.values_list("id", "name", "status", "parent_id", "region_id", "canteen")),
+        sorted(
+            Unit.objects.values_list("id", "name", "status", "parent_id", "region_id", "canteen")
+        ),
         sorted(Account.objects.values_list("id", "activated_on", "deactivated_on")),
         Membership.objects.count(),
         UnitEvent.objects.count(),

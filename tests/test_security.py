@@ -38,17 +38,26 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-m", "zhunong", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG", "SECRET_KEY")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG", "SECRET_KEY")
+    }
     env.update(ZHUNONG_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="zhunong.settings")
     result = subprocess.run(
-        [sys.executable, "-m", "zhunong", "check"], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "zhunong", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

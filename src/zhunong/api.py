@@ -53,22 +53,30 @@ def on_invalid_data(request, exc):
         errors = {k: "；".join(v) for k, v in exc.message_dict.items()}
     else:
         errors = {"request": "；".join(exc.messages)}
-    return api.create_response(request, {"message": _("数据未通过校验"), "errors": errors}, status=400)
+    return api.create_response(
+        request, {"message": _("数据未通过校验"), "errors": errors}, status=400
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return api.create_response(request, {"message": str(exc) or _("无权操作"), "errors": {}}, status=403)
+    return api.create_response(
+        request, {"message": str(exc) or _("无权操作"), "errors": {}}, status=403
+    )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"message": _("没有找到，或无权查看。"), "errors": {}}, status=404)
+    return api.create_response(
+        request, {"message": _("没有找到，或无权查看。"), "errors": {}}, status=404
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, {"message": _("请先登录或提供令牌"), "errors": {}}, status=401)
+    return api.create_response(
+        request, {"message": _("请先登录或提供令牌"), "errors": {}}, status=401
+    )
 
 
 @api.exception_handler(HttpError)

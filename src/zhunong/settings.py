@@ -181,7 +181,9 @@ if DEBUG and "EMAIL_HOST" not in os.environ:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+            "BACKEND": os.environ.get(
+                "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+            ),
             "OPTIONS": {
                 "host": os.environ.get("EMAIL_HOST", "localhost"),
                 "port": int(os.environ.get("EMAIL_PORT", "25")),

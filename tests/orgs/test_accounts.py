@@ -14,7 +14,10 @@ from zhunong.orgs.models import Account, AccountKind
 def test_unit_has_at_most_one_management_account(world):
     with pytest.raises(ValidationError) as exc:
         services.account_open(
-            actor=world.js_admin, unit=world.js_school, kind=AccountKind.MANAGEMENT, login="second-gl"
+            actor=world.js_admin,
+            unit=world.js_school,
+            kind=AccountKind.MANAGEMENT,
+            login="second-gl",
         )
     assert "kind" in exc.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -23,8 +26,13 @@ def test_unit_has_at_most_one_management_account(world):
 
 def test_unit_admin_opens_trading_accounts_with_dates(world):
     account = services.account_open(
-        actor=world.js_admin, unit=world.js_school, kind=AccountKind.TRADING, login="j-sch1-jy02",
-        holder="李四", mobile="13912345678", opened_on=date(2024, 3, 1),
+        actor=world.js_admin,
+        unit=world.js_school,
+        kind=AccountKind.TRADING,
+        login="j-sch1-jy02",
+        holder="李四",
+        mobile="13912345678",
+        opened_on=date(2024, 3, 1),
     )
     assert account.opened_on == date(2024, 3, 1) and account.activated_on is None
 
@@ -48,17 +56,25 @@ def test_bad_account_is_refused_naming_the_field(world, fields, error_field):
 
 def test_unit_admin_of_another_unit_cannot_open_accounts(world):
     with pytest.raises(PermissionDenied):
-        services.account_open(actor=world.eq_admin, unit=world.js_school, kind="trading", login="abc")
+        services.account_open(
+            actor=world.eq_admin, unit=world.js_school, kind="trading", login="abc"
+        )
     with pytest.raises(PermissionDenied):
-        services.account_open(actor=world.js_buyer, unit=world.js_school, kind="trading", login="abc")
+        services.account_open(
+            actor=world.js_buyer, unit=world.js_school, kind="trading", login="abc"
+        )
 
 
 def test_activation_is_dated_and_cannot_precede_opening(world):
     account = world.js_school_trade
     with pytest.raises(ValidationError) as exc:
-        services.account_activate(actor=world.js_finance, account=account, activated_on=date(2020, 1, 1))
+        services.account_activate(
+            actor=world.js_finance, account=account, activated_on=date(2020, 1, 1)
+        )
     assert "activated_on" in exc.value.message_dict
-    services.account_activate(actor=world.js_finance, account=account, activated_on=date(2024, 5, 6))
+    services.account_activate(
+        actor=world.js_finance, account=account, activated_on=date(2024, 5, 6)
+    )
     account.refresh_from_db()
     assert account.activated_on == date(2024, 5, 6)
     with pytest.raises(ValidationError):
@@ -68,7 +84,9 @@ def test_activation_is_dated_and_cannot_precede_opening(world):
 def test_trading_account_is_deactivated_and_activated_again(world):
     account = world.js_school_trade
     services.account_activate(actor=world.js_admin, account=account, activated_on=date(2022, 1, 1))
-    services.account_deactivate(actor=world.js_admin, account=account, deactivated_on=date(2023, 1, 1))
+    services.account_deactivate(
+        actor=world.js_admin, account=account, deactivated_on=date(2023, 1, 1)
+    )
     account.refresh_from_db()
     assert not account.is_activated and account.deactivated_on == date(2023, 1, 1)
     services.account_activate(actor=world.js_admin, account=account, activated_on=date(2023, 6, 1))
@@ -83,7 +101,9 @@ def test_activated_management_account_is_retired_only_by_merge_or_dissolution(wo
     assert "合并或撤销" in exc.value.messages[0]
     with pytest.raises(ValidationError):
         services.account_delete(actor=world.js_finance, account=mgmt)
-    services.unit_dissolve(actor=world.js_finance, unit=world.js_school, effective_on=date(2024, 2, 1))
+    services.unit_dissolve(
+        actor=world.js_finance, unit=world.js_school, effective_on=date(2024, 2, 1)
+    )
     mgmt.refresh_from_db()
     assert mgmt.deactivated_on == date(2024, 2, 1)
 
@@ -91,8 +111,13 @@ def test_activated_management_account_is_retired_only_by_merge_or_dissolution(wo
 def test_trading_account_with_purchases_cannot_be_deleted(world):
     account = world.js_school_trade
     PurchaseLine.objects.create(
-        unit=world.js_school, account=account, channel="canteen", amount=Decimal("120.50"),
-        completed_on=date(2024, 3, 1), year=2024, source_key="order-1",
+        unit=world.js_school,
+        account=account,
+        channel="canteen",
+        amount=Decimal("120.50"),
+        completed_on=date(2024, 3, 1),
+        year=2024,
+        source_key="order-1",
     )
     with pytest.raises(ValidationError) as exc:
         services.account_delete(actor=world.js_admin, account=account)
@@ -106,7 +131,11 @@ def test_trading_account_without_purchases_can_be_deleted(world):
 
 
 def test_accounts_of_a_dissolved_unit_cannot_be_opened(world):
-    services.unit_dissolve(actor=world.js_finance, unit=world.js_school, effective_on=date(2024, 2, 1))
+    services.unit_dissolve(
+        actor=world.js_finance, unit=world.js_school, effective_on=date(2024, 2, 1)
+    )
     with pytest.raises(ValidationError) as exc:
-        services.account_open(actor=world.js_finance, unit=world.js_school, kind="trading", login="late")
+        services.account_open(
+            actor=world.js_finance, unit=world.js_school, kind="trading", login="late"
+        )
     assert "unit" in exc.value.message_dict

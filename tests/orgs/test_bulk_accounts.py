@@ -25,7 +25,13 @@ def test_template_is_a_real_workbook_with_the_columns_and_instructions(client_fo
     response = client_for(world.js_admin).get("/accounts/template.xlsx")
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
-    assert [c.value for c in wb["交易账号"][1]] == ["账号*", "使用人", "手机号", "开通日期", "食堂承包方使用"]
+    assert [c.value for c in wb["交易账号"][1]] == [
+        "账号*",
+        "使用人",
+        "手机号",
+        "开通日期",
+        "食堂承包方使用",
+    ]
     assert "填写说明" in wb.sheetnames
 
 
@@ -53,7 +59,7 @@ def test_every_bad_row_is_named_and_nothing_is_created(world):
             ("j-ok-03", "", "", "2024-13-45", ""),  # row 5: date
             ("j-ok-01", "", "", "", ""),  # row 6: duplicate of row 2
             ("j-sch1-jy01", "", "", "", ""),  # row 7: already exists
-            ("j-ok-04", "=HYPERLINK(\"x\")", "", "", ""),  # row 8: formula
+            ("j-ok-04", '=HYPERLINK("x")', "", "", ""),  # row 8: formula
             ("j-ok-05", "", "", "", "也许"),  # row 9: yes/no
         ]
     )
@@ -61,8 +67,15 @@ def test_every_bad_row_is_named_and_nothing_is_created(world):
     with pytest.raises(BulkError) as exc:
         accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=data)
     text = "\n".join(exc.value.messages)
-    for expected in ("第3行 账号", "第4行 手机号", "第5行 开通日期", "第6行 账号：与第2行的账号重复",
-                     "第7行 账号", "第8行 使用人", "第9行 食堂承包方使用"):
+    for expected in (
+        "第3行 账号",
+        "第4行 手机号",
+        "第5行 开通日期",
+        "第6行 账号：与第2行的账号重复",
+        "第7行 账号",
+        "第8行 使用人",
+        "第9行 食堂承包方使用",
+    ):
         assert expected in text
     assert "第2行" not in text.replace("与第2行", "")
     assert Account.objects.count() == before
@@ -84,7 +97,9 @@ def test_broken_files_are_refused_whole(world, data, message):
 
 def test_missing_header_and_empty_template_are_refused(world):
     with pytest.raises(BulkError) as exc:
-        accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=workbook([("a",)], header=("名字",)))
+        accounts_bulk_open(
+            actor=world.js_admin, unit=world.js_school, data=workbook([("a",)], header=("名字",))
+        )
     assert "缺少表头" in exc.value.messages[0]
     with pytest.raises(BulkError) as exc:
         accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=workbook([]))

@@ -54,7 +54,10 @@ def test_short_name_is_used_as_display_name():
 
 def test_city_finance_bureau_adds_a_functional_zone(world):
     zone = services.zone_create(
-        actor=world.city_finance, parent=world.city, code="410173", name="郑州航空港经济综合实验区",
+        actor=world.city_finance,
+        parent=world.city,
+        code="410173",
+        name="郑州航空港经济综合实验区",
         short_name="港区",
     )
     assert zone.level == Level.ZONE
@@ -89,5 +92,7 @@ def test_bad_zone_is_refused_naming_the_field(world, code, name, field):
 
 def test_zones_cannot_hang_under_a_county(world):
     with pytest.raises(ValidationError) as exc:
-        services.zone_create(actor=world.js_finance, parent=world.jinshui, code="41010501", name="园区")
+        services.zone_create(
+            actor=world.js_finance, parent=world.jinshui, code="41010501", name="园区"
+        )
     assert "parent" in exc.value.message_dict

@@ -28,7 +28,10 @@ def test_a_foreign_district_bureau_does_not_see_the_entry(world):
 
 def test_renames_and_memberships_are_audited(world):
     services.unit_rename(
-        actor=world.js_finance, unit=world.js_school, name="金水区实验小学", effective_on=date(2024, 1, 1)
+        actor=world.js_finance,
+        unit=world.js_school,
+        name="金水区实验小学",
+        effective_on=date(2024, 1, 1),
     )
     services.membership_grant(
         actor=world.js_admin, user=world.nobody, role="buyer", unit=world.js_school

@@ -97,7 +97,9 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
             columns[key] = index
     missing = [label for key, label, required in COLUMNS if required and key not in columns]
     if missing:
-        raise BulkError([_("第1行缺少表头：%(names)s（请使用模板）") % {"names": "、".join(missing)}])
+        raise BulkError(
+            [_("第1行缺少表头：%(names)s（请使用模板）") % {"names": "、".join(missing)}]
+        )
     result = []
     for number, values in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:
@@ -148,7 +150,10 @@ def accounts_bulk_open(*, actor, unit: Unit, data: bytes) -> int:
         values, errors = _row_values(raw)
         opened_on = values["opened_on"] or today()
         if "opened_on" not in errors:
-            errors = {**validate_new_account(values["login"], values["mobile"], opened_on), **errors}
+            errors = {
+                **validate_new_account(values["login"], values["mobile"], opened_on),
+                **errors,
+            }
         login = values["login"]
         if login and login in seen and "login" not in errors:
             errors["login"] = _("与第%(n)d行的账号重复") % {"n": seen[login]}

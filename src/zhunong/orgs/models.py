@@ -253,7 +253,12 @@ class Membership(models.Model):
                         region__isnull=True,
                         supplier__isnull=False,
                     )
-                    | Q(role="operator", unit__isnull=True, region__isnull=True, supplier__isnull=True)
+                    | Q(
+                        role="operator",
+                        unit__isnull=True,
+                        region__isnull=True,
+                        supplier__isnull=True,
+                    )
                 ),
             ),
         ]

@@ -38,7 +38,11 @@ def units_search(actor, params: dict) -> QuerySet[Unit]:
             activated_on__isnull=False,
             deactivated_on__isnull=True,
         )
-        qs = qs.filter(Exists(activated)) if activation == "activated" else qs.exclude(Exists(activated))
+        qs = (
+            qs.filter(Exists(activated))
+            if activation == "activated"
+            else qs.exclude(Exists(activated))
+        )
     return qs.order_by("region_id", "code")
 
 

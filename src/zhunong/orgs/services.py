@@ -63,7 +63,7 @@ def _save(obj, actor, **kwargs):
     obj.save(**kwargs)
 
 
-# --- units -----------------------------------------------------------------------------------------
+# --- units ------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -173,7 +173,9 @@ def unit_set_parent(
                 }
             )
         if not parent.is_active:
-            raise ValidationError({"parent": _("主管单位“%(name)s”已不在正常状态") % {"name": parent.name}})
+            raise ValidationError(
+                {"parent": _("主管单位“%(name)s”已不在正常状态") % {"name": parent.name}}
+            )
         if not access.can_see_unit(actor, parent):
             raise ValidationError({"parent": _("无权选择该主管单位")})
     if (parent.pk if parent else None) == unit.parent_id:
@@ -251,15 +253,17 @@ def unit_set_canteen(
     return unit
 
 
-def _end(unit: Unit, *, actor, status: str, effective_on: date, into: Unit | None, document_no, note):
+def _end(
+    unit: Unit, *, actor, status: str, effective_on: date, into: Unit | None, document_no, note
+):
     access.require_unit_manager(actor, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_active:
-        raise ValidationError({"unit": _("该单位已是“%(s)s”状态") % {"s": unit.get_status_display()}})
-    if unit.subordinates.filter(status=UnitStatus.ACTIVE).exists():
         raise ValidationError(
-            {"unit": _("该单位仍有正常状态的下级单位，请先为它们变更主管单位")}
+            {"unit": _("该单位已是“%(s)s”状态") % {"s": unit.get_status_display()}}
         )
+    if unit.subordinates.filter(status=UnitStatus.ACTIVE).exists():
+        raise ValidationError({"unit": _("该单位仍有正常状态的下级单位，请先为它们变更主管单位")})
     _not_future(effective_on)
     _not_before_last_event(unit, effective_on)
     changes = {"status": [unit.status, status]}
@@ -316,7 +320,7 @@ def unit_dissolve(
     )
 
 
-# --- accounts --------------------------------------------------------------------------------------
+# --- accounts ------------------------------------------------------------------------
 
 
 def validate_new_account(login: str, mobile: str, opened_on: date | None) -> dict[str, str]:
@@ -355,7 +359,10 @@ def account_open(
     errors = validate_new_account(login, mobile, opened_on)
     if kind not in AccountKind.values:
         errors["kind"] = _("账号类型无效")
-    if kind == AccountKind.MANAGEMENT and unit.accounts.filter(kind=AccountKind.MANAGEMENT).exists():
+    if (
+        kind == AccountKind.MANAGEMENT
+        and unit.accounts.filter(kind=AccountKind.MANAGEMENT).exists()
+    ):
         errors["kind"] = _("每个单位只有一个管理账号")
     if not unit.is_active:
         errors["unit"] = _("该单位已是“%(s)s”状态，不能开通账号") % {"s": unit.get_status_display()}
@@ -439,11 +446,13 @@ def account_delete(*, actor, account: Account) -> None:
         raise ValidationError({"account": _("该账号已被其他记录引用，不能删除")}) from exc
 
 
-# --- memberships -----------------------------------------------------------------------------------
+# --- memberships ------------------------------------------------------------------------
 
 
 @transaction.atomic
-def membership_grant(*, actor, user, role: str, unit=None, region=None, supplier=None) -> Membership:
+def membership_grant(
+    *, actor, user, role: str, unit=None, region=None, supplier=None
+) -> Membership:
     """Gives a user a role. Unit roles: by the unit's admin or finance bureau; bureau roles: by
     a finance bureau above the region; supplier and operator roles: by the operator."""
     if role in (Role.BUYER, Role.UNIT_ADMIN, Role.SUPERVISOR):

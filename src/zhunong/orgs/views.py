@@ -82,7 +82,9 @@ def unit_detail(request, unit_id):
 def unit_register(request):
     if not access.managed_regions(request.user).exists():
         raise access.PermissionDenied(_("只有财政部门可以登记单位。"))
-    form = forms.UnitRegisterForm(request.POST if request.method == "POST" else None, actor=request.user)
+    form = forms.UnitRegisterForm(
+        request.POST if request.method == "POST" else None, actor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region = access.managed_regions(request.user).filter(code=data["region"]).first()
@@ -154,7 +156,9 @@ def unit_change(request, unit_id, action):
 def account_open(request, unit_id):
     unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
     access.require_account_manager(request.user, unit)
-    form = forms.AccountOpenForm(request.POST if request.method == "POST" else None, actor=request.user, unit=unit)
+    form = forms.AccountOpenForm(
+        request.POST if request.method == "POST" else None, actor=request.user, unit=unit
+    )
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_open(actor=request.user, unit=unit, **form.cleaned_data)
@@ -170,7 +174,10 @@ def account_open(request, unit_id):
 def accounts_bulk(request, unit_id):
     unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
     access.require_account_manager(request.user, unit)
-    form = forms.BulkAccountsForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
+    form = forms.BulkAccountsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -190,7 +197,9 @@ def accounts_bulk(request, unit_id):
 @login_required
 def accounts_template(request):
     response = HttpResponse(template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%A4%E6%98%93%E8%B4%A6%E5%8F%B7%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E4%BA%A4%E6%98%93%E8%B4%A6%E5%8F%B7%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
@@ -216,5 +225,8 @@ def account_action(request, account_id, action):
         messages.error(request, "；".join(exc.messages))
     else:
         labels = {"activate": _("已激活"), "deactivate": _("已停用"), "delete": _("已删除")}
-        messages.success(request, _("账号 %(login)s %(done)s。") % {"login": account.login, "done": labels[action]})
+        messages.success(
+            request,
+            _("账号 %(login)s %(done)s。") % {"login": account.login, "done": labels[action]},
+        )
     return redirect("unit-detail", unit_id=unit.pk)

@@ -13,7 +13,12 @@ mobile_validator = RegexValidator(r"^1\d{10}$", _("手机号须为以1开头的1
 
 class User(AbstractUser):
     mobile = models.CharField(
-        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[mobile_validator]
+        _("手机号"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[mobile_validator],
     )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
 

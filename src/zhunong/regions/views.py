@@ -41,9 +41,11 @@ def region_list(request):
 def region_detail(request, code):
     region = access.get_visible_or_404(access.visible_regions(request.user), code=code)
     visible_children = access.visible_regions(request.user).filter(parent=region)
-    ancestors = access.visible_regions(request.user).filter(
-        Q(code__in=region.ancestor_codes())
-    ).order_by("path")
+    ancestors = (
+        access.visible_regions(request.user)
+        .filter(Q(code__in=region.ancestor_codes()))
+        .order_by("path")
+    )
     return render(
         request,
         "regions/region_detail.html",

@@ -33,8 +33,10 @@ def _sources(actor):
     unit_q = access.unit_filter(actor)
     account_q = access.unit_filter(actor, "unit__")
     member_q = access.unit_filter(actor, "unit__")
-    region_q = None if not (reach.everything or reach.finance_paths) else (
-        Q() if reach.everything else access._any(access._prefix("path", reach.finance_paths))
+    region_q = (
+        None
+        if not (reach.everything or reach.finance_paths)
+        else (Q() if reach.everything else access._any(access._prefix("path", reach.finance_paths)))
     )
     if reach.finance_paths and not reach.everything:
         bureau_q = access._any(access._prefix("region__path", reach.finance_paths))

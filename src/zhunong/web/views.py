@@ -17,23 +17,34 @@ def home(request):
     """One home page, with a section for each of the user's roles."""
     user = request.user
     reach = access.reach_of(user)
-    memberships = Membership.objects.filter(user=user).select_related("unit__region", "region", "supplier")
+    memberships = Membership.objects.filter(user=user).select_related(
+        "unit__region", "region", "supplier"
+    )
     sections = []
     for m in memberships:
         if m.role == Role.FINANCE:
-            sections.append({"kind": "finance", "m": m, "overview": region_overview(user, m.region)})
+            sections.append(
+                {"kind": "finance", "m": m, "overview": region_overview(user, m.region)}
+            )
         elif m.role in (Role.BUYER, Role.UNIT_ADMIN):
             units = access.visible_units(user).filter(pk=m.unit_id)
             sections.append({"kind": "unit", "m": m, "counts": account_counts(units)})
         elif m.role == Role.SUPERVISOR:
             subs = subordinate_units(m.unit)
             sections.append(
-                {"kind": "supervisor", "m": m, "count": subs.count(), "counts": account_counts(subs)}
+                {
+                    "kind": "supervisor",
+                    "m": m,
+                    "count": subs.count(),
+                    "counts": account_counts(subs),
+                }
             )
         elif m.role == Role.SUPPLIER:
             sections.append({"kind": "supplier", "m": m})
         elif m.role == Role.RURAL_BUREAU:
-            suppliers = access.visible_suppliers(user).filter(county__path__startswith=m.region.path)
+            suppliers = access.visible_suppliers(user).filter(
+                county__path__startswith=m.region.path
+            )
             sections.append({"kind": "rural", "m": m, "suppliers": suppliers[:20]})
         elif m.role == Role.OPERATOR:
             sections.append(

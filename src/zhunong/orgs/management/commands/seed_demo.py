@@ -30,9 +30,18 @@ CITY = "410100"
 DEMO_PASSWORD = "zhunong-demo"
 
 SHORT_NAMES = {
-    "410102": "中原", "410103": "二七", "410104": "管城", "410105": "金水", "410106": "上街",
-    "410108": "惠济", "410122": "中牟", "410181": "巩义", "410182": "荥阳", "410183": "新密",
-    "410184": "新郑", "410185": "登封",
+    "410102": "中原",
+    "410103": "二七",
+    "410104": "管城",
+    "410105": "金水",
+    "410106": "上街",
+    "410108": "惠济",
+    "410122": "中牟",
+    "410181": "巩义",
+    "410182": "荥阳",
+    "410183": "新密",
+    "410184": "新郑",
+    "410185": "登封",
 }
 # Functional zones of 郑州市 with the National Bureau of Statistics' codes (统计用区划代码, 2023).
 ZONES = [
@@ -42,33 +51,85 @@ ZONES = [
 ]
 
 CITY_DEPARTMENTS = [
-    ("市教育局", "school"), ("市卫生健康委员会", "health"), ("市公安局", "police"),
-    ("市财政局", "office"), ("市民政局", "welfare"), ("市人力资源和社会保障局", "office"),
-    ("市自然资源和规划局", "office"), ("市生态环境局", "office"), ("市住房和城乡建设局", "office"),
-    ("市城市管理局", "office"), ("市交通运输局", "office"), ("市水利局", "office"),
-    ("市农业农村局", "office"), ("市商务局", "office"), ("市文化广电和旅游局", "culture"),
-    ("市市场监督管理局", "office"), ("市统计局", "office"), ("市审计局", "office"),
-    ("市司法局", "office"), ("市科学技术局", "office"), ("市工业和信息化局", "office"),
-    ("市发展和改革委员会", "office"), ("市应急管理局", "office"), ("市林业局", "office"),
-    ("市体育局", "culture"), ("市退役军人事务局", "office"), ("市医疗保障局", "office"),
-    ("市机关事务管理局", "office"), ("市人民政府国有资产监督管理委员会", "soe"),
-    ("市中级人民法院", "office"), ("市人民检察院", "office"),
+    ("市教育局", "school"),
+    ("市卫生健康委员会", "health"),
+    ("市公安局", "police"),
+    ("市财政局", "office"),
+    ("市民政局", "welfare"),
+    ("市人力资源和社会保障局", "office"),
+    ("市自然资源和规划局", "office"),
+    ("市生态环境局", "office"),
+    ("市住房和城乡建设局", "office"),
+    ("市城市管理局", "office"),
+    ("市交通运输局", "office"),
+    ("市水利局", "office"),
+    ("市农业农村局", "office"),
+    ("市商务局", "office"),
+    ("市文化广电和旅游局", "culture"),
+    ("市市场监督管理局", "office"),
+    ("市统计局", "office"),
+    ("市审计局", "office"),
+    ("市司法局", "office"),
+    ("市科学技术局", "office"),
+    ("市工业和信息化局", "office"),
+    ("市发展和改革委员会", "office"),
+    ("市应急管理局", "office"),
+    ("市林业局", "office"),
+    ("市体育局", "culture"),
+    ("市退役军人事务局", "office"),
+    ("市医疗保障局", "office"),
+    ("市机关事务管理局", "office"),
+    ("市人民政府国有资产监督管理委员会", "soe"),
+    ("市中级人民法院", "office"),
+    ("市人民检察院", "office"),
 ]
 DISTRICT_DEPARTMENTS = [
-    ("教育局", "school"), ("卫生健康委员会", "health"), ("公安分局", "police"), ("财政局", "office"),
-    ("民政局", "welfare"), ("人力资源和社会保障局", "office"), ("住房和城乡建设局", "office"),
-    ("城市管理局", "office"), ("农业农村局", "office"), ("市场监督管理局", "office"),
-    ("文化广电和旅游局", "culture"), ("司法局", "office"), ("应急管理局", "office"),
-    ("机关事务服务中心", "office"), ("人民法院", "office"), ("人民检察院", "office"),
+    ("教育局", "school"),
+    ("卫生健康委员会", "health"),
+    ("公安分局", "police"),
+    ("财政局", "office"),
+    ("民政局", "welfare"),
+    ("人力资源和社会保障局", "office"),
+    ("住房和城乡建设局", "office"),
+    ("城市管理局", "office"),
+    ("农业农村局", "office"),
+    ("市场监督管理局", "office"),
+    ("文化广电和旅游局", "culture"),
+    ("司法局", "office"),
+    ("应急管理局", "office"),
+    ("机关事务服务中心", "office"),
+    ("人民法院", "office"),
+    ("人民检察院", "office"),
 ]
 SCHOOL_KINDS = ["第{n}中学", "第{n}小学", "第{n}幼儿园", "第{n}初级中学", "实验学校{n}部"]
-HEALTH_KINDS = ["第{n}人民医院", "中医院{n}分院", "妇幼保健院{n}院区", "疾病预防控制中心{n}所", "社区卫生服务中心{n}"]
-OFFICE_KINDS = ["信息中心", "综合执法大队", "服务中心", "档案馆", "培训中心", "监测站", "事务中心", "研究所"]
+HEALTH_KINDS = [
+    "第{n}人民医院",
+    "中医院{n}分院",
+    "妇幼保健院{n}院区",
+    "疾病预防控制中心{n}所",
+    "社区卫生服务中心{n}",
+]
+OFFICE_KINDS = [
+    "信息中心",
+    "综合执法大队",
+    "服务中心",
+    "档案馆",
+    "培训中心",
+    "监测站",
+    "事务中心",
+    "研究所",
+]
 POLICE_KINDS = ["第{n}派出所", "交通警察大队{n}中队", "特警支队{n}大队"]
 WELFARE_KINDS = ["社会福利院", "救助管理站", "养老服务中心{n}", "殡仪馆"]
 CULTURE_KINDS = ["图书馆", "文化馆", "博物馆", "体育中心", "青少年宫"]
-SOE_NAMES = ["郑州公交集团有限公司", "郑州地铁集团有限公司", "郑州水务集团有限公司", "郑州热力集团有限公司",
-             "郑州市建设投资集团有限公司", "郑州粮食批发市场有限公司"]
+SOE_NAMES = [
+    "郑州公交集团有限公司",
+    "郑州地铁集团有限公司",
+    "郑州水务集团有限公司",
+    "郑州热力集团有限公司",
+    "郑州市建设投资集团有限公司",
+    "郑州粮食批发市场有限公司",
+]
 CONTRACTORS = ["郑州市惠民餐饮管理有限公司", "河南中膳餐饮服务有限公司", "郑州百味团餐有限公司"]
 
 DEMO_USERS = [
@@ -76,13 +137,48 @@ DEMO_USERS = [
     ("admin", "13800000000", "平台管理员", Role.OPERATOR, None, "平台运营方，全部数据与管理后台"),
     ("henan_finance", "13800000001", "河南省财政厅", Role.FINANCE, "410000", "省财政，看全省"),
     ("zz_finance", "13800000002", "郑州市财政局", Role.FINANCE, CITY, "市财政，看郑州市及各区县"),
-    ("jinshui_finance", "13800000003", "金水区财政局", Role.FINANCE, "410105", "区财政，只看金水区"),
+    (
+        "jinshui_finance",
+        "13800000003",
+        "金水区财政局",
+        Role.FINANCE,
+        "410105",
+        "区财政，只看金水区",
+    ),
     ("erqi_finance", "13800000004", "二七区财政局", Role.FINANCE, "410103", "区财政，只看二七区"),
-    ("edu_supervisor", "13800000005", "市教育局计财处", Role.SUPERVISOR, "dept:市教育局", "主管单位，看本单位和下级"),
-    ("school_admin", "13800000006", "郑州市第1中学管理员", Role.UNIT_ADMIN, "unit:郑州市第1中学", "单位管理员"),
-    ("school_buyer", "13800000007", "郑州市第1中学采购员", Role.BUYER, "unit:郑州市第1中学", "采购人"),
+    (
+        "edu_supervisor",
+        "13800000005",
+        "市教育局计财处",
+        Role.SUPERVISOR,
+        "dept:市教育局",
+        "主管单位，看本单位和下级",
+    ),
+    (
+        "school_admin",
+        "13800000006",
+        "郑州市第1中学管理员",
+        Role.UNIT_ADMIN,
+        "unit:郑州市第1中学",
+        "单位管理员",
+    ),
+    (
+        "school_buyer",
+        "13800000007",
+        "郑州市第1中学采购员",
+        Role.BUYER,
+        "unit:郑州市第1中学",
+        "采购人",
+    ),
     ("supplier", "13800000008", "兰考县蜜瓜合作社", Role.SUPPLIER, "supplier", "供应商"),
-    ("lankao_rural", "13800000009", "兰考县乡村振兴局", Role.RURAL_BUREAU, "410225", "脱贫县乡村振兴部门"),
+    (
+        "lankao_rural",
+        "13800000009",
+        "兰考县乡村振兴局",
+        Role.RURAL_BUREAU,
+        "410225",
+        "脱贫县乡村振兴部门",
+    ),
 ]
 
 
@@ -100,7 +196,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有单位；演示数据只能载入空数据库。")
         with transaction.atomic():
-            count = build_demo_city(random.Random(832))
+            count = build_demo_city(random.Random(832))  # noqa: S311 (demo data, not secrets)
         self.stdout.write(self.style.SUCCESS(f"演示城市已建好：郑州市，{count} 个单位。"))
         self.print_logins()
 
@@ -149,8 +245,12 @@ class CityBuilder:
 
     def subordinates(self, dept, region, flavour, prefix, how_many):
         patterns = {
-            "school": SCHOOL_KINDS, "health": HEALTH_KINDS, "office": OFFICE_KINDS,
-            "police": POLICE_KINDS, "welfare": WELFARE_KINDS, "culture": CULTURE_KINDS,
+            "school": SCHOOL_KINDS,
+            "health": HEALTH_KINDS,
+            "office": OFFICE_KINDS,
+            "police": POLICE_KINDS,
+            "welfare": WELFARE_KINDS,
+            "culture": CULTURE_KINDS,
         }[flavour if flavour != "soe" else "office"]
         made = []
         for n in range(1, how_many + 1):
@@ -172,8 +272,12 @@ def build_demo_city(rng: random.Random) -> int:
         Region.objects.get_or_create(
             code=code,
             defaults={
-                "name": name, "short_name": short, "parent": city, "level": Level.ZONE,
-                "path": city.path + code + "/", "is_builtin": False,
+                "name": name,
+                "short_name": short,
+                "parent": city,
+                "level": Level.ZONE,
+                "path": city.path + code + "/",
+                "is_builtin": False,
             },
         )
     b = CityBuilder(rng)
@@ -209,7 +313,10 @@ def build_demo_city(rng: random.Random) -> int:
     units = {u.code: u for u in Unit.objects.all()}
     _accounts(rng, list(units.values()))
     UnitEvent.objects.bulk_create(
-        [UnitEvent(unit=u, kind=EventKind.REGISTERED, effective_on=u.registered_on) for u in units.values()],
+        [
+            UnitEvent(unit=u, kind=EventKind.REGISTERED, effective_on=u.registered_on)
+            for u in units.values()
+        ],
         batch_size=1000,
     )
     _history_examples(units)
@@ -247,8 +354,14 @@ def _accounts(rng, units):
         if rng.random() < 0.9:
             activated = min(_day(rng, opened, opened + timedelta(days=120)), date(2025, 9, 30))
         accounts.append(
-            Account(login=f"{u.code}-gl", unit=u, kind=AccountKind.MANAGEMENT, holder="管理员",
-                    opened_on=opened, activated_on=activated)
+            Account(
+                login=f"{u.code}-gl",
+                unit=u,
+                kind=AccountKind.MANAGEMENT,
+                holder="管理员",
+                opened_on=opened,
+                activated_on=activated,
+            )
         )
         for n in range(1, rng.choice([1, 1, 2, 2, 3, 4]) + 1):
             t_opened = min(_day(rng, opened, opened + timedelta(days=400)), date(2025, 9, 30))
@@ -257,9 +370,15 @@ def _accounts(rng, units):
                 start = max(t_opened, activated)
                 t_activated = min(_day(rng, start, start + timedelta(days=90)), date(2025, 10, 31))
             accounts.append(
-                Account(login=f"{u.code}-jy{n:02d}", unit=u, kind=AccountKind.TRADING,
-                        holder=f"采购员{n}", opened_on=t_opened, activated_on=t_activated,
-                        is_contractor=False)
+                Account(
+                    login=f"{u.code}-jy{n:02d}",
+                    unit=u,
+                    kind=AccountKind.TRADING,
+                    holder=f"采购员{n}",
+                    opened_on=t_opened,
+                    activated_on=t_activated,
+                    is_contractor=False,
+                )
             )
     Account.objects.bulk_create(accounts, batch_size=1000)
 
@@ -269,18 +388,29 @@ def _history_examples(units):
     by_name = {u.name: u for u in units.values()}
     school = by_name.get("郑州市第7中学")
     if school:
-        UnitEvent.objects.create(unit=school, kind=EventKind.RENAMED, effective_on=date(2024, 9, 1),
-                                 changes={"name": ["郑州市第7中学", "郑州市第七中学"]},
-                                 document_no="郑教〔2024〕15号")
+        UnitEvent.objects.create(
+            unit=school,
+            kind=EventKind.RENAMED,
+            effective_on=date(2024, 9, 1),
+            changes={"name": ["郑州市第7中学", "郑州市第七中学"]},
+            document_no="郑教〔2024〕15号",
+        )
         Unit.objects.filter(pk=school.pk).update(name="郑州市第七中学")
     absorbed, survivor = by_name.get("郑州市第12小学"), by_name.get("郑州市第2小学")
     if absorbed and survivor:
-        UnitEvent.objects.create(unit=absorbed, kind=EventKind.MERGED, effective_on=date(2025, 7, 1),
-                                 changes={"status": ["active", "merged"], "merged_into": [None, survivor.code]},
-                                 document_no="郑教〔2025〕8号")
-        Unit.objects.filter(pk=absorbed.pk).update(status=UnitStatus.MERGED, merged_into=survivor,
-                                                   status_changed_on=date(2025, 7, 1))
-        Account.objects.filter(unit=absorbed, deactivated_on__isnull=True).update(deactivated_on=date(2025, 7, 1))
+        UnitEvent.objects.create(
+            unit=absorbed,
+            kind=EventKind.MERGED,
+            effective_on=date(2025, 7, 1),
+            changes={"status": ["active", "merged"], "merged_into": [None, survivor.code]},
+            document_no="郑教〔2025〕8号",
+        )
+        Unit.objects.filter(pk=absorbed.pk).update(
+            status=UnitStatus.MERGED, merged_into=survivor, status_changed_on=date(2025, 7, 1)
+        )
+        Account.objects.filter(unit=absorbed, deactivated_on__isnull=True).update(
+            deactivated_on=date(2025, 7, 1)
+        )
 
 
 def _users(units):
@@ -290,8 +420,13 @@ def _users(units):
         defaults={"name": "兰考县蜜瓜种植专业合作社", "county_id": "410225"},
     )
     for username, mobile, name, role, target, _note in DEMO_USERS:
-        user = User(username=username, mobile=mobile, display_name=name,
-                    is_staff=role == Role.OPERATOR, is_superuser=role == Role.OPERATOR)
+        user = User(
+            username=username,
+            mobile=mobile,
+            display_name=name,
+            is_staff=role == Role.OPERATOR,
+            is_superuser=role == Role.OPERATOR,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         m = Membership(user=user, role=role)

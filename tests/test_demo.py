@@ -1,0 +1,62 @@
+import hashlib
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from zhunong.orgs.management.commands.seed_demo import DEMO_USERS, build_demo_city
+from zhunong.orgs.models import Account, Membership, Role, Unit
+
+
+def digest() -> str:
+    rows = Unit.objects.order_by("code").values_list(
+        "code", "name", "region_id", "parent__code", "canteen", "registered_on"
+    )
+    accounts = Account.objects.order_by("login").values_list("login", "opened_on", "activated_on")
+    return hashlib.sha256(repr((list(rows), list(accounts))).encode()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_demo_city_is_zhengzhou_at_full_size_with_every_role(capsys):
+    call_command("seed_demo")
+    units = Unit.objects.all()
+    assert units.count() >= 1500
+    paths = set(units.values_list("region__path", flat=True))
+    assert all(p.startswith("410000/410100/") for p in paths)  # all in 郑州市, on real codes
+    city_departments = units.filter(region_id="410100", parent__isnull=True, kind="budget_unit")
+    assert 25 <= city_departments.count() <= 40
+    districts = set(units.exclude(region_id="410100").values_list("region_id", flat=True))
+    assert {"410102", "410105", "410185", "410173"} <= districts  # districts, counties, a zone
+    district_departments = units.filter(region_id="410105", parent__isnull=True)
+    assert district_departments.count() >= 10
+    assert {m.role for m in Membership.objects.all()} == set(Role.values)
+    activated = Account.objects.filter(activated_on__isnull=False).count()
+    assert 0 < activated < Account.objects.count()  # mixed activation states
+    out = capsys.readouterr().out
+    for username, *_rest in DEMO_USERS:
+        assert username in out
+
+
+@pytest.mark.django_db
+def test_demo_city_is_deterministic():
+    build_demo_city(random.Random(832))
+    first = digest()
+    Account.objects.all().delete()
+    Membership.objects.all().delete()
+    from zhunong.people.models import User
+
+    User.objects.all().delete()
+    Unit.objects.all().update(parent=None, owner=None, canteen_host=None, merged_into=None)
+    Unit.objects.all().delete()
+    build_demo_city(random.Random(832))
+    assert digest() == first
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_on_a_database_with_units_unless_if_empty(capsys):
+    call_command("seed_demo")
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    call_command("seed_demo", "--if-empty")
+    assert "跳过" in capsys.readouterr().out
