@@ -71,6 +71,7 @@ def urls_to_visit(world):
         "unit_id": str(world.js_school.pk),
         "account_id": str(world.js_school_trade.pk),
         "code": world.jinshui.code,
+        "membership_id": str(world.js_buyer.memberships.get().pk),
         # Django admin
         "app_label": "orgs",
         "model_name": "unit",

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from zhunong.api import api
 from zhunong.orgs import views as orgs
-from zhunong.people.views import LoginView
+from zhunong.people.views import LoginView, PasswordChangeView
 from zhunong.regions import views as regions
 from zhunong.web import views as web
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("units/<int:unit_id>/change/<str:action>/", orgs.unit_change, name="unit-change"),
     path("units/<int:unit_id>/accounts/new/", orgs.account_open, name="account-open"),
     path("units/<int:unit_id>/accounts/bulk/", orgs.accounts_bulk, name="accounts-bulk"),
+    path("units/<int:unit_id>/people/add/", orgs.person_add, name="person-add"),
+    path(
+        "memberships/<int:membership_id>/remove/", orgs.membership_remove, name="membership-remove"
+    ),
+    path("password/", PasswordChangeView.as_view(), name="password-change"),
     path("accounts/template.xlsx", orgs.accounts_template, name="accounts-template"),
     path("accounts/<int:account_id>/<str:action>/", orgs.account_action, name="account-action"),
     path("audit/", web.audit_log, name="audit-log"),

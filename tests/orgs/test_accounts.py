@@ -139,3 +139,57 @@ def test_accounts_of_a_dissolved_unit_cannot_be_opened(world):
             actor=world.js_finance, unit=world.js_school, kind="trading", login="late"
         )
     assert "unit" in exc.value.message_dict
+
+
+def test_unit_admin_adds_a_new_person_who_gets_a_one_time_password(world, client):
+    user, password = services.person_add(
+        actor=world.js_admin,
+        unit=world.js_school,
+        role="buyer",
+        username="new-buyer",
+        display_name="赵六",
+        mobile="13711112222",
+    )
+    assert password and user.check_password(password)
+    response = client.post("/login/", {"username": "13711112222", "password": password})
+    assert response.status_code == 302
+    assert user.memberships.get().unit == world.js_school
+
+
+def test_an_existing_user_gains_the_role_without_a_new_password(world):
+    user, password = services.person_add(
+        actor=world.js_admin, unit=world.js_school, role="unit_admin", username="js_buyer"
+    )
+    assert password is None and user == world.js_buyer
+    assert set(user.memberships.values_list("role", flat=True)) == {"buyer", "unit_admin"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_field"),
+    [
+        ({"username": "x", "role": "buyer"}, "username"),
+        ({"username": "ok-user", "role": "finance"}, "role"),
+        ({"username": "ok-user", "role": "buyer", "mobile": "139"}, "mobile"),
+        ({"username": "js_buyer", "role": "buyer"}, "username"),
+    ],
+)
+def test_bad_person_is_refused_naming_the_field(world, fields, error_field):
+    from zhunong.orgs.models import Membership
+
+    before = Membership.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.person_add(actor=world.js_admin, unit=world.js_school, **fields)
+    assert error_field in exc.value.message_dict
+    assert Membership.objects.count() == before
+
+
+def test_buyers_cannot_add_people_and_admins_cannot_remove_themselves(world):
+    with pytest.raises(PermissionDenied):
+        services.person_add(
+            actor=world.js_buyer, unit=world.js_school, role="buyer", username="zz1"
+        )
+    own = world.js_admin.memberships.get()
+    with pytest.raises(ValidationError):
+        services.membership_revoke(actor=world.js_admin, membership=own)
+    services.membership_revoke(actor=world.js_admin, membership=world.js_buyer.memberships.get())
+    assert not world.js_buyer.memberships.exists()

@@ -15,6 +15,27 @@ def field_error(html: str, field: str) -> bool:
 
 
 CASES = [
+    (
+        "/units/{unit}/people/add/",
+        "js_admin",
+        {"username": "x", "role": "buyer"},
+        "username",
+        "3至150位",
+    ),
+    (
+        "/units/{unit}/people/add/",
+        "js_admin",
+        {"username": "js_buyer", "role": "buyer"},
+        "username",
+        "已有此身份",
+    ),
+    (
+        "/password/",
+        "js_admin",
+        {"old_password": "wrong", "new_password1": "a", "new_password2": "b"},
+        "old_password",
+        "旧密码",
+    ),
     # (url, persona, data, field, expected text)
     (
         "/units/new/",

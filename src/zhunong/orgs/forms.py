@@ -135,3 +135,17 @@ class BulkAccountsForm(forms.Form):
 
 class DayForm(forms.Form):
     day = forms.DateField(label=_("日期"), required=False, widget=DateInput)
+
+
+class PersonForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=64, required=False)
+    mobile = forms.CharField(label=_("手机号"), max_length=11, required=False)
+    role = forms.ChoiceField(
+        label=_("角色"),
+        choices=[
+            ("buyer", _("采购人")),
+            ("unit_admin", _("单位管理员")),
+            ("supervisor", _("主管单位")),
+        ],
+    )

@@ -3,6 +3,7 @@
 call leaves everything as it was."""
 
 import re
+import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from .models import (
     UnitStatus,
 )
 
+UNIT_PERSON_ROLES = (Role.BUYER, Role.UNIT_ADMIN, Role.SUPERVISOR)
 UNIT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
 ACCOUNT_LOGIN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.@-]{2,63}$")
 MOBILE = re.compile(r"^1\d{10}$")
@@ -476,3 +478,56 @@ def membership_grant(
     membership.full_clean()
     _save(membership, actor)
     return membership
+
+
+USERNAME = re.compile(r"^[0-9A-Za-z_.@-]{3,150}$")
+
+
+@transaction.atomic
+def person_add(
+    *, actor, unit: Unit, role: str, username: str, display_name: str = "", mobile: str = ""
+) -> tuple:
+    """Adds a person to a unit as buyer, unit admin or (for a supervising unit) its supervisor
+    staff. A new user is created with a one-time initial password, returned so the page can show
+    it once; an existing user simply gains the role."""
+    from zhunong.people.models import User
+
+    access.require_account_manager(actor, unit)
+    username, mobile = (username or "").strip(), (mobile or "").strip()
+    display_name = (display_name or "").strip()
+    errors = {}
+    if role not in UNIT_PERSON_ROLES:
+        errors["role"] = _("角色无效")
+    if not USERNAME.match(username):
+        errors["username"] = _("用户名须为3至150位字母、数字或 _ . @ -")
+    user = User.objects.filter(username=username).first()
+    if mobile and not MOBILE.match(mobile):
+        errors["mobile"] = _("手机号须为以1开头的11位数字")
+    elif mobile and User.objects.filter(mobile=mobile).exclude(username=username).exists():
+        errors["mobile"] = _("手机号 %(m)s 已被其他用户使用") % {"m": mobile}
+    if user and Membership.objects.filter(user=user, role=role, unit=unit).exists():
+        errors["username"] = _("该用户已有此身份")
+    if errors:
+        raise ValidationError(errors)
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(9)
+        user = User(username=username, display_name=display_name, mobile=mobile or None)
+        user.set_password(password)
+        user.save()
+    membership = Membership(user=user, role=role, unit=unit)
+    _save(membership, actor)
+    return user, password
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership: Membership) -> None:
+    """Takes a role away. A unit's people are managed by its admin or its finance bureau; a user
+    cannot remove their own admin role (so a unit is never left without one by mistake)."""
+    if membership.unit_id is None:
+        raise access.PermissionDenied(_("只能在此移除单位人员"))
+    access.require_account_manager(actor, membership.unit)
+    if membership.user_id == getattr(actor, "pk", None) and membership.role == Role.UNIT_ADMIN:
+        raise ValidationError({"membership": _("不能移除自己的单位管理员身份")})
+    membership._history_user = actor if getattr(actor, "pk", None) else None
+    membership.delete()

@@ -14,7 +14,7 @@ from zhunong.web.forms import add_service_errors
 
 from . import forms, queries, services
 from .bulk_accounts import BulkError, accounts_bulk_open, template_workbook
-from .models import Canteen, UnitKind, UnitStatus
+from .models import Canteen, Membership, UnitKind, UnitStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -192,6 +192,45 @@ def accounts_bulk(request, unit_id):
     return render(
         request, "orgs/accounts_bulk.html", {"form": form, "unit": unit, "errors": errors}
     )
+
+
+@login_required
+def person_add(request, unit_id):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
+    access.require_account_manager(request.user, unit)
+    form = forms.PersonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.person_add(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if password:
+                messages.warning(
+                    request,
+                    _("已创建用户 %(u)s，初始密码：%(p)s（只显示这一次，请转告本人登录后修改）")
+                    % {"u": user.username, "p": password},
+                )
+            else:
+                messages.success(request, _("已为 %(u)s 添加身份。") % {"u": user.username})
+            return redirect("unit-detail", unit_id=unit.pk)
+    return render(request, "orgs/form.html", {"form": form, "title": _("添加人员"), "unit": unit})
+
+
+@login_required
+@require_POST
+def membership_remove(request, membership_id):
+    membership = access.get_visible_or_404(
+        Membership.objects.filter(unit__in=access.visible_units(request.user)), pk=membership_id
+    )
+    unit = membership.unit
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已移除 %(u)s 的身份。") % {"u": membership.user})
+    return redirect("unit-detail", unit_id=unit.pk)
 
 
 @login_required
