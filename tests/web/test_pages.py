@@ -1,0 +1,84 @@
+"""Pages per persona: each sees its own home, the unit browser filters and pages, the unit page
+answers "what was it called on a date"."""
+
+from datetime import date
+
+from tests.conftest import make_unit
+from zhunong.orgs import services
+
+
+def test_unit_list_query_count_does_not_grow_with_the_units(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.city_finance)
+    for n in range(60):
+        make_unit(f"J-MANY-{n}", f"金水区批量单位{n}", world.jinshui, parent=world.js_dept)
+    with django_assert_max_num_queries(8):
+        response = client.get("/units/", {"q": "金水", "region": "410100"})
+    assert response.status_code == 200
+    assert "共 63 个单位" in response.content.decode()
+
+
+def test_finance_home_shows_its_region_figures(world, client_for):
+    html = client_for(world.js_finance).get("/").content.decode()
+    assert "财政部门 · 金水区" in html
+    assert "查看各区县" in html
+
+
+def test_unit_admin_home_shows_the_unit_and_its_accounts(world, client_for):
+    html = client_for(world.js_admin).get("/").content.decode()
+    assert "单位管理员 · 金水区第一小学" in html
+    assert "管理账号已激活 1 个；交易账号 1 个，其中已激活 0 个" in html
+
+
+def test_supervisor_home_counts_subordinates(world, client_for):
+    html = client_for(world.js_supervisor).get("/").content.decode()
+    assert "下级单位 2 个" in html
+
+
+def test_user_without_role_is_told_whom_to_ask(world, client_for):
+    html = client_for(world.nobody).get("/").content.decode()
+    assert "还没有任何单位或部门身份" in html
+
+
+def test_region_page_lists_own_units_then_children_in_code_order(world, client_for):
+    html = client_for(world.city_finance).get("/regions/410100/").content.decode()
+    assert (
+        html.index("郑州市本级")
+        < html.index("中原区")
+        < html.index("二七区")
+        < html.index("金水区")
+    )
+
+
+def test_unit_filters_and_pagination(world, client_for):
+    for n in range(55):
+        make_unit(f"J-P-{n:02d}", f"金水区分页单位{n:02d}", world.jinshui)
+    client = client_for(world.js_finance)
+    first = client.get("/units/").content.decode()
+    assert "1 / 2" in first
+    second = client.get("/units/", {"page": 2}).content.decode()
+    assert "金水区分页单位54" in second
+    html = client.get("/units/", {"activation": "activated"}).content.decode()
+    assert "金水区第一小学" in html and "金水区第二小学" not in html
+    html = client.get("/units/", {"q": "J-SCH"}).content.decode()
+    assert "共 2 个单位" in html
+
+
+def test_unit_page_answers_the_name_on_a_date(world, client_for):
+    services.unit_rename(
+        actor=world.js_finance,
+        unit=world.js_school,
+        name="金水区实验小学",
+        effective_on=date(2024, 9, 1),
+    )
+    client = client_for(world.js_admin)
+    html = client.get(f"/units/{world.js_school.pk}/", {"day": "2024-08-31"}).content.decode()
+    assert "2024-08-31：名称“金水区第一小学”" in html
+    assert "更名" in html  # the dated event in the history
+
+
+def test_activating_from_the_unit_page(world, client_for):
+    client = client_for(world.js_admin)
+    response = client.post(f"/accounts/{world.js_school_trade.pk}/activate/", follow=True)
+    assert "账号 j-sch1-jy01 已激活" in response.content.decode()
