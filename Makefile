@@ -44,3 +44,6 @@ messages: install
 
 clean:
 	rm -rf $(VENV) node_modules src/zhunong/web/static/vendor
+
+bench: install
+	$(BIN)/python bench/browse.py
