@@ -30,11 +30,11 @@ class PurchaseLine(models.Model):
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     completed_on = models.DateField(_("完成日期"))
     year = models.PositiveSmallIntegerField(_("年度"))
-    source_key = models.CharField(_("来源键"), max_length=80, unique=True)
+    source_key = models.CharField(_("来源标识"), max_length=80, unique=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("台账行")
+        verbose_name = _("台账记录")
         verbose_name_plural = _("采购台账")
         indexes = [models.Index(fields=["unit", "year", "completed_on"])]
 

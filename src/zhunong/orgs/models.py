@@ -160,6 +160,7 @@ class Account(models.Model):
         ordering = ["unit_id", "kind", "login"]
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
+        indexes = [models.Index(fields=["unit", "kind"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit"],

@@ -37,7 +37,7 @@ def zone_create(*, actor, parent: Region, code: str, name: str, short_name: str 
             "name": name,
         }
     if len(short_name) > 32:
-        errors["short_name"] = _("简称不超过32个字")
+        errors["short_name"] = _("简称不能超过32个字")
     if errors:
         raise ValidationError(errors)
     zone = Region(
@@ -60,7 +60,7 @@ def region_set_short_name(*, actor, region: Region, short_name: str) -> Region:
     access.require_region_manager(actor, region.parent or region)
     short_name = short_name.strip()
     if len(short_name) > 32:
-        raise ValidationError({"short_name": _("简称不超过32个字")})
+        raise ValidationError({"short_name": _("简称不能超过32个字")})
     region.short_name = short_name
     region._history_user = actor
     region.save(update_fields=["short_name"])

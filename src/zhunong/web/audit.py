@@ -7,6 +7,7 @@ from heapq import merge
 from itertools import islice
 
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from zhunong import access
 from zhunong.market.models import Supplier
@@ -25,7 +26,7 @@ class Entry:
     unit_id: int | None
 
 
-ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
 def _sources(actor):
@@ -73,10 +74,10 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
         entries.append(
             Entry(
                 when=record.history_date,
-                who=str(record.history_user) if record.history_user else "系统",
+                who=str(record.history_user) if record.history_user else gettext("系统"),
                 what=str(model._meta.verbose_name),
                 label=label(record),
-                action=ACTIONS.get(record.history_type, record.history_type),
+                action=str(ACTIONS.get(record.history_type, record.history_type)),
                 changes=changes,
                 unit_id=unit_of(record),
             )

@@ -1,0 +1,33 @@
+"""Simplified Chinese first; English through Django's i18n (a compiled catalogue in the package)."""
+
+import polib
+import pytest
+from django.conf import settings
+
+
+def test_chinese_is_the_default(db, client):
+    html = client.get("/login/").content.decode()
+    assert 'lang="zh-hans"' in html and "登录助农平台" in html
+
+
+def test_english_is_chosen_by_the_browser_or_the_language_switch(world, client):
+    html = client.get("/login/", headers={"accept-language": "en"}).content.decode()
+    assert "Log in to Zhunong" in html
+    client.force_login(world.js_finance)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/units/"})
+    assert response.status_code == 302
+    html = client.get("/units/").content.decode()
+    assert "Audit log" in html and "金水区第一小学" in html  # names stay as they are
+
+
+@pytest.mark.parametrize("locale", ["en"])
+def test_every_ui_string_has_a_translation(locale):
+    catalogue = polib.pofile(str(settings.LOCALE_PATHS[0] / locale / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or e.fuzzy)]
+    assert missing == []
+    compiled = polib.mofile(str(settings.LOCALE_PATHS[0] / locale / "LC_MESSAGES" / "django.mo"))
+    in_po = {e.msgid: e.msgstr for e in catalogue if not e.obsolete and not e.msgid_plural}
+    in_mo = {e.msgid: e.msgstr for e in compiled if not e.msgid_plural}
+    assert {k: v for k, v in in_po.items() if k} == {k: v for k, v in in_mo.items() if k}, (
+        "django.mo is out of date: run `make messages`"
+    )
