@@ -10,9 +10,14 @@ def test_chinese_is_the_default(db, client):
     assert 'lang="zh-hans"' in html and "登录助农平台" in html
 
 
-def test_english_is_chosen_by_the_browser_or_the_language_switch(world, client):
-    html = client.get("/login/", headers={"accept-language": "en"}).content.decode()
-    assert "Log in to Zhunong" in html
+def test_chinese_stays_first_whatever_the_browser_asks(db, client):
+    html = client.get("/login/", headers={"accept-language": "en-US,en"}).content.decode()
+    assert "登录助农平台" in html
+
+
+def test_english_is_chosen_with_the_language_switch(world, client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Log in to Zhunong" in client.get("/login/").content.decode()
     client.force_login(world.js_finance)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/units/"})
     assert response.status_code == 302

@@ -82,3 +82,10 @@ def test_activating_from_the_unit_page(world, client_for):
     client = client_for(world.js_admin)
     response = client.post(f"/accounts/{world.js_school_trade.pk}/activate/", follow=True)
     assert "账号 j-sch1-jy01 已激活" in response.content.decode()
+
+
+def test_subordinates_of_a_supervising_unit_are_listed_by_its_code(world, client_for):
+    client = client_for(world.js_finance)
+    html = client.get("/units/", {"parent": "J-EDU"}).content.decode()
+    assert "金水区教育局的下级单位" in html and "共 2 个单位" in html
+    assert client.get("/units/", {"parent": "E-EDU"}).context["page"].paginator.count == 0

@@ -80,6 +80,7 @@ def list_units(
     request,
     q: str = "",
     region: str = "",
+    parent: str = "",
     kind: str = "",
     status: str = "",
     canteen: str = "",
@@ -90,6 +91,7 @@ def list_units(
     params = {
         "q": q,
         "region": region,
+        "parent": parent,
         "kind": kind,
         "status": status,
         "canteen": canteen,

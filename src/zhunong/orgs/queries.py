@@ -9,14 +9,15 @@ from zhunong import access
 
 from .models import Account, AccountKind, Unit, UnitStatus
 
-UNIT_FILTERS = ("q", "region", "kind", "status", "canteen", "activation")
+UNIT_FILTERS = ("q", "region", "parent", "kind", "status", "canteen", "activation")
 
 
 def units_search(actor, params: dict) -> QuerySet[Unit]:
     """Units in the actor's reach, filtered as the unit browser and the API ask.
 
     q: part of the name, or the start of the code; region: a region code (its whole subtree);
-    kind, status, canteen: exact; activation: "activated" / "not_activated" (management account).
+    parent: a supervising unit's code (all units under it); kind, status, canteen: exact;
+    activation: "activated" / "not_activated" (management account).
     """
     qs = access.visible_units(actor).select_related("region", "parent")
     q = (params.get("q") or "").strip()
@@ -26,6 +27,10 @@ def units_search(actor, params: dict) -> QuerySet[Unit]:
     if region_code:
         region = access.visible_regions(actor).filter(code=region_code).first()
         qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    parent_code = (params.get("parent") or "").strip()
+    if parent_code:
+        parent = access.visible_units(actor).filter(code=parent_code).first()
+        qs = subordinate_units(parent).filter(pk__in=qs.values("pk")) if parent else qs.none()
     for field in ("kind", "status", "canteen"):
         value = (params.get(field) or "").strip()
         if value:

@@ -27,6 +27,9 @@ def unit_list(request):
     region = None
     if params["region"]:
         region = access.visible_regions(request.user).filter(code=params["region"]).first()
+    parent = None
+    if params["parent"]:
+        parent = access.visible_units(request.user).filter(code=params["parent"]).first()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -36,6 +39,7 @@ def unit_list(request):
             "page": page,
             "params": params,
             "region": region,
+            "parent": parent,
             "query": query.urlencode(),
             "kinds": UnitKind.choices,
             "statuses": UnitStatus.choices,
@@ -68,7 +72,8 @@ def unit_detail(request, unit_id):
             "memberships": unit.memberships.select_related("user"),
             "events": unit.events.select_related("recorded_by").order_by("-effective_on", "-id"),
             "history": history,
-            "subordinates": unit.subordinates.order_by("code")[:50],
+            "subordinates": unit.subordinates.order_by("code")[:12],
+            "subordinate_count": queries.subordinate_units(unit).count(),
             "canteen_guests": unit.canteen_guests.order_by("code"),
             "can_manage_unit": access.can_manage_unit(request.user, unit),
             "can_manage_accounts": access.can_manage_accounts(request.user, unit),

@@ -46,13 +46,24 @@ def region_detail(request, code):
         .filter(Q(code__in=region.ancestor_codes()))
         .order_by("path")
     )
+    overview = region_overview(request.user, region)
+    chart = [
+        {
+            "name": child.display_name,
+            "units": counts["units"],
+            "activated": counts["management_activated"],
+        }
+        for child, counts in overview["children"]
+        if counts["units"]
+    ]
     return render(
         request,
         "regions/region_detail.html",
         {
             "region": region,
             "ancestors": ancestors,
-            "overview": region_overview(request.user, region),
+            "overview": overview,
+            "chart": chart,
             "visible_children": {c.code for c in visible_children},
             "can_add_zone": access.is_finance_over(request.user, region)
             and region.level in ("city", "province"),
