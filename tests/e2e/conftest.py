@@ -8,13 +8,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
 from tests.conftest import World
-
-# Playwright's sync API keeps an asyncio event loop running in the main thread; Django would take
-# every ORM call made from the test (or the live server sharing an in-memory SQLite connection)
-# for one made from async code and raise SynchronousOnlyOperation.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
 DESKTOP = {"width": 1280, "height": 800}
@@ -45,10 +41,20 @@ def _chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium per test module (closed with the module, so Playwright's event loop
-    does not outlive the journeys)."""
+@pytest.fixture
+def browser(transactional_db, monkeypatch):
+    """A headless Chromium for one test, started after the test database is set up and stopped
+    before it is flushed.
+
+    Playwright's sync API keeps an asyncio event loop running in the main thread, so:
+    - Django would take every ORM call the test makes for one from async code and raise
+      SynchronousOnlyOperation: DJANGO_ALLOW_ASYNC_UNSAFE is set, for this test only (set for the
+      whole session it leaks into subprocesses, and `check --deploy` flags it);
+    - asgiref hands the main thread a separate set of Django connection objects while the loop
+      runs; the test database's set-up and flush (serialized rollback) must use the thread's own,
+      so Playwright must not outlive the test.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     executable = _chromium_path()
     if executable is None:
         _unavailable("Chromium not found at /usr/bin/chromium or on PATH (apt install chromium)")
@@ -58,8 +64,13 @@ def browser():
         _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # Close the connections the test opened while the loop ran, or PostgreSQL would
+            # refuse to drop the test database at the end of the session.
+            connections.close_all()
 
 
 class Requests:

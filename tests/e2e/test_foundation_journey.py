@@ -21,12 +21,8 @@ def test_finance_bureau_activates_an_account_and_audits_it(
     world = e2e_world
     school, account = world.js_school, world.js_school_trade
     assert account.activated_on is None
-    static_failures = []
-    page.on(
-        "response",
-        lambda r: "/static/" in r.url and r.status >= 400 and static_failures.append(r.url),
-    )
-    page_errors = []
+    failed_responses, page_errors = [], []
+    page.on("response", lambda r: failed_responses.append(r.url) if r.status >= 400 else None)
     page.on("pageerror", lambda error: page_errors.append(error))
 
     # 1. Log in by user name and password.
@@ -74,10 +70,10 @@ def test_finance_bureau_activates_an_account_and_audits_it(
     page.locator("#nav").get_by_role("link", name="审计日志").click()
     expect(page).to_have_url(f"{live_server.url}/audit/")
     expect(page.locator("main")).to_contain_text(account.login)
-    entry = page.locator("tbody tr").filter(has_text=account.login).filter(has_text="activated_on")
+    entry = page.locator("tbody tr").filter(has_text=account.login).filter(has_text="激活日期")
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(str(world.js_finance))
-    expect(entry.locator("td.changes")).to_have_text(f"activated_on：— → {today.isoformat()}")
+    expect(entry.locator("td.changes")).to_have_text(f"激活日期：— → {today.isoformat()}")
     shot(page, "06-audit")
 
     # 6. The school's page on a phone: collapsed menu, nothing wider than the screen.
@@ -95,7 +91,7 @@ def test_finance_bureau_activates_an_account_and_audits_it(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "07-unit-phone")
 
-    assert static_failures == [], "static files not served"
+    assert failed_responses == [], "pages, CSS or scripts not served"
     assert page_errors == [], "JavaScript errors on the pages"
     assert requests_seen.urls, "no requests recorded"
     assert requests_seen.foreign() == [], "requests left the server (no CDN on an intranet)"

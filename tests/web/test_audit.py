@@ -14,10 +14,10 @@ def test_activation_shows_in_the_district_audit_log_with_before_and_after(world,
     entry = next(e for e in entries if e.label == "j-sch1-jy01")
     assert entry.who == "js_finance"
     assert entry.action == "修改"
-    field, old, new = next(c for c in entry.changes if c[0] == "activated_on")
+    field, old, new = next(c for c in entry.changes if c[0] == "激活日期")
     assert (old, new) == ("—", str(timezone.localdate()))
     page = client.get("/audit/").content.decode()
-    assert "j-sch1-jy01" in page and "activated_on" in page
+    assert "j-sch1-jy01" in page and "激活日期" in page
 
 
 def test_a_foreign_district_bureau_does_not_see_the_entry(world):
@@ -38,5 +38,5 @@ def test_renames_and_memberships_are_audited(world):
     )
     entries = audit_entries(world.js_finance)
     rename = next(e for e in entries if e.label == "金水区实验小学")
-    assert ("name", "金水区第一小学", "金水区实验小学") in rename.changes
+    assert ("单位名称", "金水区第一小学", "金水区实验小学") in rename.changes
     assert any(e.what == "成员身份" and e.action == "新增" for e in entries)

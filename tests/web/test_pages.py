@@ -89,3 +89,15 @@ def test_subordinates_of_a_supervising_unit_are_listed_by_its_code(world, client
     html = client.get("/units/", {"parent": "J-EDU"}).content.decode()
     assert "金水区教育局的下级单位" in html and "共 2 个单位" in html
     assert client.get("/units/", {"parent": "E-EDU"}).context["page"].paginator.count == 0
+
+
+def test_unit_history_reads_in_words_not_codes(world, client_for):
+    services.unit_merge(
+        actor=world.js_finance,
+        unit=world.js_school,
+        into=world.js_school2,
+        effective_on=date(2024, 7, 1),
+    )
+    html = client_for(world.js_finance).get(f"/units/{world.js_school.pk}/").content.decode()
+    assert "状态：<del>正常</del> → <ins>已合并</ins>" in html
+    assert "并入单位：<del>—</del> → <ins>J-SCH2</ins>" in html

@@ -132,6 +132,17 @@ class UnitEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()} {self.effective_on}"
 
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """The changes as (field label, old, new) for people: labels and choice names, not codes."""
+        choices = {"status": UnitStatus, "canteen": Canteen}
+        rows = []
+        for field, (old, new) in self.changes.items():
+            label = str(Unit._meta.get_field(field).verbose_name)
+            if field in choices:
+                old, new = (str(choices[field](v).label) if v else "" for v in (old, new))
+            rows.append((label, old or "—", new or "—"))
+        return rows
+
 
 class AccountKind(models.TextChoices):
     MANAGEMENT = "management", _("管理账号")

@@ -70,7 +70,8 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
-                changes.append((change.field, _show(change.old), _show(change.new)))
+                field_label = str(model._meta.get_field(change.field).verbose_name)
+                changes.append((field_label, _show(change.old), _show(change.new)))
         entries.append(
             Entry(
                 when=record.history_date,
