@@ -142,6 +142,24 @@ def region_filter(user, prefix: str = "") -> Q | None:
     return _any(conditions)
 
 
+def managed_region_filter(user, prefix: str = "") -> Q | None:
+    """Regions a finance bureau manages (its subtrees), on Region or through `prefix`."""
+    reach = reach_of(user)
+    if reach.everything:
+        return Q()
+    return _any(_prefix(f"{prefix}path", reach.finance_paths))
+
+
+def membership_filter(user) -> Q | None:
+    """Memberships in reach: people of units in reach, and bureau roles of managed regions."""
+    conditions = [
+        c
+        for c in (unit_filter(user, "unit__"), managed_region_filter(user, "region__"))
+        if c is not None
+    ]
+    return _any(conditions)
+
+
 def visible_regions(user) -> QuerySet:
     from zhunong.regions.models import Region
 
@@ -152,10 +170,7 @@ def managed_regions(user) -> QuerySet:
     """Regions whose units and zones the user may manage: a finance bureau's subtrees."""
     from zhunong.regions.models import Region
 
-    reach = reach_of(user)
-    if reach.everything:
-        return Region.objects.all()
-    return scope(Region.objects.all(), _any(_prefix("path", reach.finance_paths)))
+    return scope(Region.objects.all(), managed_region_filter(user))
 
 
 def visible_suppliers(user) -> QuerySet:

@@ -30,24 +30,24 @@ ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettex
 
 
 def _sources(actor):
-    reach = access.reach_of(actor)
-    unit_q = access.unit_filter(actor)
-    account_q = access.unit_filter(actor, "unit__")
-    member_q = access.unit_filter(actor, "unit__")
-    region_q = (
-        None
-        if not (reach.everything or reach.finance_paths)
-        else (Q() if reach.everything else access._any(access._prefix("path", reach.finance_paths)))
-    )
-    if reach.finance_paths and not reach.everything:
-        bureau_q = access._any(access._prefix("region__path", reach.finance_paths))
-        member_q = bureau_q if member_q is None else member_q | bureau_q
+    """Each audited model with the condition that scopes its records to the actor's reach."""
+    everything = Q() if access.reach_of(actor).everything else None
     return [
-        (Unit, unit_q, lambda r: r.name, lambda r: r.id),
-        (Account, account_q, lambda r: r.login, lambda r: r.unit_id),
-        (Membership, member_q, lambda r: f"{r.get_role_display()}", lambda r: r.unit_id),
-        (Region, region_q, lambda r: f"{r.code} {r.name}", lambda r: None),
-        (Supplier, Q() if reach.everything else None, lambda r: r.name, lambda r: None),
+        (Unit, access.unit_filter(actor), lambda r: r.name, lambda r: r.id),
+        (Account, access.unit_filter(actor, "unit__"), lambda r: r.login, lambda r: r.unit_id),
+        (
+            Membership,
+            access.membership_filter(actor),
+            lambda r: r.get_role_display(),
+            lambda r: r.unit_id,
+        ),
+        (
+            Region,
+            access.managed_region_filter(actor),
+            lambda r: f"{r.code} {r.name}",
+            lambda r: None,
+        ),
+        (Supplier, everything, lambda r: r.name, lambda r: None),
     ]
 
 
