@@ -23,10 +23,12 @@ assets: $(ASSETS)
 $(ASSETS): package.json package-lock.json scripts/vendor-assets
 	scripts/vendor-assets
 
+# The demo runs with DEBUG on (no SECRET_KEY needed, mail to the console); production: docs/admin.
+run: export DEBUG ?= 1
 run: install
 	$(BIN)/zhunong migrate --no-input
 	$(BIN)/zhunong seed_demo --if-empty
-	DEBUG=1 $(BIN)/zhunong runserver $(HOST):$(PORT)
+	$(BIN)/zhunong runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
