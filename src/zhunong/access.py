@@ -160,6 +160,21 @@ def membership_filter(user) -> Q | None:
     return _any(conditions)
 
 
+def visible_memberships(user) -> QuerySet:
+    from zhunong.orgs.models import Membership
+
+    return scope(Membership.objects.all(), membership_filter(user))
+
+
+def own_memberships(user) -> QuerySet:
+    """The user's own roles, whatever their reach."""
+    from zhunong.orgs.models import Membership
+
+    return (
+        Membership.objects.filter(user=user) if user.is_authenticated else Membership.objects.none()
+    )
+
+
 def visible_regions(user) -> QuerySet:
     from zhunong.regions.models import Region
 

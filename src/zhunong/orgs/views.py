@@ -14,7 +14,7 @@ from zhunong.web.forms import add_service_errors
 
 from . import forms, queries, services
 from .bulk_accounts import BulkError, accounts_bulk_open, template_workbook
-from .models import Canteen, Membership, UnitKind, UnitStatus
+from .models import Canteen, UnitKind, UnitStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -226,7 +226,7 @@ def person_add(request, unit_id):
 @require_POST
 def membership_remove(request, membership_id):
     membership = access.get_visible_or_404(
-        Membership.objects.filter(unit__in=access.visible_units(request.user)), pk=membership_id
+        access.visible_memberships(request.user).filter(unit__isnull=False), pk=membership_id
     )
     unit = membership.unit
     try:

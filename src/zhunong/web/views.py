@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 
 from zhunong import access
-from zhunong.market.models import Supplier
-from zhunong.orgs.models import Membership, Role
+from zhunong.orgs.models import Role
 from zhunong.orgs.queries import account_counts, region_overview, subordinate_units
 
 from .audit import audit_entries
@@ -17,9 +16,7 @@ def home(request):
     """One home page, with a section for each of the user's roles."""
     user = request.user
     reach = access.reach_of(user)
-    memberships = Membership.objects.filter(user=user).select_related(
-        "unit__region", "region", "supplier"
-    )
+    memberships = access.own_memberships(user).select_related("unit__region", "region", "supplier")
     sections = []
     for m in memberships:
         if m.role == Role.FINANCE:
@@ -52,7 +49,7 @@ def home(request):
                     "kind": "operator",
                     "m": m,
                     "units": access.visible_units(user).count(),
-                    "suppliers": Supplier.objects.count(),
+                    "suppliers": access.visible_suppliers(user).count(),
                 }
             )
     return render(request, "web/home.html", {"sections": sections, "reach": reach})
