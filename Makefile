@@ -7,7 +7,7 @@ ASSETS := src/zhunong/web/static/vendor/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets lint format check-deploy bench clean messages
+.PHONY: run test install assets lint format bench clean messages
 
 install: $(INSTALLED) $(ASSETS)
 

@@ -61,6 +61,9 @@ def reach_of(user) -> Reach:
     everything = user.is_superuser
     rows = Membership.objects.filter(user=user).select_related("unit", "region")
     for m in rows:
+        # An empty path would match everything: such a membership grants nothing.
+        if (m.region_id and not m.region.path) or (m.unit_id and not m.unit.tree_path):
+            continue
         roles.add(m.role)
         if m.role == Role.OPERATOR:
             everything = True

@@ -4,7 +4,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -29,7 +29,7 @@ api = NinjaAPI(
     title="zhunong API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth(csrf=True), TokenAuth()],
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
     description="助农：单位、账号与区划。所有结果按当前用户的权限范围过滤。",
 )
 
@@ -82,6 +82,11 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     return api.create_response(request, {"message": str(exc), "errors": {}}, status=exc.status_code)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer JSON too, like every other API error."""
+    return JsonResponse({"message": _("没有这个接口"), "errors": {}}, status=404)
 
 
 from zhunong.orgs.api import router as orgs_router  # noqa: E402

@@ -29,7 +29,13 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent.parent
+# In a checkout (src layout) the project folder holds pyproject.toml; when installed as a package,
+# data and collected static files go under the working directory unless set explicitly.
+PROJECT_DIR = (
+    PACKAGE_DIR.parent.parent
+    if (PACKAGE_DIR.parent.parent / "pyproject.toml").exists()
+    else Path.cwd()
+)
 DATA_DIR = Path(os.environ.get("ZHUNONG_DATA_DIR", PROJECT_DIR / "data"))
 
 DEBUG = env_bool("DEBUG")
@@ -221,6 +227,11 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if env_bool("BEHIND_PROXY"):
+    # The client's address comes from the proxy's X-Forwarded-For, so a lockout is per client,
+    # not per proxy (which would let anyone lock anyone out).
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from zhunong.api import api
+from zhunong.api import api, api_not_found
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
 from zhunong.regions import views as regions
@@ -18,6 +18,7 @@ urlpatterns = [
     path("regions/", regions.region_list, name="region-list"),
     path("regions/<str:code>/", regions.region_detail, name="region-detail"),
     path("regions/<str:code>/zones/new/", regions.zone_create, name="zone-create"),
+    path("regions/<str:code>/short-name/", regions.short_name_set, name="region-short-name"),
     path("units/", orgs.unit_list, name="unit-list"),
     path("units/new/", orgs.unit_register, name="unit-register"),
     path("units/<int:unit_id>/", orgs.unit_detail, name="unit-detail"),
@@ -35,4 +36,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
 ]

@@ -11,6 +11,11 @@ class AccountInline(admin.TabularInline):
     model = Account
     extra = 0
     fields = ("login", "kind", "holder", "opened_on", "activated_on", "deactivated_on")
+    readonly_fields = fields  # opened and activated through the unit page, which dates them
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Unit)
@@ -22,6 +27,23 @@ class UnitAdmin(SimpleHistoryAdmin):
     readonly_fields = ("tree_path",)
     inlines = [AccountInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Dated changes (name, region, supervising unit, status) go through the unit page, which
+        records them as events; the admin corrects the rest."""
+        if obj is None:
+            return self.readonly_fields
+        return (
+            *self.readonly_fields,
+            "code",
+            "name",
+            "region",
+            "parent",
+            "status",
+            "status_changed_on",
+            "merged_into",
+            "registered_on",
+        )
+
 
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
@@ -29,6 +51,10 @@ class AccountAdmin(SimpleHistoryAdmin):
     list_filter = ("kind",)
     search_fields = ("login", "unit__name", "holder")
     raw_id_fields = ("unit",)
+    readonly_fields = ("unit", "kind", "opened_on", "activated_on", "deactivated_on")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(UnitEvent)

@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.core.paginator import Paginator
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhunong import access
@@ -47,6 +47,8 @@ class UnitStateOut(Schema):
     parent_code: str | None
     status: str
     canteen: str
+    canteen_host_code: str | None
+    canteen_contractor: str
     merged_into_code: str | None
 
 
@@ -80,24 +82,26 @@ def list_units(
     request,
     q: str = "",
     region: str = "",
+    own_region: str = "",
     parent: str = "",
     kind: str = "",
     status: str = "",
     canteen: str = "",
     activation: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=500),
 ):
     params = {
         "q": q,
         "region": region,
+        "own_region": own_region,
         "parent": parent,
         "kind": kind,
         "status": status,
         "canteen": canteen,
         "activation": activation,
     }
-    paginator = Paginator(queries.units_search(request.auth, params), max(1, min(page_size, 500)))
+    paginator = Paginator(queries.units_search(request.auth, params), page_size)
     current = paginator.get_page(page)
     return {
         "count": paginator.count,

@@ -13,9 +13,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zhunong import access
+from zhunong.clock import today
 from zhunong.dates import parse_date
 
-from .models import AccountKind, Unit
+from .models import AccountKind, Canteen, Unit
 from .services import account_open, validate_new_account
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -143,17 +144,21 @@ def _row_values(raw: dict) -> tuple[dict, dict]:
 def accounts_bulk_open(*, actor, unit: Unit, data: bytes) -> int:
     """Opens every trading account in the file, or none; returns how many were opened."""
     access.require_account_manager(actor, unit)
-    from zhunong.clock import today
-
+    if not unit.is_active:
+        raise BulkError(
+            [_("该单位已是“%(s)s”状态，不能开通账号") % {"s": unit.get_status_display()}]
+        )
     messages, planned, seen = [], [], {}
     for number, raw in read_rows(data):
         values, errors = _row_values(raw)
         opened_on = values["opened_on"] or today()
-        if "opened_on" not in errors:
-            errors = {
-                **validate_new_account(values["login"], values["mobile"], opened_on),
-                **errors,
-            }
+        # a bad date still lets the row's other fields be checked, so every problem shows at once
+        checked = validate_new_account(values["login"], values["mobile"], opened_on)
+        if "opened_on" in errors:
+            checked.pop("opened_on", None)
+        errors = {**checked, **errors}
+        if values["is_contractor"] and unit.canteen != Canteen.OUTSOURCED:
+            errors.setdefault("is_contractor", _("只有食堂外包的单位可以为承包方开通交易账号"))
         login = values["login"]
         if login and login in seen and "login" not in errors:
             errors["login"] = _("与第%(n)d行的账号重复") % {"n": seen[login]}

@@ -93,9 +93,28 @@ class ParentForm(ActorForm):
 
 class CanteenForm(ActorForm):
     canteen = forms.ChoiceField(label=_("食堂情况"), choices=Canteen.choices)
-    host = UnitChoiceField(label=_("代表单位编码（共用食堂）"), required=False)
+    host = forms.CharField(
+        label=_("代表单位编码（共用食堂）"), required=False, help_text=_("同一区划内的单位")
+    )
     contractor = forms.CharField(label=_("承包方名称（食堂外包）"), max_length=128, required=False)
     effective_on = date_field(_("生效日期"))
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def clean_host(self):
+        from .queries import canteen_host_candidates
+
+        code = self.cleaned_data["host"].strip()
+        if not code:
+            return None
+        host = canteen_host_candidates(self.actor, self.unit).filter(code=code).first()
+        if host is None:
+            raise forms.ValidationError(
+                _("本区划内没有单位编码为 %(code)s 的正常单位") % {"code": code}
+            )
+        return host
 
 
 class MergeForm(ActorForm):

@@ -95,6 +95,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # An empty tree path would make a supervising unit see every unit; compute it on creation.
+        if not self.tree_path:
+            self.tree_path = (self.parent.tree_path if self.parent_id else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
     @property
     def is_active(self) -> bool:
         return self.status == UnitStatus.ACTIVE
@@ -150,9 +156,10 @@ class AccountKind(models.TextChoices):
 
 
 class Account(models.Model):
-    """An account of a unit on the marketplace. Opened and activated dates answer "as of" questions;
-    `deactivated_on` ends it (a trading account deactivated, or any account retired by a merge or
-    dissolution)."""
+    """An account of a unit on the marketplace. `activated_on` is the first activation and is never
+    rewritten; `deactivated_on` is set while the account is stopped (deactivated, or retired by a
+    merge or dissolution). Every activation and stop is also an `AccountChange`, so the state on any
+    date is known (`queries.account_activated_as_of`)."""
 
     login = models.CharField(_("账号"), max_length=64, unique=True)
     unit = models.ForeignKey(
@@ -196,6 +203,28 @@ class Account(models.Model):
         if self.deactivated_on:
             return str(_("已停用"))
         return str(_("已激活")) if self.activated_on else str(_("未激活"))
+
+
+class AccountChange(models.Model):
+    """A dated activation or deactivation. An account's state on a date is the last change on or
+    before it, so stopping and re-activating never rewrites what was true earlier."""
+
+    class Kind(models.TextChoices):
+        ACTIVATED = "activated", _("激活")
+        DEACTIVATED = "deactivated", _("停用")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    on = models.DateField(_("日期"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("账号状态变更")
+        verbose_name_plural = _("账号状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_kind_display()} {self.on}"
 
 
 class Role(models.TextChoices):

@@ -7,15 +7,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from zhunong import access
 
-from .models import Account, AccountKind, Unit, UnitStatus
+from .models import Account, AccountChange, AccountKind, Unit, UnitStatus
 
-UNIT_FILTERS = ("q", "region", "parent", "kind", "status", "canteen", "activation")
+UNIT_FILTERS = ("q", "region", "own_region", "parent", "kind", "status", "canteen", "activation")
 
 
 def units_search(actor, params: dict) -> QuerySet[Unit]:
     """Units in the actor's reach, filtered as the unit browser and the API ask.
 
     q: part of the name, or the start of the code; region: a region code (its whole subtree);
+    own_region: a region code (only the units attached to that region itself, 本级);
     parent: a supervising unit's code (all units under it); kind, status, canteen: exact;
     activation: "activated" / "not_activated" (management account).
     """
@@ -27,6 +28,9 @@ def units_search(actor, params: dict) -> QuerySet[Unit]:
     if region_code:
         region = access.visible_regions(actor).filter(code=region_code).first()
         qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    own_region = (params.get("own_region") or "").strip()
+    if own_region:
+        qs = qs.filter(region_id=own_region)  # the region's own units (本级), not its children's
     parent_code = (params.get("parent") or "").strip()
     if parent_code:
         parent = access.visible_units(actor).filter(code=parent_code).first()
@@ -123,6 +127,19 @@ def unit_as_of(unit: Unit, on: date) -> UnitState | None:
     )
 
 
+def account_activated_as_of(account: Account, on: date) -> bool:
+    """Was the account activated (and not stopped) on `on`? The last dated change decides; an
+    account with no recorded changes (loaded from elsewhere) is read from its two dates."""
+    if account.opened_on > on:
+        return False
+    last = account.changes.filter(on__lte=on).order_by("-on", "-id").first()
+    if last is not None:
+        return last.kind == AccountChange.Kind.ACTIVATED
+    if account.activated_on is None or account.activated_on > on:
+        return False
+    return account.deactivated_on is None or account.deactivated_on > on
+
+
 def subordinate_units(unit: Unit) -> QuerySet[Unit]:
     """All units under a supervising unit (not the unit itself)."""
     return Unit.objects.filter(tree_path__startswith=unit.tree_path).exclude(pk=unit.pk)
@@ -182,3 +199,10 @@ def region_overview(actor, region) -> dict:
         "children": [(c, per_child[c.code]) for c in children],
         "total": total,
     }
+
+
+def canteen_host_candidates(actor, unit: Unit) -> QuerySet[Unit]:
+    """Units that may host `unit`'s shared canteen: any active unit of the same region (a unit
+    admin sees only their own unit, but must be able to name the host), or any unit in reach."""
+    same_region = Unit.objects.filter(region_id=unit.region_id, status=UnitStatus.ACTIVE)
+    return (same_region | access.visible_units(actor)).exclude(pk=unit.pk).distinct()

@@ -17,6 +17,7 @@ from zhunong.clock import today
 
 from .models import (
     Account,
+    AccountChange,
     AccountKind,
     Canteen,
     EventKind,
@@ -266,6 +267,10 @@ def _end(
         )
     if unit.subordinates.filter(status=UnitStatus.ACTIVE).exists():
         raise ValidationError({"unit": _("该单位仍有正常状态的下级单位，请先为它们变更主管单位")})
+    if unit.canteen_guests.filter(status=UnitStatus.ACTIVE).exists():
+        raise ValidationError(
+            {"unit": _("该单位仍代为填报共用食堂的单位，请先变更这些单位的食堂情况")}
+        )
     _not_future(effective_on)
     _not_before_last_event(unit, effective_on)
     changes = {"status": [unit.status, status]}
@@ -281,6 +286,9 @@ def _end(
     for account in unit.accounts.filter(deactivated_on__isnull=True):
         account.deactivated_on = max(effective_on, account.opened_on)
         _save(account, actor, update_fields=["deactivated_on"])
+        AccountChange.objects.create(
+            account=account, kind=AccountChange.Kind.DEACTIVATED, on=account.deactivated_on
+        )
     return unit
 
 
@@ -405,8 +413,10 @@ def account_activate(*, actor, account: Account, activated_on: date | None = Non
         if day < account.deactivated_on:
             raise ValidationError({"activated_on": _("重新激活日期不能早于停用日期")})
         account.deactivated_on = None
-    account.activated_on = day
+    if account.activated_on is None:
+        account.activated_on = day  # the first activation; a re-activation is only a change row
     _save(account, actor, update_fields=["activated_on", "deactivated_on"])
+    AccountChange.objects.create(account=account, kind=AccountChange.Kind.ACTIVATED, on=day)
     return account
 
 
@@ -428,6 +438,7 @@ def account_deactivate(*, actor, account: Account, deactivated_on: date | None =
         raise ValidationError({"deactivated_on": _("停用日期不能早于开通日期")})
     account.deactivated_on = day
     _save(account, actor, update_fields=["deactivated_on"])
+    AccountChange.objects.create(account=account, kind=AccountChange.Kind.DEACTIVATED, on=day)
     return account
 
 

@@ -25,8 +25,9 @@ def unit_list(request):
     units = queries.units_search(request.user, params)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     region = None
-    if params["region"]:
-        region = access.visible_regions(request.user).filter(code=params["region"]).first()
+    if params["region"] or params["own_region"]:
+        code = params["region"] or params["own_region"]
+        region = access.visible_regions(request.user).filter(code=code).first()
     parent = None
     if params["parent"]:
         parent = access.visible_units(request.user).filter(code=params["parent"]).first()
@@ -39,6 +40,7 @@ def unit_list(request):
             "page": page,
             "params": params,
             "region": region,
+            "own": bool(params["own_region"]),
             "parent": parent,
             "query": query.urlencode(),
             "kinds": UnitKind.choices,
@@ -145,7 +147,10 @@ def unit_change(request, unit_id, action):
     form_class, title, permission = CHANGES[action]
     if not getattr(access, permission)(request.user, unit):
         raise access.PermissionDenied(_("无权对该单位进行此操作。"))
-    form = form_class(request.POST if request.method == "POST" else None, actor=request.user)
+    extra = {"unit": unit} if action == "canteen" else {}
+    form = form_class(
+        request.POST if request.method == "POST" else None, actor=request.user, **extra
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _apply_change(action, request.user, unit, form.cleaned_data)

@@ -13,5 +13,11 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `zhunong api_token USER NAME` (the raw value is shown once);
+    here they are listed and revoked (deleted)."""
+
     list_display = ("prefix", "name", "user", "created_at", "last_used_at")
-    readonly_fields = ("prefix", "created_at", "last_used_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -14,3 +14,8 @@ class RegionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        """The tree is changed by finance bureaus' pages (zones), not by editing parents here."""
+        fixed = ("path", "is_builtin")
+        return (*fixed, "code", "parent", "level") if obj else fixed

@@ -44,6 +44,12 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # A region without its path would match every prefix query; compute it from the parent.
+        if not self.path:
+            self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         """The name used in tables: the short name where one is set."""

@@ -10,7 +10,7 @@ from zhunong.orgs.queries import region_overview
 from zhunong.web.forms import add_service_errors
 
 from . import queries, services
-from .forms import ZoneForm
+from .forms import ShortNameForm, ZoneForm
 
 
 def _top_regions(user):
@@ -65,6 +65,7 @@ def region_detail(request, code):
             "overview": overview,
             "chart": chart,
             "visible_children": {c.code for c in visible_children},
+            "can_set_short_names": access.is_finance_over(request.user, region),
             "can_add_zone": access.is_finance_over(request.user, region)
             and region.level in ("city", "province"),
         },
@@ -88,4 +89,29 @@ def zone_create(request, code):
         request,
         "orgs/form.html",
         {"form": form, "title": _("在%(name)s下添加功能区") % {"name": region.name}},
+    )
+
+
+@login_required
+def short_name_set(request, code):
+    region = access.get_visible_or_404(access.visible_regions(request.user), code=code)
+    access.require_region_manager(request.user, region.parent or region)
+    form = ShortNameForm(
+        request.POST if request.method == "POST" else None,
+        initial={"short_name": region.short_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.region_set_short_name(
+                actor=request.user, region=region, short_name=form.cleaned_data["short_name"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存简称。"))
+            return redirect("region-detail", code=(region.parent_id or region.code))
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "title": _("%(name)s的简称") % {"name": region.name}},
     )

@@ -386,16 +386,16 @@ def _accounts(rng, units):
 def _history_examples(units):
     """A rename and a merge, so the history and "as of" views have something to show."""
     by_name = {u.name: u for u in units.values()}
-    school = by_name.get("郑州市第7中学")
+    school = by_name.get("郑州市第7小学")
     if school:
         UnitEvent.objects.create(
             unit=school,
             kind=EventKind.RENAMED,
             effective_on=date(2024, 9, 1),
-            changes={"name": ["郑州市第7中学", "郑州市第七中学"]},
+            changes={"name": ["郑州市第7小学", "郑州市第七小学"]},
             document_no="郑教〔2024〕15号",
         )
-        Unit.objects.filter(pk=school.pk).update(name="郑州市第七中学")
+        Unit.objects.filter(pk=school.pk).update(name="郑州市第七小学")
     absorbed, survivor = by_name.get("郑州市第12小学"), by_name.get("郑州市第2小学")
     if absorbed and survivor:
         UnitEvent.objects.create(
