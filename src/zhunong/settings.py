@@ -68,7 +68,10 @@ INSTALLED_APPS = [
     "zhunong.regions",
     "zhunong.market",
     "zhunong.orgs",
+    "zhunong.reservations",
     "zhunong.ledger",
+    "zhunong.ingest",
+    "django_tasks_db",
     "zhunong.web",
 ]
 
@@ -234,6 +237,32 @@ if env_bool("BEHIND_PROXY"):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Background work: Django's tasks framework with the database backend (`zhunong db_worker`, started
+# by `make run`). Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# Progress of long work is shared between the worker and the web processes through files, so it
+# is visible while the work's own database transaction is still open.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "progress"),
+        "TIMEOUT": 7 * 24 * 3600,
+    },
+}
+
+# Platform imports (docs/import-format.md): limits checked before anything is read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "200")) * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "2048")) * 1024 * 1024
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000000"))
+IMPORT_DIR = DATA_DIR / "imports"
 
 LOGGING = {
     "version": 1,

@@ -117,7 +117,8 @@ def test_trading_account_with_purchases_cannot_be_deleted(world):
         amount=Decimal("120.50"),
         completed_on=date(2024, 3, 1),
         year=2024,
-        source_key="order-1",
+        order_no="order-1",
+        ordered_on=date(2024, 2, 28),
     )
     with pytest.raises(ValidationError) as exc:
         services.account_delete(actor=world.js_admin, account=account)

@@ -5,6 +5,6 @@ from .models import PurchaseLine
 
 @admin.register(PurchaseLine)
 class PurchaseLineAdmin(admin.ModelAdmin):
-    list_display = ("source_key", "unit", "channel", "amount", "completed_on")
+    list_display = ("order_no", "unit", "channel", "amount", "ordered_on", "completed_on")
     raw_id_fields = ("unit", "account")
-    search_fields = ("source_key",)
+    search_fields = ("order_no",)

@@ -1,8 +1,9 @@
-"""The purchase ledger: one append-only line per completed purchase (negative for a refund).
+"""The purchase ledger: one line per purchase, keyed by its order number so that the same order
+is never counted twice; a refund is a line with a negative amount.
 
-It is the only source of "amount completed". This first cut holds what the foundation needs
-(a trading account with purchases cannot be deleted); imports and rollups come with the ledger
-issue.
+It is the only source of "amount completed": a line counts as completed once it has a completed
+date (accepted, paid and rated on the platform), in the year of that date. A line without one is
+ordered but not yet completed — kept so bureaus can see the gap.
 """
 
 from django.db import models
@@ -17,7 +18,10 @@ class Channel(models.TextChoices):
 
 
 class PurchaseLine(models.Model):
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="purchase_lines")
+    order_no = models.CharField(_("订单号"), max_length=64, unique=True)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="purchase_lines"
+    )
     account = models.ForeignKey(
         "orgs.Account",
         null=True,
@@ -26,11 +30,26 @@ class PurchaseLine(models.Model):
         related_name="purchase_lines",
         help_text=_("下单的交易账号（如已知）"),
     )
-    channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(
+        _("渠道"), max_length=12, choices=Channel.choices, default=Channel.CANTEEN
+    )
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
-    completed_on = models.DateField(_("完成日期"))
-    year = models.PositiveSmallIntegerField(_("年度"))
-    source_key = models.CharField(_("来源标识"), max_length=80, unique=True)
+    ordered_on = models.DateField(_("下单日期"))
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("年度"), help_text=_("完成日期所在年度；未完成时为下单年度")
+    )
+    supplier_name = models.CharField(_("供应商"), max_length=128, blank=True)
+    product = models.CharField(_("商品"), max_length=255, blank=True)
+    origin_code = models.CharField(_("产地区划代码"), max_length=12, blank=True)
+    source_batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name=_("来源"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -39,4 +58,8 @@ class PurchaseLine(models.Model):
         indexes = [models.Index(fields=["unit", "year", "completed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.source_key} {self.amount}"
+        return f"{self.order_no} {self.amount}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_on is not None

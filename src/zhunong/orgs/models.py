@@ -84,6 +84,15 @@ class Unit(models.Model):
         related_name="absorbed_units",
     )
     registered_on = models.DateField(_("登记日期"))
+    source_batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name=_("来源"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("最近一次写入本记录的平台数据导入"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -172,6 +181,14 @@ class Account(models.Model):
     activated_on = models.DateField(_("激活日期"), null=True, blank=True)
     deactivated_on = models.DateField(_("停用日期"), null=True, blank=True)
     is_contractor = models.BooleanField(_("食堂承包方使用"), default=False)
+    source_batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name=_("来源"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:

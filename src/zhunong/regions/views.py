@@ -30,10 +30,11 @@ def _top_regions(user):
 @login_required
 def region_list(request):
     q = request.GET.get("q", "").strip()
-    if q:
-        regions = queries.region_search(q, access.visible_regions(request.user))[:100]
-    else:
-        regions = _top_regions(request.user)
+    regions = (
+        queries.region_search(q, access.visible_regions(request.user))[:100]
+        if q
+        else _top_regions(request.user)
+    )
     return render(request, "regions/region_list.html", {"regions": regions, "q": q})
 
 

@@ -1,0 +1,100 @@
+"""Anomalies: policy rules broken in the data. The platform's data is the record of what happened,
+so these are imported as they are and listed for the bureau to read before a notice — per import,
+and per region and year. One set of rules serves both lists."""
+
+from django.db.models import F, Q, QuerySet, Sum
+
+from zhunong.ledger.models import PurchaseLine
+from zhunong.orgs.models import Unit
+from zhunong.reservations.models import Reservation
+
+from .report import MAX_LISTED
+
+MIN_RATIO = 10  # the national minimum, percent
+HAS_CANTEEN = ("own", "outsourced")
+KINDS = {
+    "ratio_below_minimum": "有食堂但预留比例低于10%",
+    "zero_reserve_with_canteen": "有食堂但预留金额为零",
+    "completion_over_100": "完成交易额超过预留金额（完成比例超过100%）",
+    "zero_reserve_buys": "预留金额为零但有交易",
+    "completed_before_ordered": "订单完成日期早于下单日期",
+}
+
+
+def _row(kind, unit, year, detail):
+    return {
+        "kind": kind,
+        "label": KINDS[kind],
+        "unit_code": unit["code"],
+        "unit_name": unit["name"],
+        "region": unit["region_id"],
+        "year": year,
+        "detail": detail,
+    }
+
+
+def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict], int]:
+    """Anomalies of the given units in the given years: (the first 1,000, how many in all)."""
+    if not years:
+        return [], 0
+    info = {u["id"]: u for u in units.values("id", "code", "name", "region_id", "canteen")}
+    reservations = Reservation.objects.filter(unit__in=units, year__in=years).values(
+        "unit_id", "year", "ratio", "reserved_amount"
+    )
+    completed = {
+        (r["unit_id"], r["year"]): r["total"]
+        for r in PurchaseLine.objects.filter(
+            unit__in=units, year__in=years, completed_on__isnull=False
+        )
+        .values("unit_id", "year")
+        .annotate(total=Sum("amount"))
+    }
+    found = []
+    for r in reservations.order_by("unit_id", "year"):
+        unit = info.get(r["unit_id"])
+        if unit is None:
+            continue
+        bought = completed.get((r["unit_id"], r["year"])) or 0
+        reserved = r["reserved_amount"]
+        if unit["canteen"] in HAS_CANTEEN:
+            if reserved == 0:
+                found.append(_row("zero_reserve_with_canteen", unit, r["year"], "预留金额 0.00 元"))
+            elif r["ratio"] < MIN_RATIO:
+                found.append(
+                    _row("ratio_below_minimum", unit, r["year"], f"预留比例 {r['ratio']}%")
+                )
+        if reserved == 0 and bought > 0:
+            found.append(_row("zero_reserve_buys", unit, r["year"], f"完成交易额 {bought} 元"))
+        elif reserved > 0 and bought > reserved:
+            found.append(
+                _row(
+                    "completion_over_100",
+                    unit,
+                    r["year"],
+                    f"完成 {bought} 元，预留 {reserved} 元（{bought * 100 / reserved:.2f}%）",
+                )
+            )
+    early = PurchaseLine.objects.filter(
+        unit__in=units, year__in=years, completed_on__lt=F("ordered_on")
+    ).values("unit_id", "year", "order_no", "ordered_on", "completed_on")
+    early_count = early.count()
+    for line in early.order_by("unit_id", "order_no")[:MAX_LISTED]:
+        found.append(
+            _row(
+                "completed_before_ordered",
+                info[line["unit_id"]],
+                line["year"],
+                f"订单 {line['order_no']}：下单 {line['ordered_on']}，完成 {line['completed_on']}",
+            )
+        )
+    total = len(found) - min(early_count, MAX_LISTED) + early_count
+    return found[:MAX_LISTED], total
+
+
+def anomalies_for(*, unit_ids: list[int], years: list[int]) -> tuple[list[dict], int]:
+    return find_anomalies(Unit.objects.filter(id__in=unit_ids), years)
+
+
+def anomalies_in_region(region, year: int, units: QuerySet[Unit]) -> tuple[list[dict], int]:
+    """The region's (and its sub-regions') anomalies for a year; `units` is the actor's reach."""
+    return find_anomalies(units.filter(Q(region__path__startswith=region.path)), [year])

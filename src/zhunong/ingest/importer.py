@@ -1,0 +1,725 @@
+"""Importing the platform export (docs/import-format.md): all or nothing, idempotent, and scoped
+to the importing finance bureau's region.
+
+The small sheets (regions, units, accounts, reservations) are read whole and compared in Python;
+transactions stream through a staging table (staging.py). Everything happens in one database
+transaction that is rolled back when any error was found, so a refused file changes nothing.
+"""
+
+import re
+from collections.abc import Callable
+from contextlib import closing
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from zhunong.clock import today
+from zhunong.orgs.models import Account, EventKind, Unit, UnitEvent
+from zhunong.regions.models import Level, Region
+from zhunong.reservations.models import Reservation
+
+from . import parse
+from .anomalies import anomalies_for
+from .reader import Refused, Source, open_source
+from .report import Report
+from .spec import (
+    ACCOUNT_KINDS,
+    CANTEENS,
+    CHANNELS,
+    RESERVATION_STATUSES,
+    SHEETS,
+    UNIT_KINDS,
+    UNIT_STATUSES,
+    accepting,
+)
+
+UNIT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+REGION_CODE = re.compile(r"^\d{6,12}$")
+Progress = Callable[[int, int, str], None]
+
+
+class Rollback(Exception):
+    pass
+
+
+class PlatformImport:
+    def __init__(self, *, scope: Region | None, batch, progress: Progress | None = None):
+        self.scope = scope
+        self.batch = batch
+        self.report = Report()
+        self.progress = progress or (lambda done, total, stage: None)
+        self.done = 0
+        self.total = 1
+        self.today = today()
+        self.unit_ids: dict[str, int] = {}
+        self.touched_units: set[str] = set()
+        self.touched_years: set[int] = set()
+        self.column_titles = {(s.name, c.key): c for s in SHEETS for c in s.columns}
+
+    # --- the whole run -------------------------------------------------------------------------
+
+    def run(self, path) -> Report:
+        try:
+            source = open_source(path)
+        except Refused as exc:
+            self.report.error("", None, "", str(exc))
+            return self.report
+        try:
+            self.report.warnings.extend(source.warnings)
+            for title, cell in source.formula_cells():
+                row = int(re.sub(r"\D", "", cell))
+                self.report.error(
+                    title,
+                    row,
+                    re.sub(r"\d", "", cell),
+                    f"单元格 {cell} 含公式：请复制后“粘贴为数值”再导入",
+                )
+            columns = self.read_headers(source)
+            if not self.report.ok:
+                return self.report
+            self.total = sum(source.size_hint(name) for name in columns) or 1
+            try:
+                with transaction.atomic():
+                    self.load(source, columns)
+                    if not self.report.ok:
+                        raise Rollback
+            except Rollback:
+                pass
+        except Refused as exc:
+            self.report.error("", None, "", str(exc))
+        finally:
+            source.close()
+        if not self.report.ok:
+            self.report.anomalies, self.report.anomaly_count = [], 0
+        return self.report
+
+    def read_headers(self, source: Source) -> dict[str, dict[str, int]]:
+        present = source.sheet_names()
+        columns = {}
+        for sheet in SHEETS:
+            if sheet.name not in present:
+                if not sheet.optional:
+                    self.report.error(
+                        sheet.name, None, "", f"缺少工作表“{sheet.name}”（{sheet.zh}）"
+                    )
+                continue
+            with closing(source.rows(sheet.name)) as rows:
+                header = next(rows, (1, []))[1]
+            names = sheet.header_map()
+            found: dict[str, int] = {}
+            for index, cell in enumerate(header):
+                title = parse.text(cell)
+                if not title:
+                    continue
+                key = names.get(title) or names.get(title.lower())
+                if key is None:
+                    self.report.warnings.append(f"工作表 {sheet.name} 忽略未知列“{title}”")
+                elif key in found:
+                    self.report.error(sheet.name, 1, title, f"列“{title}”重复")
+                else:
+                    found[key] = index
+            for column in sheet.columns:
+                if column.required and column.key not in found:
+                    self.report.error(
+                        sheet.name, 1, column.zh, f"缺少必填列“{column.zh}”（{column.key}）"
+                    )
+            columns[sheet.name] = found
+        if present == set() or (self.report.ok and all(source.size_hint(n) <= 1 for n in columns)):
+            self.report.error("", None, "", "文件中没有任何数据行")
+        return columns
+
+    def rows(self, source: Source, sheet: str, columns: dict[str, dict[str, int]]):
+        """Data rows of a sheet as (row number, {key: value}); blank rows are skipped."""
+        index = columns[sheet]
+        with closing(source.rows(sheet)) as rows:
+            next(rows, None)
+            yield from self._data_rows(rows, index, sheet)
+
+    def _data_rows(self, rows, index, sheet):
+        for number, values in rows:
+            self.done += 1
+            if self.done % 20000 == 0:
+                self.progress(self.done, self.total, sheet)
+            row = {k: (values[i] if i < len(values) else None) for k, i in index.items()}
+            if all(v is None or v == "" for v in row.values()):
+                continue
+            yield number, row
+
+    def field(self, sheet, number, row, key, parser, *args, required=None):
+        """Parses one cell; on failure records the error and returns None."""
+        column = self.column_titles[(sheet, key)]
+        value = row.get(key)
+        if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+            if required if required is not None else column.required:
+                self.report.error(sheet, number, column.zh, f"缺少{column.zh}")
+            return None
+        try:
+            return parser(value, *args)
+        except ValueError as exc:
+            self.report.error(sheet, number, column.zh, str(exc))
+            return None
+
+    def in_scope(self, region_code: str) -> bool:
+        if self.scope is None:
+            return True
+        path = self.region_paths.get(region_code, "")
+        return bool(path) and path.startswith(self.scope.path)
+
+    def load(self, source: Source, columns) -> None:
+        self.region_paths = dict(Region.objects.values_list("code", "path"))
+        self.units_db = {
+            u["code"]: u
+            for u in Unit.objects.values(
+                "id",
+                "code",
+                "name",
+                "region_id",
+                "parent__code",
+                "kind",
+                "canteen",
+                "canteen_host__code",
+                "status",
+                "tree_path",
+            )
+        }
+        if "regions" in columns:
+            self.load_regions(source, columns)
+        units = self.read_units(source, columns)
+        accounts = self.read_accounts(source, columns, units)
+        reservations = self.read_reservations(source, columns, units)
+        if self.report.ok:
+            self.apply_units(units, accounts)
+            self.apply_accounts(accounts)
+            self.apply_reservations(reservations)
+        self.load_transactions(source, columns, units)
+        self.progress(self.total, self.total, "done")
+        if self.report.ok:
+            unit_ids = [self.unit_ids[c] for c in self.touched_units]
+            self.report.anomalies, self.report.anomaly_count = anomalies_for(
+                unit_ids=unit_ids, years=sorted(self.touched_years)
+            )
+
+    # --- regions ----------------------------------------------------------------------------------
+
+    def load_regions(self, source, columns) -> None:
+        created = updated = unchanged = 0
+        seen = set()
+        for number, row in self.rows(source, "regions", columns):
+            code = self.field("regions", number, row, "region_code", parse.code)
+            name = self.field("regions", number, row, "name", parse.text)
+            parent = self.field("regions", number, row, "parent_code", parse.code)
+            short = self.field("regions", number, row, "short_name", parse.text) or ""
+            if code is None or name is None or parent is None:
+                continue
+            if not REGION_CODE.match(code):
+                self.report.error("regions", number, "区划代码", f"区划代码“{code}”应为6至12位数字")
+                continue
+            if code in seen:
+                self.report.error("regions", number, "区划代码", f"区划代码 {code} 在本表中重复")
+                continue
+            seen.add(code)
+            if parent not in self.region_paths:
+                self.report.error("regions", number, "上级区划代码", f"未知的上级区划代码 {parent}")
+                continue
+            if len(short) > 32 or len(name) > 64:
+                self.report.error("regions", number, "简称", "名称不超过64字，简称不超过32字")
+                continue
+            target = code if code in self.region_paths else parent
+            if not self.in_scope(target):
+                self.report.error(
+                    "regions", number, "区划代码", f"区划 {code} 不在本次导入的区划范围内"
+                )
+                continue
+            existing = Region.objects.filter(code=code).first()
+            if existing is None:
+                path = self.region_paths[parent] + code + "/"
+                Region.objects.create(
+                    code=code,
+                    name=name,
+                    short_name=short,
+                    parent_id=parent,
+                    level=Level.ZONE,
+                    path=path,
+                    is_builtin=False,
+                )
+                self.region_paths[code] = path
+                created += 1
+            else:
+                changes = {"short_name": short}
+                if not existing.is_builtin:
+                    changes["name"] = name
+                if all(getattr(existing, k) == v for k, v in changes.items()):
+                    unchanged += 1
+                else:
+                    Region.objects.filter(code=code).update(**changes)
+                    updated += 1
+        self.report.count("regions", created, updated, unchanged)
+
+    # --- units ------------------------------------------------------------------------------------
+
+    def read_units(self, source, columns) -> dict[str, dict]:
+        kinds, canteens, statuses = (
+            accepting(UNIT_KINDS),
+            accepting(CANTEENS),
+            accepting(UNIT_STATUSES),
+        )
+        units: dict[str, dict] = {}
+        for number, row in self.rows(source, "units", columns):
+            code = self.field("units", number, row, "unit_code", parse.code)
+            name = self.field("units", number, row, "name", parse.text)
+            region = self.field("units", number, row, "region_code", parse.code)
+            parent = self.field("units", number, row, "parent_unit_code", parse.code)
+            kind = self.field("units", number, row, "kind", parse.choice, kinds, "单位类型")
+            canteen = self.field(
+                "units", number, row, "canteen", parse.choice, canteens, "食堂情况"
+            )
+            host = self.field("units", number, row, "canteen_host_code", parse.code)
+            status = self.field("units", number, row, "status", parse.choice, statuses, "状态")
+            if code is None:
+                continue
+            if not UNIT_CODE.match(code):
+                self.report.error(
+                    "units",
+                    number,
+                    "单位编码",
+                    f"单位编码“{code}”只能由字母、数字、- 和 _ 组成，最长40位",
+                )
+                continue
+            if code in units:
+                self.report.error(
+                    "units", number, "单位编码", f"单位编码 {code} 与第{units[code]['row']}行重复"
+                )
+                continue
+            if name is not None and len(name) > 128:
+                self.report.error("units", number, "单位名称", "单位名称不超过128字")
+            if region is not None:
+                if region not in self.region_paths:
+                    self.report.error("units", number, "区划代码", f"未知的区划代码 {region}")
+                elif not self.in_scope(region):
+                    self.report.error(
+                        "units", number, "区划代码", f"区划 {region} 不在本次导入的区划范围内"
+                    )
+            existing = self.units_db.get(code)
+            if existing and not self.in_scope(existing["region_id"]):
+                self.report.error(
+                    "units",
+                    number,
+                    "单位编码",
+                    f"单位 {code} 已登记在其他区划（{existing['region_id']}）",
+                )
+            units[code] = {
+                "row": number,
+                "code": code,
+                "name": name,
+                "region": region,
+                "parent": parent,
+                "kind": kind or "budget_unit",
+                "canteen": canteen or "",
+                "host": host,
+                "status": status or "active",
+            }
+        for unit in units.values():
+            for key, column in (("parent", "主管单位编码"), ("host", "代表单位编码")):
+                ref = unit[key]
+                if ref and ref not in units and ref not in self.units_db:
+                    self.report.error("units", unit["row"], column, f"未知的单位编码 {ref}")
+                elif ref and ref == unit["code"]:
+                    self.report.error("units", unit["row"], column, "不能是本单位")
+        self.tree_paths = self.compute_tree_paths(units)
+        return units
+
+    def compute_tree_paths(self, units) -> dict[str, str]:
+        parents = {code: u["parent__code"] for code, u in self.units_db.items()}
+        parents.update({code: u["parent"] for code, u in units.items()})
+        paths: dict[str, str] = {}
+        for code in units:
+            chain, current = [], code
+            while current is not None and current not in paths:
+                if current in chain:
+                    row = units.get(code, {}).get("row")
+                    self.report.error(
+                        "units",
+                        row,
+                        "主管单位编码",
+                        f"主管单位关系成环：{' → '.join(chain + [current])}",
+                    )
+                    break
+                chain.append(current)
+                current = parents.get(current)
+            else:
+                prefix = paths[current] if current is not None else ""
+                for link in reversed(chain):
+                    prefix += link + "/"
+                    paths[link] = prefix
+        return paths
+
+    def apply_units(self, units, accounts) -> None:
+        first_opened: dict[str, date] = {}
+        for account in accounts.values():
+            if account["opened_on"]:
+                current = first_opened.get(account["unit"])
+                first_opened[account["unit"]] = min(filter(None, [current, account["opened_on"]]))
+        created, updated, unchanged = [], [], 0
+        events = []
+        for code, u in units.items():
+            existing = self.units_db.get(code)
+            values = {
+                "name": u["name"],
+                "region_id": u["region"],
+                "kind": u["kind"],
+                "canteen": u["canteen"],
+                "status": u["status"],
+                "tree_path": self.tree_paths[code],
+            }
+            if existing is None:
+                created.append(
+                    Unit(
+                        code=code,
+                        registered_on=min(first_opened.get(code, self.today), self.today),
+                        source_batch=self.batch,
+                        **values,
+                    )
+                )
+                continue
+            refs_same = (
+                existing["parent__code"] == u["parent"]
+                and existing["canteen_host__code"] == u["host"]
+            )
+            if refs_same and all(existing[k] == v for k, v in values.items()):
+                unchanged += 1
+                continue
+            changes = {}
+            for field, key in (("name", "name"), ("region", "region_id"), ("status", "status")):
+                if existing[key] != values[key]:
+                    changes[field] = [existing[key], values[key]]
+            if existing["parent__code"] != u["parent"]:
+                changes["parent"] = [existing["parent__code"], u["parent"]]
+            if changes:
+                kind = EventKind.RENAMED if set(changes) == {"name"} else EventKind.MOVED
+                if "status" in changes:
+                    kind = EventKind.MERGED if u["status"] == "merged" else EventKind.DISSOLVED
+                events.append((existing["id"], kind, changes))
+            updated.append((existing, values))
+        Unit.objects.bulk_create(created, batch_size=1000)
+        self.unit_ids = dict(Unit.objects.filter(code__in=list(units)).values_list("code", "id"))
+        self.unit_ids.update({c: u["id"] for c, u in self.units_db.items()})
+        for existing, values in updated:
+            old_path = existing["tree_path"]
+            if existing["status"] != values["status"]:
+                values["status_changed_on"] = None if values["status"] == "active" else self.today
+            Unit.objects.filter(pk=existing["id"]).update(source_batch=self.batch, **values)
+            if old_path != values["tree_path"]:
+                Unit.objects.filter(tree_path__startswith=old_path).exclude(
+                    pk=existing["id"]
+                ).update(
+                    tree_path=Concat(
+                        Value(values["tree_path"]), Substr("tree_path", len(old_path) + 1)
+                    )
+                )
+        refs = []
+        new_codes = {u.code for u in created}
+        for code, u in units.items():
+            existing = self.units_db.get(code)
+            if code not in new_codes and (
+                existing["parent__code"],
+                existing["canteen_host__code"],
+            ) == (u["parent"], u["host"]):
+                continue
+            refs.append(
+                Unit(
+                    pk=self.unit_ids[code],
+                    parent_id=self.unit_ids.get(u["parent"]) if u["parent"] else None,
+                    canteen_host_id=self.unit_ids.get(u["host"]) if u["host"] else None,
+                )
+            )
+        Unit.objects.bulk_update(refs, ["parent", "canteen_host"], batch_size=1000)
+        UnitEvent.objects.bulk_create(
+            [
+                UnitEvent(
+                    unit_id=uid,
+                    kind=kind,
+                    effective_on=self.today,
+                    changes=changes,
+                    note="平台数据导入",
+                )
+                for uid, kind, changes in events
+            ]
+            + [
+                UnitEvent(
+                    unit_id=self.unit_ids[u.code],
+                    kind=EventKind.REGISTERED,
+                    effective_on=u.registered_on,
+                    note="平台数据导入",
+                )
+                for u in created
+            ]
+        )
+        self.touched_units = set(units)
+        self.report.count("units", len(created), len(updated), unchanged)
+
+    # --- accounts ---------------------------------------------------------------------------------
+
+    def unit_region(self, code: str, units) -> str | None:
+        if code in units:
+            return units[code]["region"]
+        existing = self.units_db.get(code)
+        return existing["region_id"] if existing else None
+
+    def check_unit(self, sheet, number, code, units) -> bool:
+        if code not in units and code not in self.units_db:
+            self.report.error(sheet, number, "单位编码", f"未知的单位编码 {code}")
+            return False
+        region = self.unit_region(code, units)
+        if region and not self.in_scope(region):
+            self.report.error(sheet, number, "单位编码", f"单位 {code} 不在本次导入的区划范围内")
+            return False
+        return True
+
+    def read_accounts(self, source, columns, units) -> dict[str, dict]:
+        kinds = accepting(ACCOUNT_KINDS)
+        accounts: dict[str, dict] = {}
+        for number, row in self.rows(source, "accounts", columns):
+            login = self.field("accounts", number, row, "account_id", parse.code)
+            unit = self.field("accounts", number, row, "unit_code", parse.code)
+            kind = self.field("accounts", number, row, "kind", parse.choice, kinds, "账号类型")
+            opened = self.field("accounts", number, row, "opened_on", parse.day)
+            activated = self.field("accounts", number, row, "activated_on", parse.day)
+            if login is None:
+                continue
+            if len(login) > 64:
+                self.report.error("accounts", number, "账号", "账号不超过64位")
+                continue
+            if login in accounts:
+                self.report.error(
+                    "accounts", number, "账号", f"账号 {login} 与第{accounts[login]['row']}行重复"
+                )
+                continue
+            if unit is not None:
+                self.check_unit("accounts", number, unit, units)
+            if opened and activated and activated < opened:
+                self.report.error(
+                    "accounts", number, "激活日期", f"激活日期 {activated} 早于开通日期 {opened}"
+                )
+            accounts[login] = {
+                "row": number,
+                "login": login,
+                "unit": unit,
+                "kind": kind,
+                "opened_on": opened,
+                "activated_on": activated,
+            }
+        management: dict[str, str] = {}
+        existing = dict(
+            Account.objects.filter(kind="management").values_list("login", "unit__code")
+        )
+        for login, unit_code in existing.items():
+            if login not in accounts:
+                management[unit_code] = login
+        for a in accounts.values():
+            if a["kind"] == "management" and a["unit"]:
+                other = management.get(a["unit"])
+                if other and other != a["login"]:
+                    self.report.error(
+                        "accounts",
+                        a["row"],
+                        "账号类型",
+                        f"单位 {a['unit']} 已有管理账号 {other}，每个单位只有一个管理账号",
+                    )
+                management[a["unit"]] = a["login"]
+        return accounts
+
+    def apply_accounts(self, accounts) -> None:
+        current = {
+            a["login"]: a
+            for a in Account.objects.filter(login__in=list(accounts)).values(
+                "id", "login", "unit_id", "kind", "opened_on", "activated_on"
+            )
+        }
+        created, updated, unchanged = [], [], 0
+        for login, a in accounts.items():
+            values = {
+                "unit_id": self.unit_ids[a["unit"]],
+                "kind": a["kind"],
+                "opened_on": a["opened_on"],
+                "activated_on": a["activated_on"],
+            }
+            old = current.get(login)
+            if old is None:
+                created.append(Account(login=login, source_batch=self.batch, **values))
+            elif all(old[k] == v for k, v in values.items()):
+                unchanged += 1
+            else:
+                updated.append(Account(pk=old["id"], source_batch=self.batch, **values))
+        Account.objects.bulk_create(created, batch_size=2000)
+        Account.objects.bulk_update(
+            updated, ["unit", "kind", "opened_on", "activated_on", "source_batch"], batch_size=1000
+        )
+        self.report.count("accounts", len(created), len(updated), unchanged)
+
+    # --- reservations -----------------------------------------------------------------------------
+
+    def read_reservations(self, source, columns, units) -> dict[tuple[str, int], dict]:
+        statuses = accepting(RESERVATION_STATUSES)
+        result: dict[tuple[str, int], dict] = {}
+        for number, row in self.rows(source, "reservations", columns):
+            unit = self.field("reservations", number, row, "unit_code", parse.code)
+            year = self.field("reservations", number, row, "year", parse.year)
+            total = self.field("reservations", number, row, "canteen_total", parse.money)
+            ratio = self.field("reservations", number, row, "ratio", parse.percent)
+            amount = self.field("reservations", number, row, "reserved_amount", parse.money)
+            filed = self.field("reservations", number, row, "filed_on", parse.day)
+            status = self.field(
+                "reservations", number, row, "status", parse.choice, statuses, "状态"
+            )
+            if unit is None or year is None:
+                continue
+            if (unit, year) in result:
+                self.report.error(
+                    "reservations",
+                    number,
+                    "单位编码",
+                    f"单位 {unit} 的 {year} 年度预留份额与第{result[(unit, year)]['row']}行重复",
+                )
+                continue
+            self.check_unit("reservations", number, unit, units)
+            for value, column in ((total, "年度食堂食材采购总额"), (amount, "预留金额")):
+                if value is not None and value < 0:
+                    self.report.error("reservations", number, column, f"{column}不能为负数")
+            if ratio is None and total is not None and amount is not None:
+                ratio = (
+                    (amount * 100 / total).quantize(Decimal("0.01")) if total else Decimal("0.00")
+                )
+            result[(unit, year)] = {
+                "row": number,
+                "unit": unit,
+                "year": year,
+                "canteen_total": total,
+                "ratio": ratio,
+                "reserved_amount": amount,
+                "filed_on": filed,
+                "status": status or "filed",
+            }
+        return result
+
+    def apply_reservations(self, reservations) -> None:
+        current = {
+            (r["unit__code"], r["year"]): r
+            for r in Reservation.objects.filter(
+                unit__code__in={u for u, _y in reservations}
+            ).values(
+                "id",
+                "unit__code",
+                "year",
+                "canteen_total",
+                "ratio",
+                "reserved_amount",
+                "filed_on",
+                "status",
+            )
+        }
+        created, updated, unchanged = [], [], 0
+        fields = ("canteen_total", "ratio", "reserved_amount", "filed_on", "status")
+        for key, r in reservations.items():
+            self.touched_years.add(r["year"])
+            values = {f: r[f] for f in fields}
+            old = current.get(key)
+            if old is None:
+                created.append(
+                    Reservation(
+                        unit_id=self.unit_ids[r["unit"]],
+                        year=r["year"],
+                        source_batch=self.batch,
+                        **values,
+                    )
+                )
+            elif all(old[f] == values[f] for f in fields):
+                unchanged += 1
+            else:
+                updated.append(Reservation(pk=old["id"], source_batch=self.batch, **values))
+        Reservation.objects.bulk_create(created, batch_size=2000)
+        Reservation.objects.bulk_update(updated, [*fields, "source_batch"], batch_size=1000)
+        self.report.count("reservations", len(created), len(updated), unchanged)
+
+    # --- transactions -----------------------------------------------------------------------------
+
+    def load_transactions(self, source, columns, units) -> None:
+        from .staging import TransactionStage
+
+        channels = accepting(CHANNELS)
+        known_units = set(units) | set(self.units_db)
+        scope_ok: dict[str, bool] = {}
+        unit_ids = self.unit_ids
+        stage = TransactionStage() if self.report.ok else None
+        sheet = "transactions"
+        report = self.report
+        field = self.field
+
+        def run(write):
+            for number, row in self.rows(source, sheet, columns):
+                errors_before = report.error_count
+                order_no = field(sheet, number, row, "order_no", parse.code)
+                unit = field(sheet, number, row, "unit_code", parse.code)
+                amount = field(sheet, number, row, "amount", parse.money)
+                ordered = field(sheet, number, row, "ordered_on", parse.day)
+                completed = field(sheet, number, row, "completed_on", parse.day)
+                channel = (
+                    field(sheet, number, row, "channel", parse.choice, channels, "渠道")
+                    or "canteen"
+                )
+                supplier = field(sheet, number, row, "supplier", parse.text) or ""
+                product = field(sheet, number, row, "product", parse.text) or ""
+                origin = field(sheet, number, row, "origin_code", parse.code) or ""
+                if order_no is not None and len(order_no) > 64:
+                    report.error(sheet, number, "订单号", "订单号不超过64位")
+                if unit is not None:
+                    if unit not in known_units:
+                        report.error(sheet, number, "单位编码", f"未知的单位编码 {unit}")
+                    else:
+                        if unit not in scope_ok:
+                            region = self.unit_region(unit, units)
+                            scope_ok[unit] = not region or self.in_scope(region)
+                        if not scope_ok[unit]:
+                            report.error(
+                                sheet, number, "单位编码", f"单位 {unit} 不在本次导入的区划范围内"
+                            )
+                if origin and origin not in self.region_paths:
+                    report.error(sheet, number, "产地区划代码", f"未知的区划代码 {origin}")
+                if len(supplier) > 128 or len(product) > 255:
+                    report.error(sheet, number, "商品", "供应商不超过128字，商品不超过255字")
+                if write is None or report.error_count != errors_before or not report.ok:
+                    continue
+                year = (completed or ordered).year
+                self.touched_years.add(year)
+                write(
+                    (
+                        number,
+                        order_no,
+                        unit_ids[unit],
+                        channel,
+                        amount,
+                        ordered,
+                        completed,
+                        year,
+                        supplier,
+                        product,
+                        origin,
+                    )
+                )
+
+        if stage is None:
+            run(None)
+            return
+        with stage.writer() as write:
+            run(write)
+        if report.ok:
+            for order_no, rows in stage.duplicates():
+                for row in rows[1:]:
+                    report.error(sheet, row, "订单号", f"订单号 {order_no} 与第{rows[0]}行重复")
+        if report.ok:
+            created, updated, unchanged = stage.counts()
+            stage.apply(self.batch.pk)
+            report.count(sheet, created, updated, unchanged)
+        stage.drop()

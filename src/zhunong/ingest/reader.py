@@ -1,0 +1,288 @@
+"""Opening a platform export safely: an .xlsx workbook, a folder of .csv files, or a .zip of them.
+
+Every limit is checked before the content is read (file size, unpacked size, compression ratio),
+so a file that is too big or a zip bomb is refused by the limit, never by running out of memory.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from .spec import SHEETS
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
+ZIP_SIGNATURE = b"PK\x03\x04"
+MAX_RATIO = 200  # unpacked ÷ packed, per member
+SHEET_FILE_NAMES = {f"{s.name}.csv": s.name for s in SHEETS} | {
+    f"{s.zh}.csv": s.name for s in SHEETS
+}
+SHEET_TITLES = {s.name: s.name for s in SHEETS} | {s.zh: s.name for s in SHEETS}
+FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>\s*<f[\s>/]')
+
+
+class Refused(Exception):
+    """The whole file is refused; the message says why and what to do."""
+
+
+def mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+class Source:
+    """Named sheets of rows. `rows(name)` yields (row number in the file, list of cell values);
+    the header is row 1."""
+
+    warnings: list[str]
+
+    def sheet_names(self) -> set[str]:
+        raise NotImplementedError
+
+    def rows(self, name: str) -> Iterator[tuple[int, list]]:
+        raise NotImplementedError
+
+    def size_hint(self, name: str) -> int:
+        """About how many rows the sheet has, for progress."""
+        raise NotImplementedError
+
+    def formula_cells(self) -> list[tuple[str, str]]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def open_source(path: Path) -> Source:
+    path = Path(path)
+    if path.is_dir():
+        return CsvFolder(path)
+    size = path.stat().st_size
+    if size > settings.IMPORT_MAX_BYTES:
+        raise Refused(
+            f"文件大小 {mb(size)} 超过上限 {mb(settings.IMPORT_MAX_BYTES)}，请按区划拆分后导入"
+        )
+    if size == 0:
+        raise Refused("文件是空的")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(OLE_SIGNATURE):
+        raise Refused(
+            "文件已加密（设置了打开密码）或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx"
+        )
+    if suffix == ".xlsx":
+        if not head.startswith(ZIP_SIGNATURE):
+            raise Refused("文件不是有效的 Excel（.xlsx）文件")
+        return XlsxSource(path)
+    if suffix == ".zip":
+        if not head.startswith(ZIP_SIGNATURE):
+            raise Refused("文件不是有效的 .zip 压缩包")
+        return CsvZip(path)
+    if suffix == ".csv":
+        return CsvFolder(path.parent, only=path.name)
+    raise Refused("只能导入 .xlsx 工作簿、.zip 压缩包（内含 .csv）或 .csv 文件所在的文件夹")
+
+
+def checked_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise Refused("文件已损坏，无法打开") from None
+    total = 0
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise Refused("压缩包已加密，请去掉密码后导入")
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise Refused(f"压缩包中的“{info.filename}”压缩比异常，拒绝解压（疑似压缩炸弹）")
+    if total > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise Refused(
+            f"解压后大小 {mb(total)} 超过上限 {mb(settings.IMPORT_MAX_UNPACKED_BYTES)}，请拆分后导入"
+        )
+    return archive
+
+
+class LimitedReader(io.RawIOBase):
+    """Reads at most `limit` bytes: a member whose real size exceeds what its header says stops."""
+
+    def __init__(self, raw, limit: int):
+        self.raw, self.left = raw, limit
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.raw.read(min(len(buffer), self.left + 1))
+        if len(data) > self.left:
+            raise Refused("压缩包内容与其声明的大小不符，拒绝导入")
+        self.left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def csv_rows(binary) -> Iterator[tuple[int, list]]:
+    try:
+        with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+            yield from enumerate(csv.reader(text), start=1)
+    except UnicodeDecodeError:
+        raise Refused(
+            "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+        ) from None
+    except csv.Error as exc:
+        raise Refused(f"CSV 格式错误：{exc}") from None
+
+
+def count_lines(binary) -> int:
+    lines = 0
+    while chunk := binary.read(1 << 20):
+        lines += chunk.count(b"\n")
+    return lines
+
+
+class CsvFolder(Source):
+    def __init__(self, folder: Path, only: str | None = None):
+        self.warnings = []
+        self.files = {}
+        total = 0
+        for file in sorted(folder.iterdir()):
+            if only and file.name != only:
+                continue
+            if file.suffix.lower() != ".csv":
+                continue
+            sheet = SHEET_FILE_NAMES.get(file.name) or SHEET_FILE_NAMES.get(file.name.lower())
+            if sheet is None:
+                self.warnings.append(f"忽略未知文件“{file.name}”")
+                continue
+            total += file.stat().st_size
+            self.files[sheet] = file
+        if not self.files:
+            raise Refused("文件夹中没有可识别的 .csv 文件（应为 units.csv、accounts.csv 等）")
+        if total > settings.IMPORT_MAX_UNPACKED_BYTES:
+            raise Refused(
+                f"文件总大小 {mb(total)} 超过上限 {mb(settings.IMPORT_MAX_UNPACKED_BYTES)}"
+            )
+
+    def sheet_names(self):
+        return set(self.files)
+
+    def rows(self, name):
+        with open(self.files[name], "rb") as f:
+            yield from csv_rows(f)
+
+    def size_hint(self, name):
+        with open(self.files[name], "rb") as f:
+            return count_lines(f)
+
+
+class CsvZip(Source):
+    def __init__(self, path: Path):
+        self.warnings = []
+        self.archive = checked_zip(path)
+        self.members = {}
+        for info in self.archive.infolist():
+            if info.is_dir():
+                continue
+            base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            sheet = SHEET_FILE_NAMES.get(base) or SHEET_FILE_NAMES.get(base.lower())
+            if sheet is None:
+                self.warnings.append(f"忽略压缩包中的未知文件“{info.filename}”")
+                continue
+            self.members[sheet] = info
+        if not self.members:
+            raise Refused("压缩包中没有可识别的 .csv 文件（应为 units.csv、accounts.csv 等）")
+
+    def sheet_names(self):
+        return set(self.members)
+
+    def _open(self, name):
+        info = self.members[name]
+        return io.BufferedReader(LimitedReader(self.archive.open(info), info.file_size), 1 << 20)
+
+    def rows(self, name):
+        with self._open(name) as f:
+            yield from csv_rows(f)
+
+    def size_hint(self, name):
+        with self._open(name) as f:
+            return count_lines(f)
+
+    def close(self):
+        self.archive.close()
+
+
+class XlsxSource(Source):
+    def __init__(self, path: Path):
+        from python_calamine import CalamineWorkbook
+
+        self.warnings = []
+        self.path = path
+        checked_zip(path).close()
+        try:
+            self.workbook = CalamineWorkbook.from_path(str(path))
+        except Exception:  # calamine raises several kinds for a broken file
+            raise Refused("文件不是有效的 Excel（.xlsx）文件，或已损坏") from None
+        self.titles = {}
+        for title in self.workbook.sheet_names:
+            sheet = SHEET_TITLES.get(title.strip()) or SHEET_TITLES.get(title.strip().lower())
+            if sheet is None:
+                if title.strip() not in ("说明", "填写说明"):
+                    self.warnings.append(f"忽略未知工作表“{title}”")
+                continue
+            self.titles[sheet] = title
+
+    def sheet_names(self):
+        return set(self.titles)
+
+    def _sheet(self, name):
+        return self.workbook.get_sheet_by_name(self.titles[name])
+
+    def rows(self, name):
+        sheet = self._sheet(name)
+        first_row = sheet.start[0] if sheet.start else 0
+        for index, row in enumerate(sheet.iter_rows()):
+            yield first_row + index + 1, row
+
+    def size_hint(self, name):
+        return self._sheet(name).height
+
+    def formula_cells(self):
+        """Cells holding formulas: the platform exports values, so a formula means a hand-edited
+        file whose shown value may not be what is stored."""
+        found = []
+        with zipfile.ZipFile(self.path) as archive:
+            titles = sheet_files(archive)
+            for member, title in titles.items():
+                with archive.open(member) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        data = tail + chunk
+                        for match in FORMULA_CELL.finditer(data):
+                            found.append((title, (match[1] + match[2]).decode()))
+                            if len(found) >= 1000:
+                                return found
+                        tail = data[-200:]
+        return sorted(set(found))
+
+
+def sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet XML member → sheet title, from the workbook's own index."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = {
+        (m[1] or m[4]): (m[2] or m[3])
+        for m in re.finditer(
+            r'<Relationship[^>]*?(?:Id="([^"]+)"[^>]*?Target="([^"]+)"|Target="([^"]+)"[^>]*?Id="([^"]+)")',
+            rels,
+        )
+    }
+    targets = {k: v for k, v in targets.items() if k}
+    result = {}
+    for m in re.finditer(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
+        target = targets.get(m[2], "")
+        member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        result[member] = m[1]
+    return result

@@ -1,0 +1,145 @@
+"""Transactions go through a temporary staging table: rows are streamed in (PostgreSQL's COPY, or
+batched inserts on SQLite), then compared with the ledger and merged by a few set-based SQL
+statements. A million rows never sit in Python's memory, and the counts of created, updated and
+unchanged orders come from the same comparison that decides the writes."""
+
+from contextlib import contextmanager
+
+from django.db import connection
+from django.utils import timezone
+
+TABLE = "zn_stage_tx"
+COLUMNS = (
+    "rownum",
+    "order_no",
+    "unit_id",
+    "channel",
+    "amount",
+    "ordered_on",
+    "completed_on",
+    "year",
+    "supplier_name",
+    "product",
+    "origin_code",
+)
+COMPARED = COLUMNS[2:]  # what makes an order "updated"
+LEDGER = "ledger_purchaseline"
+
+
+def _same(column: str, target: str) -> str:
+    """Null-safe equality of a ledger column and the staged one."""
+    if connection.vendor == "postgresql":
+        return f"{target}.{column} IS NOT DISTINCT FROM s.{column}"
+    return f"{target}.{column} IS s.{column}"
+
+
+def _unchanged_condition(target: str = "l") -> str:
+    return " AND ".join(_same(c, target) for c in COMPARED)
+
+
+class TransactionStage:
+    def __init__(self):
+        self.rows = 0
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cur.execute(
+                f"CREATE TEMPORARY TABLE {TABLE} ("
+                "rownum integer, order_no varchar(64), unit_id bigint, channel varchar(12), "
+                "amount numeric(14, 2), ordered_on date, completed_on date, year smallint, "
+                "supplier_name varchar(128), product varchar(255), origin_code varchar(12))"
+            )
+
+    @contextmanager
+    def writer(self):
+        """Yields write(row): a tuple in COLUMNS order."""
+        if connection.vendor == "postgresql":
+            copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN"
+            with connection.cursor() as cur, cur.cursor.copy(copy_sql) as copy:
+
+                def write(row):
+                    copy.write_row(row)
+                    self.rows += 1
+
+                yield write
+            return
+        buffer = []
+        sql = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+
+        def flush():
+            if buffer:
+                with connection.cursor() as cur:
+                    cur.executemany(sql, buffer)
+                buffer.clear()
+
+        def write(row):
+            buffer.append(
+                tuple(
+                    v.isoformat()
+                    if hasattr(v, "isoformat")
+                    else (str(v) if v is not None and i == 4 else v)
+                    for i, v in enumerate(row)
+                )
+            )
+            self.rows += 1
+            if len(buffer) >= 10000:
+                flush()
+
+        yield write
+        flush()
+
+    def duplicates(self, limit: int = 1000) -> list[tuple[str, list[int]]]:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT order_no FROM {TABLE} GROUP BY order_no HAVING COUNT(*) > 1 "
+                f"ORDER BY MIN(rownum) LIMIT %s",
+                [limit],
+            )
+            keys = [r[0] for r in cur.fetchall()]
+            if not keys:
+                return []
+            cur.execute(
+                f"SELECT order_no, rownum FROM {TABLE} WHERE order_no IN "
+                f"({', '.join(['%s'] * len(keys))}) ORDER BY rownum",
+                keys,
+            )
+            rows: dict[str, list[int]] = {}
+            for order_no, rownum in cur.fetchall():
+                rows.setdefault(order_no, []).append(rownum)
+        return [(k, rows[k]) for k in keys]
+
+    def counts(self) -> tuple[int, int, int]:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT "
+                f"SUM(CASE WHEN l.id IS NULL THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN l.id IS NOT NULL AND NOT ({_unchanged_condition()}) THEN 1 ELSE 0 END) "
+                f"FROM {TABLE} s LEFT JOIN {LEDGER} l ON l.order_no = s.order_no"
+            )
+            created, updated = cur.fetchone()
+        created, updated = int(created or 0), int(updated or 0)
+        return created, updated, self.rows - created - updated
+
+    def apply(self, batch_id: int) -> None:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        targets = ", ".join(COLUMNS[1:])
+        sources = ", ".join(f"s.{c}" for c in COLUMNS[1:])
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {LEDGER} SET "
+                + ", ".join(f"{c} = s.{c}" for c in COMPARED)
+                + f", source_batch_id = %s FROM {TABLE} s "
+                f"WHERE {LEDGER}.order_no = s.order_no AND NOT ("
+                + _unchanged_condition(LEDGER)
+                + ")",
+                [batch_id],
+            )
+            cur.execute(
+                f"INSERT INTO {LEDGER} ({targets}, account_id, source_batch_id, recorded_at) "
+                f"SELECT {sources}, NULL, %s, %s FROM {TABLE} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {LEDGER} l WHERE l.order_no = s.order_no)",
+                [batch_id, now],
+            )
+
+    def drop(self) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {TABLE}")

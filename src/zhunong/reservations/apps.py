@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReservationsConfig(AppConfig):
+    name = "zhunong.reservations"
+    verbose_name = "预留份额"

@@ -1,0 +1,145 @@
+"""Importing the platform export: exact, all or nothing, idempotent, scoped."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.ingest.conftest import base_rows, write_folder, write_xlsx, write_zip
+from zhunong.ingest.models import ImportBatch
+from zhunong.ingest.services import batch_create, batch_run
+from zhunong.ledger.models import PurchaseLine
+from zhunong.orgs.models import Account, Unit
+from zhunong.regions.models import Region
+from zhunong.reservations.models import Reservation
+
+
+def run(path, actor=None, region=None):
+    batch = batch_create(actor=actor, path=path, file_name=path.name, region=region, keep=False)
+    return batch_run(batch, path)
+
+
+def snapshot():
+    return (
+        sorted(
+            Unit.objects.values_list(
+                "code", "name", "region_id", "parent_id", "canteen", "status", "tree_path"
+            )
+        ),
+        sorted(
+            Account.objects.values_list("login", "unit_id", "kind", "opened_on", "activated_on")
+        ),
+        sorted(
+            Reservation.objects.values_list(
+                "unit_id", "year", "canteen_total", "ratio", "reserved_amount", "status"
+            )
+        ),
+        sorted(
+            PurchaseLine.objects.values_list(
+                "order_no", "unit_id", "amount", "ordered_on", "completed_on", "channel"
+            )
+        ),
+        sorted(Region.objects.filter(is_builtin=False).values_list("code", "name", "short_name")),
+    )
+
+
+@pytest.mark.django_db
+def test_import_creates_every_record_exactly(export_folder):
+    batch = run(export_folder)
+    assert batch.state == "succeeded", batch.report["errors"]
+    counts = batch.report["sheets"]
+    assert counts["units"] == {"created": 6, "updated": 0, "unchanged": 0}
+    assert counts["transactions"] == {"created": 5, "updated": 0, "unchanged": 0}
+    assert Region.objects.get(code="410173").display_name == "港区"
+    js2 = Unit.objects.get(code="P-JS2")
+    assert js2.parent.code == "P-JS1" and js2.canteen_host.code == "P-JS1"
+    assert js2.tree_path == "P-JS1/P-JS2/" and js2.source_batch == batch
+    assert Unit.objects.get(code="P-GQ-U").kind == "union"
+    js1 = Reservation.objects.get(unit__code="P-JS1", year=2024)
+    assert js1.canteen_total == Decimal("50000.00")
+    assert js1.ratio == Decimal("5.00")  # derived from the amount when blank
+    assert Reservation.objects.get(unit__code="P-EQ1").ratio == Decimal("15.00")
+    refund = PurchaseLine.objects.get(order_no="T-002")
+    assert refund.amount == Decimal("-200.00") and refund.year == 2024
+    pending = PurchaseLine.objects.get(order_no="T-004")
+    assert pending.completed_on is None and pending.channel == "union" and pending.year == 2024
+    assert Account.objects.get(login="p-js1-gl").opened_on == date(2020, 3, 2)
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(export_folder):
+    run(export_folder)
+    before = snapshot()
+    second = run(export_folder)
+    assert second.state == "succeeded"
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in second.report["sheets"].values())
+    assert second.report["sheets"]["transactions"]["unchanged"] == 5
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_newer_file_updates_orders_without_doubling_them(tmp_path, export_folder):
+    run(export_folder)
+    rows = base_rows()
+    rows["transactions"][3][4] = "2024-05-09"  # T-004 completed since
+    rows["units"][1][1] = "金水区实验小学"  # renamed on the platform
+    newer = run(write_folder(tmp_path / "newer", rows))
+    assert newer.report["sheets"]["transactions"] == {"created": 0, "updated": 1, "unchanged": 4}
+    assert PurchaseLine.objects.count() == 5
+    assert PurchaseLine.objects.get(order_no="T-004").completed_on == date(2024, 5, 9)
+    unit = Unit.objects.get(code="P-JS1")
+    assert unit.name == "金水区实验小学"
+    assert unit.events.filter(kind="renamed").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", ["xlsx", "zip"])
+def test_xlsx_and_zip_of_csv_import_the_same(tmp_path, form):
+    path = (
+        write_xlsx(tmp_path / "e.xlsx", base_rows())
+        if form == "xlsx"
+        else write_zip(tmp_path / "e.zip", base_rows())
+    )
+    batch = run(path)
+    assert batch.state == "succeeded", batch.report["errors"]
+    assert PurchaseLine.objects.get(order_no="T-001").amount == Decimal("1234.50")
+    assert Reservation.objects.get(unit__code="P-JS1").canteen_total == Decimal("50000.00")
+
+
+@pytest.mark.django_db
+def test_anomalies_are_imported_as_they_are_and_listed(export_folder):
+    batch = run(export_folder)
+    kinds = {(a["kind"], a["unit_code"]) for a in batch.report["anomalies"]}
+    assert ("ratio_below_minimum", "P-JS1") in kinds  # 5% with an own canteen
+    assert ("completion_over_100", "P-JS1") in kinds  # 3000 bought against 2500 reserved
+    assert ("completed_before_ordered", "P-GQ-U") in kinds
+    assert ("zero_reserve_with_canteen", "P-GQ1") not in kinds  # no canteen: zero is right
+    assert batch.report["anomaly_count"] == len(batch.report["anomalies"])
+    assert PurchaseLine.objects.filter(order_no="T-005").exists()
+
+
+@pytest.mark.django_db
+def test_zero_reserve_with_a_canteen_and_zero_reserve_that_buys(tmp_path):
+    rows = base_rows()
+    rows["reservations"][2] = ["P-EQ1", "2024", "80000", "0", "0", "", ""]
+    rows["transactions"][3][4] = "2024-05-02"
+    kinds = {
+        (a["kind"], a["unit_code"])
+        for a in run(write_folder(tmp_path / "z", rows)).report["anomalies"]
+    }
+    assert ("zero_reserve_with_canteen", "P-EQ1") in kinds
+    assert ("zero_reserve_buys", "P-EQ1") in kinds
+
+
+@pytest.mark.django_db
+def test_command_prints_counts_and_refuses_with_errors(export_folder, tmp_path, capsys):
+    call_command("import_platform", str(export_folder), "--no-progress")
+    assert "transactions: 新增 5" in capsys.readouterr().out
+    rows = base_rows()
+    rows["transactions"][0][2] = "abc"
+    with pytest.raises(CommandError, match="未导入"):
+        call_command("import_platform", str(write_folder(tmp_path / "bad", rows)), "--no-progress")
+    assert "transactions，第2行，金额" in capsys.readouterr().err
+    assert ImportBatch.objects.filter(state="failed").count() == 1
