@@ -230,11 +230,10 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if env_bool("BEHIND_PROXY"):
-    # The client's address comes from the proxy's X-Forwarded-For, so a lockout is per client,
-    # not per proxy (which would let anyone lock anyone out).
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind proxies, the client's address is the one the outermost of our PROXY_COUNT proxies
+# appended to X-Forwarded-For, so a lockout is per client, not per proxy (people/backends.py).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1")) if env_bool("BEHIND_PROXY") else 0
+AXES_CLIENT_IP_CALLABLE = "zhunong.people.backends.client_ip"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -66,3 +66,25 @@ def test_pages_ask_anonymous_visitors_to_log_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login/")
+
+
+def test_behind_a_proxy_lockout_is_per_client_not_per_proxy(world, client, settings):
+    settings.PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/login/",
+            {"username": "js_finance", "password": "wrong"},
+            headers={"x-forwarded-for": "198.51.100.7, 203.0.113.5"},
+        )
+    locked = client.post(
+        "/login/",
+        {"username": "js_finance", "password": PASSWORD},
+        headers={"x-forwarded-for": "203.0.113.5"},
+    )
+    assert locked.status_code == 429
+    other_client = client.post(
+        "/login/",
+        {"username": "js_finance", "password": PASSWORD},
+        headers={"x-forwarded-for": "203.0.113.99"},
+    )
+    assert other_client.status_code == 302  # the same proxy, another client: not locked
