@@ -1,10 +1,13 @@
 """Personas and a small world: 郑州市 with 金水区 and 二七区, units, accounts and people."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 
+from zhunong.ingest.models import ImportBatch
+from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, AccountKind, Membership, Role, Unit
 from zhunong.people.models import User
 from zhunong.regions.models import Region
@@ -66,6 +69,41 @@ class World:
         self.js_supervisor = make_user("js_supervisor", Role.SUPERVISOR, unit=self.js_dept)
         self.operator = make_user("operator", Role.OPERATOR)
         self.nobody = make_user("nobody")
+        self.js_batch = ImportBatch.objects.create(
+            file_name="J-SCH1-export.xlsx",
+            checksum="0" * 64,
+            size=1,
+            region=self.jinshui,
+            uploaded_by=self.js_finance,
+            state="succeeded",
+            report={
+                "sheets": {},
+                "errors": [],
+                "error_count": 0,
+                "warnings": [],
+                "anomalies": [
+                    {
+                        "kind": "zero_reserve_buys",
+                        "label": "预留金额为零但有交易",
+                        "unit_code": "J-SCH1",
+                        "unit_name": "金水区第一小学",
+                        "region": "410105",
+                        "year": 2024,
+                        "detail": "",
+                    }
+                ],
+                "anomaly_count": 1,
+            },
+        )
+        self.js_line = PurchaseLine.objects.create(
+            order_no="J-ORDER-1",
+            unit=self.js_school,
+            amount=Decimal("99.50"),
+            ordered_on=date(2024, 3, 1),
+            completed_on=date(2024, 3, 2),
+            year=2024,
+            source_batch=self.js_batch,
+        )
 
 
 @pytest.fixture

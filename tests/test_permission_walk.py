@@ -9,6 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from zhunong.ingest.models import ImportBatch
+from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, Membership, Unit, UnitEvent
 from zhunong.regions.models import Region
 
@@ -72,6 +74,7 @@ def urls_to_visit(world):
         "account_id": str(world.js_school_trade.pk),
         "code": world.jinshui.code,
         "membership_id": str(world.js_buyer.memberships.get().pk),
+        "batch_id": str(world.js_batch.pk),
         # Django admin
         "app_label": "orgs",
         "model_name": "unit",
@@ -94,6 +97,8 @@ def snapshot():
             Unit.objects.values_list("id", "name", "status", "parent_id", "region_id", "canteen")
         ),
         sorted(Account.objects.values_list("id", "activated_on", "deactivated_on")),
+        sorted(PurchaseLine.objects.values_list("order_no", "amount")),
+        ImportBatch.objects.count(),
         Membership.objects.count(),
         UnitEvent.objects.count(),
         Region.objects.count(),
@@ -145,6 +150,8 @@ def test_the_walk_reaches_pages_admin_and_api(world):
     assert f"/units/{world.js_school.pk}/change/merge/" in urls
     assert f"/api/v1/accounts/{world.js_school_trade.pk}/activate" in urls
     assert any(url.startswith("/admin/orgs/unit/") for url in urls)
+    assert f"/imports/{world.js_batch.pk}/anomalies.xlsx" in urls
+    assert "/regions/410105/export.xlsx" in urls
 
 
 def test_insiders_do_see_what_outsiders_cannot(world, client):

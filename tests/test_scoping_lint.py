@@ -6,7 +6,17 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "zhunong"
-PROTECTED = ["Unit", "UnitEvent", "Account", "Membership", "Region", "Supplier", "PurchaseLine"]
+PROTECTED = [
+    "Unit",
+    "UnitEvent",
+    "Account",
+    "Membership",
+    "Region",
+    "Supplier",
+    "PurchaseLine",
+    "Reservation",
+    "ImportBatch",
+]
 DIRECT = re.compile(r"\b(" + "|".join(PROTECTED) + r")\.(objects|history)\b")
 
 

@@ -178,6 +178,25 @@ def own_memberships(user) -> QuerySet:
     )
 
 
+def visible_purchase_lines(user) -> QuerySet:
+    from zhunong.ledger.models import PurchaseLine
+
+    return scope(PurchaseLine.objects.all(), unit_filter(user, "unit__"))
+
+
+def visible_import_batches(user) -> QuerySet:
+    """Imports of regions the user's bureau manages, and the user's own uploads."""
+    from zhunong.ingest.models import ImportBatch
+
+    reach = reach_of(user)
+    if reach.everything:
+        return ImportBatch.objects.all()
+    if not user.is_authenticated:
+        return ImportBatch.objects.none()
+    conditions = [Q(uploaded_by=user), *_prefix("region__path", reach.finance_paths)]
+    return ImportBatch.objects.filter(_any(conditions))
+
+
 def visible_regions(user) -> QuerySet:
     from zhunong.regions.models import Region
 

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from zhunong.api import api, api_not_found
+from zhunong.ingest import views as ingest
+from zhunong.ledger import views as ledger
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
 from zhunong.regions import views as regions
@@ -33,6 +35,19 @@ urlpatterns = [
     path("accounts/template.xlsx", orgs.accounts_template, name="accounts-template"),
     path("accounts/<int:account_id>/<str:action>/", orgs.account_action, name="account-action"),
     path("audit/", web.audit_log, name="audit-log"),
+    path("imports/", ingest.import_list, name="import-list"),
+    path("imports/new/", ingest.import_new, name="import-new"),
+    path("imports/template.xlsx", ingest.import_template, name="import-template"),
+    path("imports/<int:batch_id>/", ingest.import_detail, name="import-detail"),
+    path("imports/<int:batch_id>/status/", ingest.import_status, name="import-status"),
+    path(
+        "imports/<int:batch_id>/anomalies.xlsx",
+        ingest.import_anomalies_xlsx,
+        name="import-anomalies",
+    ),
+    path("regions/<str:code>/anomalies/", ingest.region_anomalies, name="region-anomalies"),
+    path("regions/<str:code>/export.xlsx", ingest.region_export, name="region-export"),
+    path("ledger/", ledger.ledger_list, name="ledger-list"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -206,3 +206,21 @@ def canteen_host_candidates(actor, unit: Unit) -> QuerySet[Unit]:
     admin sees only their own unit, but must be able to name the host), or any unit in reach."""
     same_region = Unit.objects.filter(region_id=unit.region_id, status=UnitStatus.ACTIVE)
     return (same_region | access.visible_units(actor)).exclude(pk=unit.pk).distinct()
+
+
+def unit_purchases_by_year(unit: Unit) -> list[dict]:
+    """The unit's ledger per year: completed amount, and ordered but not yet completed."""
+    from django.db.models import Sum
+
+    from zhunong.ledger.models import PurchaseLine
+
+    return list(
+        PurchaseLine.objects.filter(unit=unit)
+        .values("year")
+        .annotate(
+            completed=Sum("amount", filter=Q(completed_on__isnull=False)),
+            pending=Sum("amount", filter=Q(completed_on__isnull=True)),
+            lines=Count("id"),
+        )
+        .order_by("-year")
+    )

@@ -55,7 +55,7 @@ def unit_list(request):
 def unit_detail(request, unit_id):
     unit = access.get_visible_or_404(
         access.visible_units(request.user).select_related(
-            "region", "parent", "owner", "canteen_host", "merged_into"
+            "region", "parent", "owner", "canteen_host", "merged_into", "source_batch"
         ),
         pk=unit_id,
     )
@@ -76,6 +76,7 @@ def unit_detail(request, unit_id):
             "history": history,
             "subordinates": unit.subordinates.order_by("code")[:12],
             "subordinate_count": queries.subordinate_units(unit).count(),
+            "purchases": queries.unit_purchases_by_year(unit),
             "canteen_guests": unit.canteen_guests.order_by("code"),
             "can_manage_unit": access.can_manage_unit(request.user, unit),
             "can_manage_accounts": access.can_manage_accounts(request.user, unit),

@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+
+from zhunong import access
+
+from .models import Channel
+
+
+@login_required
+def ledger_list(request):
+    """Ledger lines in reach, by unit, year, channel or import; each with its source mark."""
+    lines = access.visible_purchase_lines(request.user).select_related("unit", "source_batch")
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = access.visible_units(request.user).filter(pk=request.GET["unit"]).first()
+        lines = lines.filter(unit=unit) if unit else lines.none()
+    if request.GET.get("year", "").isdigit():
+        lines = lines.filter(year=int(request.GET["year"]))
+    if request.GET.get("channel") in Channel.values:
+        lines = lines.filter(channel=request.GET["channel"])
+    if request.GET.get("batch", "").isdigit():
+        lines = lines.filter(source_batch_id=int(request.GET["batch"]))
+    totals = lines.aggregate(
+        completed=Sum("amount", filter=Q(completed_on__isnull=False)),
+        pending=Sum("amount", filter=Q(completed_on__isnull=True)),
+        count=Count("id"),
+    )
+    page = Paginator(lines.order_by("-ordered_on", "order_no"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledger/ledger_list.html",
+        {
+            "page": page,
+            "unit": unit,
+            "totals": totals,
+            "channels": Channel.choices,
+            "params": request.GET,
+            "query": query.urlencode(),
+        },
+    )
