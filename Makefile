@@ -28,6 +28,9 @@ run: export DEBUG ?= 1
 run: install
 	$(BIN)/zhunong migrate --no-input
 	$(BIN)/zhunong seed_demo --if-empty
+	@echo "starting the task worker (imports run in the background) and the web server"
+	$(BIN)/zhunong db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/zhunong runserver $(HOST):$(PORT)
 
 test: install
@@ -48,4 +51,5 @@ clean:
 	rm -rf $(VENV) node_modules src/zhunong/web/static/vendor
 
 bench: install
+	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/browse.py

@@ -103,3 +103,40 @@ def test_ledger_page_shows_lines_with_their_source(world, client_for):
     assert "已完成 99.50 元" in html
     unit_page = client_for(world.js_admin).get(f"/units/{world.js_school.pk}/").content.decode()
     assert "99.50" in unit_page
+
+
+def test_the_database_task_backend_and_its_worker_run_an_import(world, tmp_path, settings):
+    """The real background path: the task is stored in the database and the worker runs it."""
+    from django.core.management import call_command
+    from django.tasks import task_backends
+
+    from zhunong.ingest.services import batch_create
+    from zhunong.ingest.tasks import run_import
+
+    from asgiref.local import Local
+
+    def reset_backends():
+        task_backends.__dict__.pop("settings", None)
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    reset_backends()
+    try:
+        path = write_xlsx(tmp_path / "js.xlsx", jinshui_only())
+        batch = batch_create(
+            actor=world.js_finance, path=path, file_name="js.xlsx", region=world.jinshui, keep=True
+        )
+        result = run_import.enqueue(batch.pk)
+        batch.refresh_from_db()
+        assert batch.state == "queued"
+        call_command(
+            "db_worker", "--max-tasks", "1", "--no-startup-delay", "--interval", "0.1", verbosity=0
+        )
+        batch.refresh_from_db()
+        assert batch.state == "succeeded", batch.report
+        result.refresh()
+        assert result.return_value == "succeeded"
+    finally:
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        reset_backends()

@@ -5,7 +5,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-MONEY_PLAIN = re.compile(r"^-?\d+(\.\d{1,2})?$")
+MONEY_PLAIN = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$")
+MONEY_LONG = re.compile(r"^-?\d{13,}(\.\d{1,2})?$")
 MONEY_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -45,6 +46,8 @@ def money(value) -> Decimal:
             raise ValueError("缺少金额")
         if MONEY_PLAIN.match(s):
             result = Decimal(s)
+        elif MONEY_LONG.match(s):
+            raise ValueError("金额过大")
         elif MONEY_GROUPED.match(s):
             result = Decimal(s.replace(",", ""))
         elif re.match(r"^-?[\d,]+\.\d{3,}$", s) or re.match(r"^-?\d+\.\d{3,}$", s):

@@ -87,6 +87,13 @@ class TransactionStage:
         yield write
         flush()
 
+    def finish(self) -> None:
+        """Indexes and statistics once the rows are in, for the comparisons that follow."""
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE INDEX zn_stage_tx_order ON {TABLE} (order_no)")
+            if connection.vendor == "postgresql":
+                cur.execute(f"ANALYZE {TABLE}")
+
     def duplicates(self, limit: int = 1000) -> list[tuple[str, list[int]]]:
         with connection.cursor() as cur:
             cur.execute(

@@ -18,14 +18,25 @@ class Channel(models.TextChoices):
 
 
 class PurchaseLine(models.Model):
-    order_no = models.CharField(_("订单号"), max_length=64, unique=True)
+    order_no = models.CharField(_("订单号"), max_length=64)
+    # Indexes and per-row foreign-key checks are what a million-line import pays for
+    # (docs/decisions/0009): the unit is covered by the (unit, year, completed_on) index, the account
+    # indexed only where one is known; references are kept by the services that write lines and by
+    # Django's PROTECT, not by database triggers.
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="purchase_lines"
+        "orgs.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="purchase_lines",
+        db_index=False,
+        db_constraint=False,
     )
     account = models.ForeignKey(
         "orgs.Account",
         null=True,
         blank=True,
+        db_index=False,
+        db_constraint=False,
         on_delete=models.PROTECT,
         related_name="purchase_lines",
         help_text=_("下单的交易账号（如已知）"),
@@ -47,6 +58,7 @@ class PurchaseLine(models.Model):
         verbose_name=_("来源"),
         null=True,
         blank=True,
+        db_constraint=False,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -55,7 +67,15 @@ class PurchaseLine(models.Model):
     class Meta:
         verbose_name = _("台账记录")
         verbose_name_plural = _("采购台账")
-        indexes = [models.Index(fields=["unit", "year", "completed_on"])]
+        indexes = [
+            models.Index(fields=["unit", "year", "completed_on"]),
+            models.Index(
+                fields=["account"],
+                condition=models.Q(account__isnull=False),
+                name="ledger_line_account",
+            ),
+        ]
+        constraints = [models.UniqueConstraint(fields=["order_no"], name="ledger_order_no_unique")]
 
     def __str__(self) -> str:
         return f"{self.order_no} {self.amount}"
