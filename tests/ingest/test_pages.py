@@ -107,13 +107,12 @@ def test_ledger_page_shows_lines_with_their_source(world, client_for):
 
 def test_the_database_task_backend_and_its_worker_run_an_import(world, tmp_path, settings):
     """The real background path: the task is stored in the database and the worker runs it."""
+    from asgiref.local import Local
     from django.core.management import call_command
     from django.tasks import task_backends
 
     from zhunong.ingest.services import batch_create
     from zhunong.ingest.tasks import run_import
-
-    from asgiref.local import Local
 
     def reset_backends():
         task_backends.__dict__.pop("settings", None)
