@@ -137,5 +137,7 @@ def test_the_database_task_backend_and_its_worker_run_an_import(world, tmp_path,
         result.refresh()
         assert result.return_value == "succeeded"
     finally:
-        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        }
         reset_backends()
