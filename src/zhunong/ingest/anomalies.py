@@ -64,14 +64,14 @@ def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict],
                     _row("ratio_below_minimum", unit, r["year"], f"预留比例 {r['ratio']}%")
                 )
         if reserved == 0 and bought > 0:
-            found.append(_row("zero_reserve_buys", unit, r["year"], f"完成交易额 {bought} 元"))
+            found.append(_row("zero_reserve_buys", unit, r["year"], f"完成交易额 {bought:.2f} 元"))
         elif reserved > 0 and bought > reserved:
             found.append(
                 _row(
                     "completion_over_100",
                     unit,
                     r["year"],
-                    f"完成 {bought} 元，预留 {reserved} 元（{bought * 100 / reserved:.2f}%）",
+                    f"完成 {bought:.2f} 元，预留 {reserved:.2f} 元（{bought * 100 / reserved:.2f}%）",
                 )
             )
     early = PurchaseLine.objects.filter(
