@@ -114,6 +114,8 @@ def test_anomalies_are_imported_as_they_are_and_listed(export_folder):
     kinds = {(a["kind"], a["unit_code"]) for a in batch.report["anomalies"]}
     assert ("ratio_below_minimum", "P-JS1") in kinds  # 5% with an own canteen
     assert ("completion_over_100", "P-JS1") in kinds  # 3000 bought against 2500 reserved
+    over = next(a for a in batch.report["anomalies"] if a["kind"] == "completion_over_100")
+    assert over["detail"] == "完成 3000.00 元，预留 2500.00 元（120.00%）"
     assert ("completed_before_ordered", "P-GQ-U") in kinds
     assert ("zero_reserve_with_canteen", "P-GQ1") not in kinds  # no canteen: zero is right
     assert batch.report["anomaly_count"] == len(batch.report["anomalies"])
