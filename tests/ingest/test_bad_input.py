@@ -194,9 +194,13 @@ def test_a_file_that_is_not_excel_but_named_xlsx(tmp_path):
 
 @pytest.mark.django_db
 def test_an_encrypted_workbook_is_refused(tmp_path):
-    # Encrypted .xlsx files are OLE compound documents; so is this one (the signature and a header).
+    """A real password-protected workbook, encrypted as Excel does (msoffcrypto-tool)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", base_rows())
     encrypted = tmp_path / "secret.xlsx"
-    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with open(plain, "rb") as source, open(encrypted, "wb") as target:
+        OOXMLFile(source).encrypt("password", target)
     assert "加密" in refused(encrypted)[0]["message"]
 
 
