@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhunong.reservations",
     "zhunong.ledger",
     "zhunong.ingest",
+    "zhunong.supervision",
     "django_tasks_db",
     "zhunong.web",
 ]

@@ -8,6 +8,7 @@ from zhunong.ledger import views as ledger
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
 from zhunong.regions import views as regions
+from zhunong.supervision import views as supervision
 from zhunong.web import views as web
 
 admin.site.site_header = "助农 · 管理后台"
@@ -48,6 +49,7 @@ urlpatterns = [
     path("regions/<str:code>/anomalies/", ingest.region_anomalies, name="region-anomalies"),
     path("regions/<str:code>/export.xlsx", ingest.region_export, name="region-export"),
     path("ledger/", ledger.ledger_list, name="ledger-list"),
+    path("supervision/progress/", supervision.progress, name="progress"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

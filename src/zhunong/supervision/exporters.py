@@ -1,0 +1,122 @@
+"""One exporter for the progress table: the same rows as CSV, XLSX (two header rows with merged
+cells, numbers as numbers with the shown formats) and JSON."""
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from .queries import ProgressTable
+
+GROUPS = [
+    ("序号", 1),
+    ("县市区", 1),
+    ("管理账号", 3),
+    ("交易账号", 3),
+    ("年度农副产品采购总额 (万元)", 1),
+    ("拟预留采购总额 (万元)", 1),
+    ("已完成交易总额 (万元)", 1),
+    ("预留份额完成比例", 1),
+]
+COLUMNS = [
+    "序号",
+    "县市区",
+    "预算单位数量",
+    "预算单位激活数量",
+    "激活比率",
+    "采购人账号数量",
+    "采购人账号激活数量",
+    "激活比率",
+    "年度农副产品采购总额 (万元)",
+    "拟预留采购总额 (万元)",
+    "已完成交易总额 (万元)",
+    "预留份额完成比例",
+]
+
+
+def as_csv(table: ProgressTable) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in table.all_rows():
+        writer.writerow(row.shown())
+    return out.getvalue()
+
+
+def as_json(table: ProgressTable) -> dict:
+    return {
+        "region": table.region.code,
+        "region_name": table.region.name,
+        "year": table.year,
+        "as_of": table.as_of.isoformat(),
+        "title": table.title,
+        "columns": COLUMNS,
+        "rows": [
+            {"key": row.key, "name": row.name, "shown": row.shown(), "exact": row.exact()}
+            for row in table.all_rows()
+        ],
+    }
+
+
+def as_xlsx(table: ProgressTable) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "进度表"
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ncols = len(COLUMNS)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.cell(1, 1, table.title).font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = center
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+    ws.cell(2, 1, table.cutoff_label).alignment = center
+    col = 1
+    for title, span in GROUPS:
+        cell = ws.cell(3, col, title)
+        if span > 1:
+            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + span - 1)
+            for offset in range(span):
+                ws.cell(4, col + offset, COLUMNS[col + offset - 1])
+        else:
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+        col += span
+    for r in (3, 4):
+        for c in range(1, ncols + 1):
+            ws.cell(r, c).font = Font(bold=True)
+            ws.cell(r, c).alignment = center
+            ws.cell(r, c).border = border
+    for index, row in enumerate(table.all_rows(), start=5):
+        values = [
+            row.number,
+            row.name,
+            row.units,
+            row.units_activated,
+            row.units_rate,
+            row.trading,
+            row.trading_activated,
+            row.trading_rate,
+            row.canteen_total / 10000,
+            row.reserved / 10000,
+            row.completed / 10000,
+            row.completion,
+        ]
+        for c, value in enumerate(values, start=1):
+            if isinstance(value, Decimal):
+                value = float(value)
+            cell = ws.cell(index, c, "—" if value is None and c in (5, 8, 12) else value)
+            cell.border = border
+            if c in (5, 8, 12) and value is not None:
+                cell.number_format = "0.00%"
+            elif c in (9, 10, 11):
+                cell.number_format = "0.00"
+    last = 5 + len(table.all_rows())
+    ws.cell(last, 1, table.footnote)
+    ws.column_dimensions["B"].width = 16
+    for letter in "CDEFGHIJKL":
+        ws.column_dimensions[letter].width = 13
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhunong.clock import today
+
+
+class ProgressForm(forms.Form):
+    region = forms.CharField(label=_("区划代码"), max_length=12)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    as_of = forms.DateField(label=_("截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("as_of") and data["as_of"] > today():
+            self.add_error("as_of", _("截止日不能晚于今天"))
+        return data

@@ -1,0 +1,48 @@
+"""`zhunong progress_report --region CODE --year Y --as-of YYYY-MM-DD --format json|csv|xlsx`."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhunong.dates import parse_date
+from zhunong.orgs.models import Unit
+from zhunong.regions.models import Region
+from zhunong.supervision.exporters import as_csv, as_json, as_xlsx
+from zhunong.supervision.queries import progress_table_as_of
+
+
+class Command(BaseCommand):
+    help = "Writes the progress table of a region, year and cut-off date."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", required=True)
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--as-of", required=True)
+        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="csv")
+        parser.add_argument("--out")
+
+    def handle(self, *args, region, year, as_of, format, out=None, **options):
+        found = Region.objects.filter(code=region).first()
+        if found is None:
+            raise CommandError(f"未知的区划代码 {region}")
+        day = parse_date(as_of)
+        if day is None:
+            raise CommandError(f"截止日“{as_of}”格式不正确（应为 2025-07-31）")
+        table = progress_table_as_of(
+            region=found, year=year, as_of=day, units_qs=Unit.objects.all()
+        )
+        if format == "xlsx":
+            if not out:
+                raise CommandError("xlsx 格式需要 --out 文件名")
+            Path(out).write_bytes(as_xlsx(table))
+            return
+        text = (
+            as_csv(table)
+            if format == "csv"
+            else json.dumps(as_json(table), ensure_ascii=False, indent=2)
+        )
+        if out:
+            Path(out).write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
+        else:
+            self.stdout.write(text)

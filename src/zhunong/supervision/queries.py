@@ -1,0 +1,250 @@
+"""The progress table (预留比例填报和交易情况表) of a region for a year, as of a cut-off date.
+
+Every figure is summed from dated facts, never read from current state, so any past table can be
+rebuilt and gives the same figures:
+- a unit counts when its management account was opened on or before the cut-off, it is a budget
+  unit, and it was not merged or dissolved on or before the cut-off;
+- an account counts when opened on or before the cut-off and not stopped by then; it counts as
+  activated by its last dated change (see orgs.queries.account_activated_as_of);
+- a filing of the year counts when filed on or before the cut-off (an imported filing without a
+  date counts);
+- a purchase counts when completed in the year on or before the cut-off; the purchases of a trade
+  union or an SOE count to the unit that owns them.
+This first version sums the raw rows; rollups for speed come with the supervision benchmark.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from zhunong.ledger.models import PurchaseLine
+from zhunong.orgs.models import Account, AccountChange, AccountKind, EventKind, Unit, UnitEvent
+from zhunong.regions.models import Region
+from zhunong.reservations.models import Reservation
+
+from .numbers import percent, rate, wan
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Row:
+    key: str
+    name: str
+    number: int | None = None
+    units: int = 0
+    units_activated: int = 0
+    trading: int = 0
+    trading_activated: int = 0
+    canteen_total: Decimal = ZERO
+    reserved: Decimal = ZERO
+    completed: Decimal = ZERO
+    unit_ids: set = field(default_factory=set, repr=False)
+
+    @property
+    def units_rate(self):
+        return rate(self.units_activated, self.units)
+
+    @property
+    def trading_rate(self):
+        return rate(self.trading_activated, self.trading)
+
+    @property
+    def completion(self):
+        return rate(self.completed, self.reserved)
+
+    def add(self, other: "Row") -> None:
+        for name in (
+            "units",
+            "units_activated",
+            "trading",
+            "trading_activated",
+            "canteen_total",
+            "reserved",
+            "completed",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def shown(self) -> list[str]:
+        """The row as the table shows it, in the table's column order."""
+        return [
+            "" if self.number is None else str(self.number),
+            self.name,
+            str(self.units),
+            str(self.units_activated),
+            percent(self.units_rate),
+            str(self.trading),
+            str(self.trading_activated),
+            percent(self.trading_rate),
+            wan(self.canteen_total),
+            wan(self.reserved),
+            wan(self.completed),
+            percent(self.completion),
+        ]
+
+    def exact(self) -> dict:
+        return {
+            "units": self.units,
+            "units_activated": self.units_activated,
+            "trading": self.trading,
+            "trading_activated": self.trading_activated,
+            "canteen_total_yuan": str(self.canteen_total),
+            "reserved_yuan": str(self.reserved),
+            "completed_yuan": str(self.completed),
+            "units_rate": None if self.units_rate is None else str(self.units_rate),
+            "trading_rate": None if self.trading_rate is None else str(self.trading_rate),
+            "completion_ratio": None if self.completion is None else str(self.completion),
+        }
+
+
+@dataclass
+class ProgressTable:
+    region: Region
+    year: int
+    as_of: date
+    total: Row
+    rows: list[Row]
+
+    @property
+    def title(self) -> str:
+        return f"{self.region.name}各县市区预留比例填报和交易情况表"
+
+    @property
+    def cutoff_label(self) -> str:
+        d = self.as_of
+        return f"(截止日 {d.year}.{d.month}.{d.day})"
+
+    @property
+    def footnote(self) -> str:
+        d = self.as_of
+        return f"备注：统计时间截止{d.year}年{d.month}月{d.day}日"
+
+    def all_rows(self) -> list[Row]:
+        return [self.total, *self.rows]
+
+
+def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, str]]:
+    """The table's rows below the total, and each unit's row key.
+
+    A city or province: 本级, then one row per child region in code order. A county (no child
+    regions): 本级 is split by its own units' top-level supervising units."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    key_of: dict[int, str] = {}
+    if children:
+        rows = [Row("own", f"{region.display_name}本级")]
+        rows += [Row(c.code, c.display_name) for c in children]
+        paths = [(c.path, c.code) for c in children]
+        for u in units:
+            if u["region_id"] == region.code:
+                key_of[u["id"]] = "own"
+            else:
+                key_of[u["id"]] = next(
+                    (code for p, code in paths if u["region__path"].startswith(p)), ""
+                )
+        return rows, key_of
+    tops: dict[str, str] = {}
+    for u in units:
+        top = u["tree_path"].split("/", 1)[0]
+        key_of[u["id"]] = top
+        tops.setdefault(top, "")
+    names = dict(Unit.objects.filter(code__in=list(tops)).values_list("code", "name"))
+    rows = [Row(code, names.get(code, code)) for code in sorted(tops)]
+    return rows, key_of
+
+
+def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) -> ProgressTable:
+    """`units_qs` is the actor's reach (access.visible_units): the table only counts what the user
+    may see."""
+    scoped = units_qs.filter(region__path__startswith=region.path)
+    units = list(
+        scoped.values("id", "code", "kind", "owner_id", "region_id", "region__path", "tree_path")
+    )
+    ended = set(
+        UnitEvent.objects.filter(
+            unit__in=scoped,
+            kind__in=[EventKind.MERGED, EventKind.DISSOLVED],
+            effective_on__lte=as_of,
+        ).values_list("unit_id", flat=True)
+    )
+    rows, key_of = _row_keys(region, units)
+    by_key = {r.key: r for r in rows}
+
+    def row_of(unit_id) -> Row | None:
+        return by_key.get(key_of.get(unit_id, ""))
+
+    accounts = list(
+        Account.objects.filter(unit__in=scoped, opened_on__lte=as_of).values(
+            "id", "unit_id", "kind", "activated_on", "deactivated_on"
+        )
+    )
+    last_change: dict[int, str] = {}
+    for account_id, kind in (
+        AccountChange.objects.filter(account__unit__in=scoped, on__lte=as_of)
+        .order_by("account_id", "on", "id")
+        .values_list("account_id", "kind")
+    ):
+        last_change[account_id] = kind
+
+    def active(a) -> bool:
+        if a["id"] in last_change:
+            return last_change[a["id"]] == AccountChange.Kind.ACTIVATED
+        if a["activated_on"] is None or a["activated_on"] > as_of:
+            return False
+        return a["deactivated_on"] is None or a["deactivated_on"] > as_of
+
+    def stopped(a) -> bool:
+        if a["id"] in last_change:
+            return last_change[a["id"]] == AccountChange.Kind.DEACTIVATED
+        return a["deactivated_on"] is not None and a["deactivated_on"] <= as_of
+
+    budget_units = {u["id"] for u in units if u["kind"] == "budget_unit" and u["id"] not in ended}
+    counted_units: set[int] = set()
+    for a in accounts:
+        row = row_of(a["unit_id"])
+        if row is None or a["unit_id"] not in budget_units:
+            continue
+        if a["kind"] == AccountKind.MANAGEMENT:
+            if a["unit_id"] in counted_units:
+                continue
+            counted_units.add(a["unit_id"])
+            row.units += 1
+            row.unit_ids.add(a["unit_id"])
+            row.units_activated += active(a)
+        elif not stopped(a):
+            row.trading += 1
+            row.trading_activated += active(a)
+
+    for r in (
+        Reservation.objects.filter(unit__in=scoped, year=year)
+        .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True))
+        .values("unit_id", "canteen_total", "reserved_amount")
+    ):
+        if r["unit_id"] not in counted_units:
+            continue
+        row = row_of(r["unit_id"])
+        row.canteen_total += r["canteen_total"]
+        row.reserved += r["reserved_amount"]
+
+    owner_of = {
+        u["id"]: (u["owner_id"] if u["kind"] in ("soe", "union") and u["owner_id"] else u["id"])
+        for u in units
+    }
+    for line in (
+        PurchaseLine.objects.filter(unit__in=scoped, year=year, completed_on__lte=as_of)
+        .values("unit_id")
+        .annotate(total=Sum("amount"))
+    ):
+        counting = owner_of.get(line["unit_id"], line["unit_id"])
+        if counting not in counted_units:
+            continue
+        row = row_of(counting)
+        if row is not None:
+            row.completed += line["total"]
+
+    total = Row("total", "合计")
+    for number, row in enumerate(rows, start=1):
+        row.number = number
+        total.add(row)
+    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows)

@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from zhunong import access
+from zhunong.clock import today
+
+from .exporters import COLUMNS, as_csv, as_xlsx
+from .forms import ProgressForm
+from .queries import progress_table_as_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def progress(request):
+    """The progress table of a region, year and cut-off date, with CSV and XLSX downloads."""
+    regions = access.managed_regions(request.user).order_by("path")
+    first = regions.first()
+    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    form = ProgressForm(request.GET or None, initial=initial)
+    table = None
+    if form.is_valid():
+        region = access.get_visible_or_404(
+            access.visible_regions(request.user), code=form.cleaned_data["region"]
+        )
+        table = progress_table_as_of(
+            region=region,
+            year=form.cleaned_data["year"],
+            as_of=form.cleaned_data["as_of"],
+            units_qs=access.visible_units(request.user),
+        )
+        name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="progress-{name}.csv"'
+            return response
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(as_xlsx(table), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="progress-{name}.xlsx"'
+            return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "supervision/progress.html",
+        {"form": form, "table": table, "columns": COLUMNS, "query": query.urlencode()},
+    )

@@ -1,0 +1,287 @@
+"""The progress table: its shape, its arithmetic, and every "as of" rule. Expected figures are
+worked out by hand in the comments."""
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from tests.conftest import make_account, make_unit
+from zhunong.ledger.models import PurchaseLine
+from zhunong.orgs import services
+from zhunong.orgs.models import Unit
+from zhunong.reservations.models import Reservation
+from zhunong.supervision.numbers import percent, rate, wan
+from zhunong.supervision.queries import progress_table_as_of
+
+AS_OF = date(2024, 7, 31)
+
+
+def line(unit, order_no, amount, completed, ordered=date(2024, 1, 5), channel="canteen"):
+    return PurchaseLine.objects.create(
+        order_no=order_no,
+        unit=unit,
+        amount=Decimal(amount),
+        ordered_on=ordered,
+        completed_on=completed,
+        year=(completed or ordered).year,
+        channel=channel,
+    )
+
+
+def filing(unit, total, reserved, filed_on=date(2024, 2, 20), year=2024):
+    return Reservation.objects.create(
+        unit=unit,
+        year=year,
+        canteen_total=Decimal(total),
+        ratio=Decimal("10"),
+        reserved_amount=Decimal(reserved),
+        filed_on=filed_on,
+        status="locked",
+    )
+
+
+def table(region, as_of=AS_OF, year=2024):
+    return progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=Unit.objects.all())
+
+
+def row(t, key):
+    return next(r for r in t.all_rows() if r.key == key)
+
+
+def test_numbers_round_half_up_and_show_a_dash_for_a_zero_denominator():
+    assert wan(Decimal("50")) == "0.01"  # 0.005 万元 rounds up, not to even
+    assert wan(Decimal("12345.67")) == "1.23"
+    assert wan(Decimal("15000")) == "1.50"
+    assert percent(rate(1, 800)) == "0.13%"  # 0.125 %
+    assert percent(rate(2, 3)) == "66.67%"
+    assert percent(rate(5, 0)) == "—"
+    assert percent(rate(Decimal("1185"), Decimal("1000"))) == "118.50%"  # never capped
+
+
+@pytest.fixture
+def plain_world(world):
+    """The shared world without its one ledger line, so each test states all its purchases."""
+    PurchaseLine.objects.filter(order_no="J-ORDER-1").delete()
+    return world
+
+
+@pytest.fixture
+def city_world(plain_world):
+    """金水区 (410105): two schools with management accounts; 二七区 (410103): one school."""
+    w = plain_world
+    make_account(
+        w.js_school2, "j2-gl", "management", opened=date(2024, 3, 1), activated=date(2024, 8, 5)
+    )
+    make_account(
+        w.eq_school, "e-late-gl-x", "trading", opened=date(2024, 9, 1)
+    )  # after the cut-off
+    filing(w.js_school, "100000.00", "15000.00")
+    filing(
+        w.js_school2, "50000.00", "5000.00", filed_on=date(2024, 8, 1)
+    )  # filed after the cut-off
+    filing(w.eq_school, "80000.00", "800.00")
+    line(w.js_school, "A1", "12000.00", date(2024, 5, 1))
+    line(w.js_school, "A2", "-500.00", date(2024, 6, 1))  # a refund
+    line(w.js_school, "A3", "9999.00", date(2024, 8, 2))  # completed after the cut-off
+    line(w.js_school, "A4", "7777.00", None)  # ordered, not completed
+    line(w.js_school, "A5", "3333.00", date(2023, 12, 30), ordered=date(2023, 12, 1))  # last year
+    line(w.eq_school, "B1", "1.00", date(2024, 7, 31))  # on the cut-off day: counts
+    return w
+
+
+def test_rows_are_total_own_units_then_children_in_code_order(city_world):
+    t = table(city_world.city)
+    names = [r.name for r in t.all_rows()]
+    assert names[:4] == ["合计", "郑州市本级", "中原区", "二七区"]
+    assert names.index("金水区") > names.index("二七区")
+    assert [r.number for r in t.all_rows()][:3] == [None, 1, 2]
+    assert t.title == "郑州市各县市区预留比例填报和交易情况表"
+    assert t.cutoff_label == "(截止日 2024.7.31)"
+    assert t.footnote == "备注：统计时间截止2024年7月31日"
+
+
+def test_the_cutoff_rules(city_world):
+    t = table(city_world.city)
+    js = row(t, "410105")
+    # management accounts: J-SCH1 (opened 2021, activated 2021) and J-SCH2 (opened 2024-03-01,
+    # activated 2024-08-05, after the cut-off): 2 units, 1 activated
+    assert (js.units, js.units_activated) == (2, 1)
+    # trading: j-sch1-jy01 opened 2021, never activated
+    assert (js.trading, js.trading_activated) == (1, 0)
+    # filings: J-SCH1's counts; J-SCH2 filed on 2024-08-01, after the cut-off: not counted
+    assert (js.canteen_total, js.reserved) == (Decimal("100000.00"), Decimal("15000.00"))
+    # purchases: 12000 − 500; not the one completed after the cut-off, the pending one, last year's
+    assert js.completed == Decimal("11500.00")
+    assert js.shown()[8:] == ["10.00", "1.50", "1.15", "76.67%"]
+    eq = row(t, "410103")
+    # E-SCH1's management account was opened in 2021 but never activated; the trading account
+    # opened after the cut-off does not exist yet
+    assert (eq.units, eq.units_activated, eq.trading) == (1, 0, 1)
+    assert eq.completed == Decimal("1.00")
+    assert eq.shown()[4] == "0.00%"
+    assert eq.shown()[11] == "0.13%"  # 1 ÷ 800
+
+
+def test_the_total_row_is_computed_from_the_rows(city_world):
+    t = table(city_world.city)
+    assert t.total.units == sum(r.units for r in t.rows) == 3
+    assert t.total.completed == sum(r.completed for r in t.rows) == Decimal("11501.00")
+    assert t.total.shown()[0] == ""
+
+
+def test_a_rate_with_nothing_to_divide_by_shows_a_dash(city_world):
+    zhongyuan = row(table(city_world.city), "410102")
+    assert zhongyuan.shown()[2:] == ["0", "0", "—", "0", "0", "—", "0.00", "0.00", "0.00", "—"]
+
+
+def test_a_later_cutoff_counts_what_happened_since(city_world):
+    js = row(table(city_world.city, as_of=date(2024, 8, 31)), "410105")
+    assert js.units_activated == 2
+    assert js.reserved == Decimal("20000.00")
+    assert js.completed == Decimal("21499.00")
+
+
+def test_a_unit_whose_management_account_opened_after_the_cutoff_is_not_counted_anywhere(
+    plain_world,
+):
+    world = plain_world
+    late = make_unit("J-LATE", "金水区新学校", world.jinshui)
+    make_account(late, "late-gl", "management", opened=date(2024, 9, 1), activated=date(2024, 9, 2))
+    filing(late, "1000.00", "100.00")
+    line(late, "L1", "50.00", date(2024, 7, 1))
+    js = row(table(world.city), "410105")
+    assert js.units == 1 and js.reserved == 0 and js.completed == 0
+
+
+def test_a_unit_merged_before_the_cutoff_is_not_counted(world):
+    filing(world.js_school, "100.00", "10.00")
+    services.unit_merge(
+        actor=world.js_finance,
+        unit=world.js_school,
+        into=world.js_school2,
+        effective_on=date(2024, 6, 30),
+    )
+    assert row(table(world.city), "410105").units == 0
+    assert row(table(world.city, as_of=date(2024, 6, 29)), "410105").units == 1
+
+
+def test_a_stopped_trading_account_does_not_count_while_stopped(world):
+    account = world.js_school_trade
+    services.account_activate(actor=world.js_admin, account=account, activated_on=date(2022, 1, 1))
+    services.account_deactivate(
+        actor=world.js_admin, account=account, deactivated_on=date(2024, 7, 1)
+    )
+    assert row(table(world.city), "410105").trading == 0
+    assert row(table(world.city, as_of=date(2024, 6, 30)), "410105").trading_activated == 1
+
+
+def test_union_and_soe_purchases_count_to_the_owning_unit(plain_world):
+    world = plain_world
+    union = make_unit(
+        "J-SCH1-U", "金水区第一小学工会", world.jinshui, kind="union", owner=world.js_school
+    )
+    line(union, "U1", "300.00", date(2024, 5, 5), channel="union")
+    js = row(table(world.city), "410105")
+    assert js.completed == Decimal("300.00")
+    assert js.units == 1  # the union itself is not a budget unit
+
+
+def test_a_county_table_has_a_row_per_supervising_unit(world):
+    t = table(world.jinshui)
+    assert [r.name for r in t.rows] == ["金水区教育局"]
+    assert t.rows[0].units == 1
+
+
+def test_csv_has_the_columns_in_order_and_numbers_as_shown(city_world):
+    from zhunong.supervision.exporters import as_csv
+
+    rows = list(csv.reader(io.StringIO(as_csv(table(city_world.city)))))
+    assert rows[0][:5] == ["序号", "县市区", "预算单位数量", "预算单位激活数量", "激活比率"]
+    assert rows[1][:2] == ["", "合计"] and rows[2][:2] == ["1", "郑州市本级"]
+    js = next(r for r in rows if r[1] == "金水区")
+    assert js[2:] == ["2", "1", "50.00%", "1", "0", "0.00%", "10.00", "1.50", "1.15", "76.67%"]
+
+
+def test_xlsx_has_two_header_rows_with_merged_cells_and_numbers(city_world):
+    from zhunong.supervision.exporters import as_xlsx
+
+    ws = load_workbook(io.BytesIO(as_xlsx(table(city_world.city)))).active
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"C3:E3", "F3:H3", "A3:A4", "B3:B4", "L3:L4"} <= merged
+    assert ws["C3"].value == "管理账号" and ws["C4"].value == "预算单位数量"
+    js = next(r for r in ws.iter_rows(min_row=5) if r[1].value == "金水区")
+    assert js[2].value == 2 and js[4].value == pytest.approx(0.5) and js[4].number_format == "0.00%"
+    assert js[9].value == pytest.approx(1.5) and js[9].number_format == "0.00"
+
+
+def test_api_and_command_give_the_same_table(city_world, client_for, tmp_path, capsys):
+    client = client_for(city_world.city_finance)
+    data = client.get(
+        "/api/v1/supervision/progress", {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    ).json()
+    js = next(r for r in data["rows"] if r["name"] == "金水区")
+    assert js["shown"][10] == "1.15" and js["exact"]["completed_yuan"] == "11500.00"
+    call_command(
+        "progress_report",
+        "--region",
+        "410100",
+        "--year",
+        "2024",
+        "--as-of",
+        "2024-07-31",
+        "--format",
+        "json",
+    )
+    assert json.loads(capsys.readouterr().out)["rows"] == data["rows"]
+    out = tmp_path / "t.xlsx"
+    call_command(
+        "progress_report",
+        "--region",
+        "410100",
+        "--year",
+        "2024",
+        "--as-of",
+        "2024-07-31",
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+    )
+    assert load_workbook(out).active["A1"].value == "郑州市各县市区预留比例填报和交易情况表"
+
+
+def test_the_page_and_its_downloads(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    html = client.get("/supervision/progress/", params).content.decode()
+    assert "郑州市各县市区预留比例填报和交易情况表" in html and "76.67%" in html
+    assert (
+        client.get("/supervision/progress/", {**params, "format": "csv"})
+        .content.decode()
+        .startswith("序号")
+    )
+    assert (
+        client.get("/supervision/progress/", {**params, "as_of": "2999-01-01"}).context["table"]
+        is None
+    )
+
+
+def test_a_district_bureau_cannot_open_its_citys_table(city_world, client_for):
+    client = client_for(city_world.js_finance)
+    assert (
+        client.get(
+            "/api/v1/supervision/progress",
+            {"region": "410100", "year": 2024, "as_of": "2024-07-31"},
+        ).status_code
+        == 404
+    )
+    own = client.get(
+        "/api/v1/supervision/progress", {"region": "410105", "year": 2024, "as_of": "2024-07-31"}
+    ).json()
+    assert own["rows"][0]["exact"]["units"] == 2
