@@ -105,8 +105,15 @@ def test_ledger_page_shows_lines_with_their_source(world, client_for):
     assert "99.50" in unit_page
 
 
-def test_the_database_task_backend_and_its_worker_run_an_import(world, tmp_path, settings):
-    """The real background path: the task is stored in the database and the worker runs it."""
+def test_the_database_task_backend_and_its_worker_run_an_import(
+    world, tmp_path, settings, monkeypatch
+):
+    """The real background path: the task is stored in the database and the worker runs it.
+    The test runs inside one database transaction; the worker's housekeeping would close that
+    connection (on PostgreSQL), so only that is switched off."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     from asgiref.local import Local
     from django.core.management import call_command
     from django.tasks import task_backends
