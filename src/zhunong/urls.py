@@ -50,6 +50,7 @@ urlpatterns = [
     path("regions/<str:code>/export.xlsx", ingest.region_export, name="region-export"),
     path("ledger/", ledger.ledger_list, name="ledger-list"),
     path("supervision/progress/", supervision.progress, name="progress"),
+    path("supervision/progress/detail/", supervision.progress_detail, name="progress-detail"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

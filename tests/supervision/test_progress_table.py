@@ -285,3 +285,62 @@ def test_a_district_bureau_cannot_open_its_citys_table(city_world, client_for):
         "/api/v1/supervision/progress", {"region": "410105", "year": 2024, "as_of": "2024-07-31"}
     ).json()
     assert own["rows"][0]["exact"]["units"] == 2
+
+
+def test_every_figure_links_to_the_records_it_counts_as_of_the_date(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    html = client.get("/supervision/progress/", params).content.decode()
+    assert "&amp;row=410105&amp;measure=units_activated" in html
+    detail = client.get(
+        "/supervision/progress/detail/", {**params, "row": "410105", "measure": "units"}
+    )
+    rows = detail.context["rows"]
+    assert [r[0] for r in rows] == ["J-SCH1", "J-SCH2"]
+    activated = client.get(
+        "/supervision/progress/detail/", {**params, "row": "410105", "measure": "units_activated"}
+    ).context["rows"]
+    assert [r[0] for r in activated] == ["J-SCH1"]  # J-SCH2 was activated after the cut-off
+    lines = client.get(
+        "/supervision/progress/detail/", {**params, "row": "410105", "measure": "completed"}
+    ).context["rows"]
+    assert sorted(r[0] for r in lines) == ["A1", "A2"]  # what the 1.15 万元 sums
+    assert sum(r[4] for r in lines) == Decimal("11500.00")
+    filings = client.get(
+        "/supervision/progress/detail/", {**params, "row": "total", "measure": "reserved"}
+    ).context["rows"]
+    assert sorted(r[0] for r in filings) == ["E-SCH1", "J-SCH1"]
+
+
+def test_the_records_download_as_a_workbook(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    params = {
+        "region": "410100",
+        "year": 2024,
+        "as_of": "2024-07-31",
+        "row": "410105",
+        "measure": "trading",
+    }
+    response = client.get("/supervision/progress/detail/", {**params, "format": "xlsx"})
+    values = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert values[1][:3] == ("账号", "单位编码", "单位名称")
+    assert values[2][0] == "j-sch1-jy01"
+
+
+def test_a_detail_outside_reach_or_unknown_is_not_found(city_world, client_for):
+    params = {
+        "region": "410100",
+        "year": 2024,
+        "as_of": "2024-07-31",
+        "row": "410105",
+        "measure": "units",
+    }
+    assert (
+        client_for(city_world.js_finance).get("/supervision/progress/detail/", params).status_code
+        == 404
+    )
+    client = client_for(city_world.city_finance)
+    assert (
+        client.get("/supervision/progress/detail/", {**params, "measure": "nothing"}).status_code
+        == 404
+    )

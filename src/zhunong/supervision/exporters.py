@@ -120,3 +120,16 @@ def as_xlsx(table: ProgressTable) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
+    """The records behind a figure (drill-down) as a plain sheet."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("明细")
+    ws.append([title])
+    ws.append(header)
+    for row in rows:
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

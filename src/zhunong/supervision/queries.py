@@ -13,6 +13,7 @@ rebuilt and gives the same figures:
 This first version sums the raw rows; rollups for speed come with the supervision benchmark.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -41,7 +42,9 @@ class Row:
     canteen_total: Decimal = ZERO
     reserved: Decimal = ZERO
     completed: Decimal = ZERO
-    unit_ids: set = field(default_factory=set, repr=False)
+    # What each figure counts or sums, for the drill-down: measure → ids of units, accounts,
+    # filings (reservations) or the units whose ledger lines are summed.
+    members: dict = field(default_factory=lambda: defaultdict(list), repr=False)
 
     @property
     def units_rate(self):
@@ -83,6 +86,24 @@ class Row:
             wan(self.completed),
             percent(self.completion),
         ]
+
+    def linked(self) -> list[tuple[str, str]]:
+        """The shown values, each with the measure it drills into ("" for none)."""
+        measures = [
+            "",
+            "",
+            "units",
+            "units_activated",
+            "",
+            "trading",
+            "trading_activated",
+            "",
+            "canteen_total",
+            "reserved",
+            "completed",
+            "",
+        ]
+        return list(zip(self.shown(), measures, strict=True))
 
     def exact(self) -> dict:
         return {
@@ -210,22 +231,29 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
                 continue
             counted_units.add(a["unit_id"])
             row.units += 1
-            row.unit_ids.add(a["unit_id"])
-            row.units_activated += active(a)
+            row.members["units"].append(a["unit_id"])
+            if active(a):
+                row.units_activated += 1
+                row.members["units_activated"].append(a["unit_id"])
         elif not stopped(a):
             row.trading += 1
-            row.trading_activated += active(a)
+            row.members["trading"].append(a["id"])
+            if active(a):
+                row.trading_activated += 1
+                row.members["trading_activated"].append(a["id"])
 
     for r in (
         Reservation.objects.filter(unit__in=scoped, year=year)
         .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True))
-        .values("unit_id", "canteen_total", "reserved_amount")
+        .values("id", "unit_id", "canteen_total", "reserved_amount")
     ):
         if r["unit_id"] not in counted_units:
             continue
         row = row_of(r["unit_id"])
         row.canteen_total += r["canteen_total"]
         row.reserved += r["reserved_amount"]
+        row.members["canteen_total"].append(r["id"])
+        row.members["reserved"].append(r["id"])
 
     owner_of = {
         u["id"]: (u["owner_id"] if u["kind"] in ("soe", "union") and u["owner_id"] else u["id"])
@@ -242,9 +270,12 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
         row = row_of(counting)
         if row is not None:
             row.completed += line["total"]
+            row.members["completed"].append(line["unit_id"])
 
     total = Row("total", "合计")
     for number, row in enumerate(rows, start=1):
         row.number = number
         total.add(row)
+        for measure, ids in row.members.items():
+            total.members[measure].extend(ids)
     return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows)

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from zhunong import access
 from zhunong.clock import today
 
-from .exporters import COLUMNS, as_csv, as_xlsx
+from .drill import MEASURES, drill
+from .exporters import COLUMNS, as_csv, as_xlsx, records_xlsx
 from .forms import ProgressForm
 from .queries import progress_table_as_of
 
@@ -45,4 +46,46 @@ def progress(request):
         request,
         "supervision/progress.html",
         {"form": form, "table": table, "columns": COLUMNS, "query": query.urlencode()},
+    )
+
+
+@login_required
+def progress_detail(request):
+    """The records behind one figure, as of the same date; `format=xlsx` downloads them."""
+    form = ProgressForm(request.GET or None)
+    if not form.is_valid():
+        raise Http404
+    region = access.get_visible_or_404(
+        access.visible_regions(request.user), code=form.cleaned_data["region"]
+    )
+    table = progress_table_as_of(
+        region=region,
+        year=form.cleaned_data["year"],
+        as_of=form.cleaned_data["as_of"],
+        units_qs=access.visible_units(request.user),
+    )
+    row_key, measure = request.GET.get("row", ""), request.GET.get("measure", "")
+    if measure not in MEASURES:
+        raise Http404
+    header, rows = drill(table, row_key, measure)
+    row = next((r for r in table.all_rows() if r.key == row_key), None)
+    if row is None:
+        raise Http404
+    title = f"{table.title} · {row.name} · {MEASURES[measure]}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(records_xlsx(title, header, rows), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="progress-detail.xlsx"'
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "supervision/progress_detail.html",
+        {
+            "title": title,
+            "table": table,
+            "header": header,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
     )
