@@ -4,10 +4,41 @@ from ninja import Router
 
 from zhunong import access
 
+from . import timeprogress
 from .exporters import as_json
 from .queries import progress_table_as_of
 
 router = Router(tags=["supervision"])
+
+
+@router.get("/time-progress", summary="序时进度：各区县与各单位的应完成与实际完成比例，落后的在前")
+def time_progress(request, region: str, year: int, as_of: date):
+    found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
+    table = progress_table_as_of(
+        region=found, year=year, as_of=as_of, units_qs=access.visible_units(request.auth)
+    )
+    target = timeprogress.target_date(found, year)
+
+    def out(p):
+        return {
+            "key": p.key,
+            "name": p.name,
+            "reserved_yuan": str(p.reserved),
+            "completed_yuan": str(p.completed),
+            "expected": str(p.expected),
+            "actual": None if p.actual is None else str(p.actual),
+            "forecast": None if p.forecast is None else str(p.forecast),
+            "at_risk": p.at_risk,
+        }
+
+    return {
+        "region": found.code,
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "target_date": target.isoformat(),
+        "rows": [out(p) for p in timeprogress.time_progress(table, target)],
+        "units": [out(p) for p in timeprogress.unit_time_progress(table, target)],
+    }
 
 
 @router.get("/progress", summary="进度表（预留比例填报和交易情况表），截至某日")

@@ -14,3 +14,12 @@ class ProgressForm(forms.Form):
         if data.get("as_of") and data["as_of"] > today():
             self.add_error("as_of", _("截止日不能晚于今天"))
         return data
+
+
+class TargetForm(forms.Form):
+    buying_target_date = forms.DateField(
+        label=_("采购目标日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    filing_deadline = forms.DateField(
+        label=_("填报截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

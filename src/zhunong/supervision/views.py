@@ -1,13 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from zhunong import access
 from zhunong.clock import today
+from zhunong.web.forms import add_service_errors
 
+from . import services, timeprogress
 from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, records_xlsx
-from .forms import ProgressForm
+from .forms import ProgressForm, TargetForm
 from .queries import progress_table_as_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,3 +94,47 @@ def progress_detail(request):
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+def time_progress_page(request):
+    """序时进度: expected against actual per sub-region and per unit, at-risk first; the bureau
+    sets the buying target date here."""
+    first = access.managed_regions(request.user).order_by("path").first()
+    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    form = ProgressForm(request.GET or None, initial=initial)
+    context = {"form": form}
+    if form.is_valid():
+        region = access.get_visible_or_404(
+            access.visible_regions(request.user), code=form.cleaned_data["region"]
+        )
+        year = form.cleaned_data["year"]
+        if request.method == "POST":
+            settings_form = TargetForm(request.POST)
+            if settings_form.is_valid():
+                try:
+                    services.year_settings_set(
+                        actor=request.user, region=region, year=year, **settings_form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    add_service_errors(settings_form, exc)
+                else:
+                    messages.success(request, _("已保存采购目标日期。"))
+                    return redirect(request.get_full_path())
+        table = progress_table_as_of(
+            region=region,
+            year=year,
+            as_of=form.cleaned_data["as_of"],
+            units_qs=access.visible_units(request.user),
+        )
+        target = timeprogress.target_date(region, year)
+        context.update(
+            region=region,
+            table=table,
+            target=target,
+            rows=timeprogress.time_progress(table, target),
+            units=timeprogress.unit_time_progress(table, target)[:200],
+            can_set=access.is_finance_over(request.user, region),
+            settings_form=TargetForm(initial={"buying_target_date": target}),
+        )
+    return render(request, "supervision/time_progress.html", context)

@@ -1,0 +1,39 @@
+"""Writes of the supervision settings, by finance bureaus."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhunong import access
+
+from .models import YearSettings
+
+
+@transaction.atomic
+def year_settings_set(
+    *, actor, region, year: int, buying_target_date: date, filing_deadline: date | None = None
+) -> YearSettings:
+    """Sets the region's buying target date (and filing deadline) for a year; the regions below it
+    inherit them unless they set their own."""
+    access.require_region_manager(actor, region)
+    errors = {}
+    if buying_target_date.year != year:
+        errors["buying_target_date"] = _("采购目标日期须在 %(y)s 年内") % {"y": year}
+    if filing_deadline and filing_deadline.year != year:
+        errors["filing_deadline"] = _("填报截止日期须在 %(y)s 年内") % {"y": year}
+    if filing_deadline and filing_deadline >= buying_target_date:
+        errors["filing_deadline"] = _("填报截止日期须早于采购目标日期")
+    if errors:
+        raise ValidationError(errors)
+    setting, _created = YearSettings.objects.update_or_create(
+        region=region,
+        year=year,
+        defaults={
+            "buying_target_date": buying_target_date,
+            "filing_deadline": filing_deadline or YearSettings.defaults(year)[1],
+            "updated_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    return setting

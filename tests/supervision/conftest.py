@@ -1,0 +1,77 @@
+"""A city with purchases, filings and accounts around a cut-off date (31 July 2024)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import make_account
+from zhunong.ledger.models import PurchaseLine
+from zhunong.orgs.models import Unit
+from zhunong.reservations.models import Reservation
+from zhunong.supervision.queries import progress_table_as_of
+
+AS_OF = date(2024, 7, 31)
+
+
+def line(unit, order_no, amount, completed, ordered=date(2024, 1, 5), channel="canteen"):
+    return PurchaseLine.objects.create(
+        order_no=order_no,
+        unit=unit,
+        amount=Decimal(amount),
+        ordered_on=ordered,
+        completed_on=completed,
+        year=(completed or ordered).year,
+        channel=channel,
+    )
+
+
+def filing(unit, total, reserved, filed_on=date(2024, 2, 20), year=2024):
+    return Reservation.objects.create(
+        unit=unit,
+        year=year,
+        canteen_total=Decimal(total),
+        ratio=Decimal("10"),
+        reserved_amount=Decimal(reserved),
+        filed_on=filed_on,
+        status="locked",
+    )
+
+
+def table(region, as_of=AS_OF, year=2024):
+    return progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=Unit.objects.all())
+
+
+def row(t, key):
+    return next(r for r in t.all_rows() if r.key == key)
+
+
+@pytest.fixture
+def plain_world(world):
+    """The shared world without its one ledger line, so each test states all its purchases."""
+    PurchaseLine.objects.filter(order_no="J-ORDER-1").delete()
+    return world
+
+
+@pytest.fixture
+def city_world(plain_world):
+    """金水区 (410105): two schools with management accounts; 二七区 (410103): one school."""
+    w = plain_world
+    make_account(
+        w.js_school2, "j2-gl", "management", opened=date(2024, 3, 1), activated=date(2024, 8, 5)
+    )
+    make_account(
+        w.eq_school, "e-late-gl-x", "trading", opened=date(2024, 9, 1)
+    )  # after the cut-off
+    filing(w.js_school, "100000.00", "15000.00")
+    filing(
+        w.js_school2, "50000.00", "5000.00", filed_on=date(2024, 8, 1)
+    )  # filed after the cut-off
+    filing(w.eq_school, "80000.00", "800.00")
+    line(w.js_school, "A1", "12000.00", date(2024, 5, 1))
+    line(w.js_school, "A2", "-500.00", date(2024, 6, 1))  # a refund
+    line(w.js_school, "A3", "9999.00", date(2024, 8, 2))  # completed after the cut-off
+    line(w.js_school, "A4", "7777.00", None)  # ordered, not completed
+    line(w.js_school, "A5", "3333.00", date(2023, 12, 30), ordered=date(2023, 12, 1))  # last year
+    line(w.eq_school, "B1", "1.00", date(2024, 7, 31))  # on the cut-off day: counts
+    return w

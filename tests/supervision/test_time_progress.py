@@ -1,0 +1,103 @@
+"""Time progress (序时进度). 2024 is a leap year: 1 January to 31 October is 305 days with both
+ends; to 31 July, 213 days."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.supervision.conftest import table
+from zhunong.supervision import services
+from zhunong.supervision.numbers import percent
+from zhunong.supervision.timeprogress import (
+    expected_share,
+    target_date,
+    time_progress,
+    unit_time_progress,
+)
+
+
+def test_expected_share_counts_days_from_the_first_of_january():
+    assert (
+        percent(expected_share(2024, date(2024, 10, 31), date(2024, 7, 31))) == "69.84%"
+    )  # 213/305
+    assert expected_share(2024, date(2024, 10, 31), date(2024, 1, 1)) == Decimal(1) / 305
+    assert (
+        expected_share(2024, date(2024, 10, 31), date(2024, 12, 1)) == 1
+    )  # capped after the target
+    assert expected_share(2024, date(2024, 10, 31), date(2023, 12, 31)) == 0
+
+
+def test_the_target_date_defaults_to_31_october_and_is_inherited(world):
+    assert target_date(world.jinshui, 2024) == date(2024, 10, 31)
+    services.year_settings_set(
+        actor=world.city_finance, region=world.city, year=2024, buying_target_date=date(2024, 9, 30)
+    )
+    assert target_date(world.jinshui, 2024) == date(2024, 9, 30)  # from the city
+    services.year_settings_set(
+        actor=world.js_finance,
+        region=world.jinshui,
+        year=2024,
+        buying_target_date=date(2024, 11, 30),
+    )
+    assert target_date(world.jinshui, 2024) == date(2024, 11, 30)
+    assert target_date(world.erqi, 2024) == date(2024, 9, 30)
+    assert target_date(world.erqi, 2025) == date(2025, 10, 31)
+
+
+def test_only_the_regions_bureau_sets_it_and_bad_dates_are_refused(world):
+    with pytest.raises(PermissionDenied):
+        services.year_settings_set(
+            actor=world.js_finance,
+            region=world.city,
+            year=2024,
+            buying_target_date=date(2024, 9, 30),
+        )
+    with pytest.raises(ValidationError) as exc:
+        services.year_settings_set(
+            actor=world.city_finance,
+            region=world.city,
+            year=2024,
+            buying_target_date=date(2025, 1, 1),
+        )
+    assert "buying_target_date" in exc.value.message_dict
+
+
+def test_rows_behind_time_progress_come_first_with_a_forecast(city_world):
+    rows = time_progress(table(city_world.city), date(2024, 10, 31))
+    assert rows[0].name == "合计"
+    assert rows[1].name == "二七区" and rows[1].at_risk  # 0.13% done against 69.84% expected
+    js = next(r for r in rows if r.name == "金水区")
+    assert not js.at_risk  # 76.67% done
+    assert percent(js.forecast) == "109.78%"  # 11500 × 305 / 213 / 15000
+    zhongyuan = next(r for r in rows if r.name == "中原区")
+    assert not zhongyuan.at_risk and zhongyuan.forecast is None  # nothing reserved
+
+
+def test_per_unit_time_progress(city_world):
+    units = unit_time_progress(table(city_world.city), date(2024, 10, 31))
+    assert [u.key for u in units][:1] == ["E-SCH1"]  # behind, first
+    js1 = next(u for u in units if u.key == "J-SCH1")
+    assert js1.completed == Decimal("11500.00") and percent(js1.actual) == "76.67%"
+
+
+def test_the_page_and_the_api(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    html = client.get("/supervision/time-progress/", params).content.decode()
+    assert "69.84%" in html and "落后" in html
+    response = client.post(
+        "/supervision/time-progress/?region=410100&year=2024&as_of=2024-07-31",
+        {"buying_target_date": "2024-09-30"},
+    )
+    assert response.status_code == 302
+    data = client.get("/api/v1/supervision/time-progress", params).json()
+    assert data["target_date"] == "2024-09-30"
+    assert data["rows"][1]["name"] == "二七区" and data["rows"][1]["at_risk"] is True
+    assert (
+        client_for(city_world.js_finance)
+        .get("/api/v1/supervision/time-progress", params)
+        .status_code
+        == 404
+    )
