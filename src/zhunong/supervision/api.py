@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 from ninja import Router
 
@@ -7,6 +8,7 @@ from zhunong import access
 from . import timeprogress
 from .exporters import as_json
 from .queries import progress_table_as_of
+from .statements import statements
 
 router = Router(tags=["supervision"])
 
@@ -38,6 +40,29 @@ def time_progress(request, region: str, year: int, as_of: date):
         "target_date": target.isoformat(),
         "rows": [out(p) for p in timeprogress.time_progress(table, target)],
         "units": [out(p) for p in timeprogress.unit_time_progress(table, target)],
+    }
+
+
+@router.get("/statements", summary="通报用语：由进度表得出的各项说明（数据与中文句子）")
+def statements_view(
+    request,
+    region: str,
+    year: int,
+    as_of: date,
+    n: int = 3,
+    threshold: Decimal = Decimal("0.05"),
+    reference_ratio: Decimal | None = None,
+):
+    found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
+    table = progress_table_as_of(
+        region=found, year=year, as_of=as_of, units_qs=access.visible_units(request.auth)
+    )
+    items = statements(table, n=n, threshold=threshold, reference_ratio=reference_ratio)
+    return {
+        "region": found.code,
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "statements": [{"key": s.key, "sentence": s.sentence, "data": s.data} for s in items],
     }
 
 

@@ -88,51 +88,21 @@ def time_progress(table, target: date) -> list[Progress]:
 
 
 def unit_time_progress(table, target: date) -> list[Progress]:
-    """Per counted unit: reserved, completed (its unions' and SOEs' purchases included), expected,
-    actual and forecast; at-risk units first."""
-    from django.db.models import Sum
+    """Per counted unit (its unions' and SOEs' purchases included), at-risk units first."""
+    from .unitfigures import unit_figures
 
-    from zhunong.ledger.models import PurchaseLine
-    from zhunong.orgs.models import Unit
-    from zhunong.reservations.models import Reservation
-
-    unit_ids = set(table.total.members.get("units", []))
-    reserved = dict(
-        Reservation.objects.filter(id__in=table.total.members.get("reserved", []))
-        .values_list("unit_id")
-        .annotate(total=Sum("reserved_amount"))
-    )
-    completed: dict[int, Decimal] = {}
-    owners = dict(
-        Unit.objects.filter(owner_id__in=unit_ids, kind__in=["soe", "union"]).values_list(
-            "id", "owner_id"
-        )
-    )
-    for unit_id, total in (
-        PurchaseLine.objects.filter(
-            unit_id__in=unit_ids | set(owners), year=table.year, completed_on__lte=table.as_of
-        )
-        .values_list("unit_id")
-        .annotate(total=Sum("amount"))
-    ):
-        counting = owners.get(unit_id, unit_id)
-        completed[counting] = completed.get(counting, Decimal(0)) + total
-    names = dict(Unit.objects.filter(id__in=unit_ids).values_list("id", "name"))
-    codes = dict(Unit.objects.filter(id__in=unit_ids).values_list("id", "code"))
     expected = expected_share(table.year, target, table.as_of)
-    lines = []
-    for unit_id in unit_ids:
-        r, c = reserved.get(unit_id, Decimal(0)), completed.get(unit_id, Decimal(0))
-        lines.append(
-            Progress(
-                key=codes[unit_id],
-                name=names[unit_id],
-                reserved=r,
-                completed=c,
-                expected=expected,
-                actual=rate(c, r),
-                forecast=forecast_ratio(c, r, table.year, target, table.as_of),
-            )
+    lines = [
+        Progress(
+            key=f.code,
+            name=f.name,
+            reserved=f.reserved,
+            completed=f.completed,
+            expected=expected,
+            actual=rate(f.completed, f.reserved),
+            forecast=forecast_ratio(f.completed, f.reserved, table.year, target, table.as_of),
         )
+        for f in unit_figures(table).values()
+    ]
     lines.sort(key=lambda p: (not p.at_risk, -p.gap if p.at_risk else Decimal(0), p.key))
     return lines

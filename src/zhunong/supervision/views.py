@@ -14,6 +14,7 @@ from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, records_xlsx
 from .forms import ProgressForm, TargetForm
 from .queries import progress_table_as_of
+from .statements import statements
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,7 +51,13 @@ def progress(request):
     return render(
         request,
         "supervision/progress.html",
-        {"form": form, "table": table, "columns": COLUMNS, "query": query.urlencode()},
+        {
+            "form": form,
+            "table": table,
+            "columns": COLUMNS,
+            "query": query.urlencode(),
+            "statements": statements(table) if table else [],
+        },
     )
 
 

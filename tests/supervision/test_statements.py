@@ -1,0 +1,64 @@
+"""The statements a notice draws from the table, worked out by hand for the city world as of
+31 July 2024 (see conftest.py)."""
+
+from decimal import Decimal
+
+from tests.supervision.conftest import table
+from zhunong.supervision.statements import statements
+
+
+def by_key(items):
+    return {s.key: s for s in items}
+
+
+def test_the_statements_of_the_city(city_world):
+    s = by_key(statements(table(city_world.city), reference_ratio=Decimal("0.12")))
+    assert s["activation"].data == {"full": [], "short": ["二七区", "金水区"]}
+    assert "共有预算单位3个，激活1个，激活率33.33%" in s["activation"].sentence
+    assert (
+        s["filings"].sentence
+        == "已填报预留份额的预算单位2个（不含预留为零的单位），拟预留采购总额1.58万元。"
+    )
+    # weighted 15800 ÷ 180000 = 8.78%; mean of 15% and 1% = 8.00%
+    assert s["average_ratio"].sentence == (
+        "平均预留比例8.78%（加权：拟预留总额÷食堂食材采购总额），各单位预留比例的平均值为8.00%，低于参照比例12.00%。"
+    )
+    assert s["top_regions"].data["reserved"] == ["金水区", "二七区"]
+    assert s["top_regions"].data["completion"] == ["金水区", "二七区"]
+    assert "金水区（1.50万元）" in s["top_regions"].sentence
+    assert s["below_threshold"].data == {"below": ["二七区"], "zero": []}
+    assert s["departments_idle"].sentence == "本级尚无计入统计的部门。"
+    assert s["own_and_districts"].sentence == (
+        "郑州市本级预算单位预留份额0.00万元，完成交易额0.00万元；区县（市）预算单位预留份额1.58万元，完成交易额1.15万元。"
+    )
+    assert s["filing_and_buying"].data["bought"] == 2
+    # pending: 7777 never completed + 9999 completed after the cut-off
+    assert s["pending"].data == {"completed_yuan": "11501.00", "pending_yuan": "17776.00"}
+    assert s["target"].data == {"met": False}
+    assert s["target"].sentence == "预留份额完成比例72.79%，尚未完成全年预留份额。"
+
+
+def test_departments_are_top_level_supervising_units_of_the_own_units(plain_world):
+    from datetime import date
+
+    from tests.conftest import make_account
+    from tests.supervision.conftest import filing, line
+
+    w = plain_world
+    make_account(w.city_dept, "c-edu-gl", "management", activated=date(2021, 1, 2))
+    make_account(w.city_school, "c-sch-gl", "management", activated=date(2021, 1, 2))
+    filing(w.city_school, "10000.00", "2000.00")
+    line(w.city_school, "C1", "500.00", date(2024, 5, 1))
+    s = by_key(statements(table(w.city)))
+    assert s["top_departments"].data["reserved"] == ["郑州市教育局"]  # the school counts to it
+    assert s["departments_idle"].data == {"departments": []}
+
+
+def test_statements_through_the_api_and_on_the_page(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    data = client.get("/api/v1/supervision/statements", {**params, "threshold": "0.001"}).json()
+    below = next(x for x in data["statements"] if x["key"] == "below_threshold")
+    assert below["data"]["below"] == []  # 0.125% is not below 0.1%
+    html = client.get("/supervision/progress/", params).content.decode()
+    assert "已填报预留份额的预算单位2个" in html
