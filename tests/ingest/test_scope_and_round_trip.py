@@ -42,7 +42,7 @@ def test_rows_of_another_region_are_errors(world, tmp_path):
     assert batch.state == "failed"
     messages = {(e["sheet"], e["row"], e["message"]) for e in batch.report["errors"]}
     assert ("units", 5, "区划 410103 不在本次导入的区划范围内") in messages
-    assert ("transactions", 2, "单位 P-CITY 不在本次导入的区划范围内") in messages
+    assert ("transactions", 2, "单位编码 P-CITY 不存在或不在本次导入的区划范围内") in messages
     assert snapshot() == before
 
 
@@ -50,7 +50,7 @@ def test_a_unit_code_already_in_another_region_is_an_error(world, tmp_path):
     rows = jinshui_only()
     rows["units"].append(["E-SCH1", "冒名单位", "410105", "", "", "", "", ""])
     batch = run(write_folder(tmp_path / "x", rows), actor=world.js_finance, region=world.jinshui)
-    assert any("已登记在其他区划" in e["message"] for e in batch.report["errors"])
+    assert any("已被本次导入范围以外的单位使用" in e["message"] for e in batch.report["errors"])
 
 
 def test_a_bureau_cannot_import_for_a_region_above_its_own(world, tmp_path):

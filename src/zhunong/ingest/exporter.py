@@ -26,7 +26,9 @@ from .spec import (
     label_of,
 )
 
-TEXT_COLUMNS = {"name", "short_name", "supplier", "product"}
+# Every text cell Excel could take for a formula is protected, except amounts (a refund is
+# written as -200.00 and must stay a number).
+MONEY_COLUMNS = {"amount", "canteen_total", "reserved_amount"}
 
 
 def _day(value) -> str:
@@ -48,7 +50,11 @@ def sheet_rows(region: Region) -> dict[str, Iterator[list]]:
         for r in sorted(qs, key=lambda r: (r.depth, r.code)):
             yield [r.code, r.name, r.parent_id or "", r.short_name]
 
+    inside = set(units.values_list("code", flat=True))
+
     def unit_rows():
+        """References to units outside the region are left blank, so the export imports on its
+        own (into an empty database too)."""
         for u in units.order_by("code").values(
             "code",
             "name",
@@ -63,10 +69,10 @@ def sheet_rows(region: Region) -> dict[str, Iterator[list]]:
                 u["code"],
                 u["name"],
                 u["region_id"],
-                u["parent__code"] or "",
+                u["parent__code"] if u["parent__code"] in inside else "",
                 label_of(UNIT_KINDS, u["kind"]),
                 label_of(CANTEENS, u["canteen"]) if u["canteen"] else "",
-                u["canteen_host__code"] or "",
+                u["canteen_host__code"] if u["canteen_host__code"] in inside else "",
                 label_of(UNIT_STATUSES, u["status"]),
             ]
 
@@ -152,14 +158,13 @@ def write_csv_folder(folder: Path, region: Region) -> dict[str, int]:
     counts = {}
     for sheet, rows in sheet_rows(region).items():
         spec = next(s for s in SHEETS if s.name == sheet)
-        text_positions = [i for i, c in enumerate(spec.columns) if c.key in TEXT_COLUMNS]
+        amounts = [i for i, c in enumerate(spec.columns) if c.key in MONEY_COLUMNS]
         with open(folder / f"{sheet}.csv", "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
             writer.writerow([c.zh for c in spec.columns])
             n = 0
             for row in rows:
-                for i in text_positions:
-                    row[i] = _csv_safe(row[i] or "")
+                row = [v if i in amounts else _csv_safe(v or "") for i, v in enumerate(row)]
                 writer.writerow(row)
                 n += 1
         counts[sheet] = n

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -44,6 +45,12 @@ REGION_CODE = re.compile(r"^\d{6,12}$")
 Progress = Callable[[int, int, str], None]
 
 
+def unit_unknown(code: str, scope) -> str:
+    if scope is None:
+        return f"未知的单位编码 {code}"
+    return f"单位编码 {code} 不存在或不在本次导入的区划范围内"
+
+
 class Rollback(Exception):
     pass
 
@@ -61,6 +68,7 @@ class PlatformImport:
         self.touched_units: set[str] = set()
         self.touched_years: set[int] = set()
         self.column_titles = {(s.name, c.key): c for s in SHEETS for c in s.columns}
+        self.max_rows = settings.IMPORT_MAX_ROWS
 
     # --- the whole run -------------------------------------------------------------------------
 
@@ -95,8 +103,9 @@ class PlatformImport:
             self.report.error("", None, "", str(exc))
         finally:
             source.close()
-        if not self.report.ok:
+        if not self.report.ok:  # rolled back: nothing was created, updated or left unchanged
             self.report.anomalies, self.report.anomaly_count = [], 0
+            self.report.sheets = {}
         return self.report
 
     def read_headers(self, source: Source) -> dict[str, dict[str, int]]:
@@ -130,9 +139,18 @@ class PlatformImport:
                         sheet.name, 1, column.zh, f"缺少必填列“{column.zh}”（{column.key}）"
                     )
             columns[sheet.name] = found
-        if present == set() or (self.report.ok and all(source.size_hint(n) <= 1 for n in columns)):
+        if present == set() or (
+            self.report.ok and not any(self.has_data(source, n) for n in columns)
+        ):
             self.report.error("", None, "", "文件中没有任何数据行")
         return columns
+
+    @staticmethod
+    def has_data(source: Source, sheet: str) -> bool:
+        """Whether a sheet has a non-blank row after its header."""
+        with closing(source.rows(sheet)) as rows:
+            next(rows, None)
+            return any(any(v not in (None, "") for v in values) for _number, values in rows)
 
     def rows(self, source: Source, sheet: str, columns: dict[str, dict[str, int]]):
         """Data rows of a sheet as (row number, {key: value}); blank rows are skipped."""
@@ -143,6 +161,7 @@ class PlatformImport:
 
     def _data_rows(self, rows, index, sheet):
         for number, values in rows:
+            self.check_row_limit(sheet, number)
             self.done += 1
             if self.done % 20000 == 0:
                 self.progress(self.done, self.total, sheet)
@@ -164,6 +183,10 @@ class PlatformImport:
         except ValueError as exc:
             self.report.error(sheet, number, column.zh, str(exc))
             return None
+
+    def check_row_limit(self, sheet: str, number: int) -> None:
+        if number > self.max_rows + 1:
+            raise Refused(f"工作表 {sheet} 超过 {self.max_rows} 行的上限，请拆分后导入")
 
     def in_scope(self, region_code: str) -> bool:
         if self.scope is None:
@@ -200,7 +223,7 @@ class PlatformImport:
         self.load_transactions(source, columns, units)
         self.progress(self.total, self.total, "done")
         if self.report.ok:
-            unit_ids = [self.unit_ids[c] for c in self.touched_units]
+            unit_ids = [self.unit_ids[c] for c in self.touched_units if c in self.unit_ids]
             self.report.anomalies, self.report.anomaly_count = anomalies_for(
                 unit_ids=unit_ids, years=sorted(self.touched_years)
             )
@@ -230,13 +253,33 @@ class PlatformImport:
             if len(short) > 32 or len(name) > 64:
                 self.report.error("regions", number, "简称", "名称不超过64字，简称不超过32字")
                 continue
-            target = code if code in self.region_paths else parent
-            if not self.in_scope(target):
+            # the same rules as the pages: a zone is added, and a name or short name set, by the
+            # bureau over the region's parent
+            existing = Region.objects.filter(code=code).first()
+            if existing is not None and existing.parent_id != parent:
                 self.report.error(
-                    "regions", number, "区划代码", f"区划 {code} 不在本次导入的区划范围内"
+                    "regions", number, "上级区划代码", f"区划 {code} 的上级区划不能通过导入更改"
                 )
                 continue
-            existing = Region.objects.filter(code=code).first()
+            if not self.in_scope(parent):
+                unchanged_row = (
+                    existing is not None
+                    and existing.short_name == short
+                    and (existing.is_builtin or existing.name == name)
+                )
+                if not unchanged_row:
+                    self.report.error(
+                        "regions", number, "区划代码", f"区划 {code} 不在本次导入的区划范围内"
+                    )
+                    continue
+            if existing is None and Region.objects.get(code=parent).level not in (
+                Level.CITY,
+                Level.PROVINCE,
+            ):
+                self.report.error(
+                    "regions", number, "上级区划代码", "功能区只能设在地市或省级区划之下"
+                )
+                continue
             if existing is None:
                 path = self.region_paths[parent] + code + "/"
                 Region.objects.create(
@@ -311,7 +354,7 @@ class PlatformImport:
                     "units",
                     number,
                     "单位编码",
-                    f"单位 {code} 已登记在其他区划（{existing['region_id']}）",
+                    f"单位编码 {code} 已被本次导入范围以外的单位使用",
                 )
             units[code] = {
                 "row": number,
@@ -327,7 +370,11 @@ class PlatformImport:
         for unit in units.values():
             for key, column in (("parent", "主管单位编码"), ("host", "代表单位编码")):
                 ref = unit[key]
-                if ref and ref not in units and ref not in self.units_db:
+                outside = ref in self.units_db and not self.in_scope(
+                    self.units_db[ref]["region_id"]
+                )
+                if ref and ref not in units and (ref not in self.units_db or outside):
+                    # a unit outside the scope looks the same as a missing one
                     self.report.error("units", unit["row"], column, f"未知的单位编码 {ref}")
                 elif ref and ref == unit["code"]:
                     self.report.error("units", unit["row"], column, "不能是本单位")
@@ -394,17 +441,38 @@ class PlatformImport:
             if refs_same and all(existing[k] == v for k, v in values.items()):
                 unchanged += 1
                 continue
-            changes = {}
-            for field, key in (("name", "name"), ("region", "region_id"), ("status", "status")):
-                if existing[key] != values[key]:
-                    changes[field] = [existing[key], values[key]]
-            if existing["parent__code"] != u["parent"]:
-                changes["parent"] = [existing["parent__code"], u["parent"]]
-            if changes:
-                kind = EventKind.RENAMED if set(changes) == {"name"} else EventKind.MOVED
-                if "status" in changes:
-                    kind = EventKind.MERGED if u["status"] == "merged" else EventKind.DISSOLVED
-                events.append((existing["id"], kind, changes))
+            # one dated event per kind of change, as the pages record them (unit_as_of undoes them)
+            before = {
+                "name": existing["name"],
+                "region": existing["region_id"],
+                "parent": existing["parent__code"],
+                "canteen": existing["canteen"],
+                "canteen_host": existing["canteen_host__code"],
+                "status": existing["status"],
+            }
+            after = {
+                "name": u["name"],
+                "region": u["region"],
+                "parent": u["parent"] or None,
+                "canteen": u["canteen"],
+                "canteen_host": u["host"] or None,
+                "status": u["status"],
+            }
+            status_kind = {
+                "merged": EventKind.MERGED,
+                "dissolved": EventKind.DISSOLVED,
+                "active": EventKind.REINSTATED,
+            }
+            for kind, fields in (
+                (EventKind.RENAMED, ("name",)),
+                (EventKind.MOVED, ("region",)),
+                (EventKind.PARENT_CHANGED, ("parent",)),
+                (EventKind.CANTEEN_CHANGED, ("canteen", "canteen_host")),
+                (status_kind[u["status"]], ("status",)),
+            ):
+                changes = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
+                if changes:
+                    events.append((existing["id"], kind, changes))
             updated.append((existing, values))
         batch_id = self.batch.pk if self.batch else None
         insert_rows(
@@ -507,7 +575,7 @@ class PlatformImport:
             ["unit_id", "kind", "effective_on", "changes", "note", "recorded_at", "document_no"],
             event_rows,
         )
-        self.touched_units = set(units)
+        self.touched_units |= set(units)
         self.report.count("units", len(created), len(updated), unchanged)
 
     # --- accounts ---------------------------------------------------------------------------------
@@ -519,13 +587,13 @@ class PlatformImport:
         return existing["region_id"] if existing else None
 
     def check_unit(self, sheet, number, code, units) -> bool:
-        if code not in units and code not in self.units_db:
-            self.report.error(sheet, number, "单位编码", f"未知的单位编码 {code}")
-            return False
+        """A unit named by a row must exist (in the file or already) and lie in the scope. Both
+        failures read alike, so an import never tells whether another region's unit exists."""
         region = self.unit_region(code, units)
-        if region and not self.in_scope(region):
-            self.report.error(sheet, number, "单位编码", f"单位 {code} 不在本次导入的区划范围内")
+        if region is None or not self.in_scope(region):
+            self.report.error(sheet, number, "单位编码", unit_unknown(code, self.scope))
             return False
+        self.touched_units.add(code)
         return True
 
     def read_accounts(self, source, columns, units) -> dict[str, dict]:
@@ -561,6 +629,18 @@ class PlatformImport:
                 "opened_on": opened,
                 "activated_on": activated,
             }
+        if self.scope is not None:
+            owners = Account.objects.filter(login__in=list(accounts)).values_list(
+                "login", "unit__region__path"
+            )
+            for login, path in owners:
+                if not path.startswith(self.scope.path):
+                    self.report.error(
+                        "accounts",
+                        accounts[login]["row"],
+                        "账号",
+                        f"账号 {login} 已被本次导入范围以外的单位使用",
+                    )
         management: dict[str, str] = {}
         existing = dict(
             Account.objects.filter(kind="management").values_list("login", "unit__code")
@@ -679,7 +759,7 @@ class PlatformImport:
                 "ratio": ratio,
                 "reserved_amount": amount,
                 "filed_on": filed,
-                "status": status or "filed",
+                "status": status,  # blank: a new filing is 已填报, an existing one keeps its status
             }
         return result
 
@@ -705,6 +785,7 @@ class PlatformImport:
             self.touched_years.add(r["year"])
             values = {f: r[f] for f in fields}
             old = current.get(key)
+            values["status"] = values["status"] or (old["status"] if old else "filed")
             if old is None:
                 created.append(
                     SimpleNamespace(
@@ -756,7 +837,8 @@ class PlatformImport:
         known_units = set(units) | set(self.units_db)
         scope_ok: dict[str, bool] = {}
         unit_ids = self.unit_ids
-        stage = TransactionStage() if self.report.ok else None
+        stage = TransactionStage()  # also when other sheets had errors: duplicates are still found
+        touched = self.touched_units
         sheet = "transactions"
         report = self.report
         field = self.field
@@ -777,24 +859,22 @@ class PlatformImport:
             origin = field(sheet, number, row, "origin_code", parse.code) or ""
             if order_no is not None and len(order_no) > 64:
                 report.error(sheet, number, "订单号", "订单号不超过64位")
-            if unit is not None:
-                if unit not in known_units:
-                    report.error(sheet, number, "单位编码", f"未知的单位编码 {unit}")
-                elif not unit_in_scope(unit):
-                    report.error(sheet, number, "单位编码", f"单位 {unit} 不在本次导入的区划范围内")
+            if unit is not None and (unit not in known_units or not unit_in_scope(unit)):
+                report.error(sheet, number, "单位编码", unit_unknown(unit, self.scope))
             if origin and origin not in self.region_paths:
                 report.error(sheet, number, "产地区划代码", f"未知的区划代码 {origin}")
             if len(supplier) > 128 or len(product) > 255:
                 report.error(sheet, number, "商品", "供应商不超过128字，商品不超过255字")
-            if write is None or report.error_count != errors_before or not report.ok:
+            if report.error_count != errors_before:
                 return
             year = (completed or ordered).year
             self.touched_years.add(year)
+            touched.add(unit)
             write(
                 (
                     number,
                     order_no,
-                    unit_ids[unit],
+                    unit_ids.get(unit),
                     channel,
                     amount,
                     ordered,
@@ -860,6 +940,8 @@ class PlatformImport:
                 next(rows, None)
                 for number, values in rows:
                     self.done += 1
+                    if number > self.max_rows + 1:
+                        self.check_row_limit(sheet, number)
                     if self.done % 50000 == 0:
                         self.progress(self.done, self.total, sheet)
                     if len(values) < width:
@@ -877,7 +959,7 @@ class PlatformImport:
                         completed = day_of(completed_text) if completed_text else None
                         channel = channels.get(channel_text) if channel_text else "canteen"
                         fast = (
-                            write is not None
+                            report.ok
                             and type(order_no) is str
                             and 0 < len(order_no) <= 64
                             and order_no[0] != "'"
@@ -905,6 +987,7 @@ class PlatformImport:
                     if fast:
                         year = (completed or ordered).year
                         years.add(year)
+                        touched.add(unit)
                         write(
                             (
                                 number,
@@ -924,18 +1007,19 @@ class PlatformImport:
                     row = {k: (values[i] if i < len(values) else None) for k, i in keys}
                     if all(v is None or v == "" for v in row.values()):
                         continue
-                    slow(number, row, write if report.ok else None)
+                    slow(number, row, write)
 
-        if stage is None:
-            run(None)
-            return
         with stage.writer() as write:
             run(write)
         stage.finish()
-        if report.ok:
-            for order_no, rows in stage.duplicates():
-                for row in rows[1:]:
-                    report.error(sheet, row, "订单号", f"订单号 {order_no} 与第{rows[0]}行重复")
+        for order_no, rows in stage.duplicates():
+            for row in rows[1:]:
+                report.error(sheet, row, "订单号", f"订单号 {order_no} 与第{rows[0]}行重复")
+        if self.scope is not None:
+            for rownum, order_no in stage.foreign_orders(self.scope.path):
+                report.error(
+                    sheet, rownum, "订单号", f"订单号 {order_no} 已属于本次导入范围以外的单位"
+                )
         if report.ok:
             created, updated, unchanged = stage.counts()
             stage.apply(self.batch.pk)

@@ -3,12 +3,14 @@ with the message the user sees (in Chinese)."""
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-MONEY_PLAIN = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$")
-MONEY_LONG = re.compile(r"^-?\d{13,}(\.\d{1,2})?$")
-MONEY_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d{1,2})?$")
-DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+MONEY_PLAIN = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$", re.ASCII)
+MONEY_LONG = re.compile(r"^-?\d{13,}(\.\d{1,2})?$", re.ASCII)
+MONEY_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d{1,2})?$", re.ASCII)
+DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", re.ASCII)
+PERCENT_TEXT = re.compile(r"^\d{1,3}(\.\d+)?%?$", re.ASCII)
+MANY_DECIMALS = re.compile(r"^-?[\d,]+\.\d{3,}$", re.ASCII)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_MONEY = Decimal("999999999999.99")
 _date_cache: dict[str, date] = {}
@@ -50,7 +52,7 @@ def money(value) -> Decimal:
             raise ValueError("金额过大")
         elif MONEY_GROUPED.match(s):
             result = Decimal(s.replace(",", ""))
-        elif re.match(r"^-?[\d,]+\.\d{3,}$", s) or re.match(r"^-?\d+\.\d{3,}$", s):
+        elif MANY_DECIMALS.match(s):
             raise ValueError(f"金额“{s}”超过两位小数")
         else:
             raise ValueError(f"金额“{s}”格式不正确（应为 1234.50 或 1,234.50）")
@@ -60,10 +62,11 @@ def money(value) -> Decimal:
 
 
 def day(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    if isinstance(value, datetime | date):
+        result = value.date() if isinstance(value, datetime) else value
+        if not 2000 <= result.year <= 2100:
+            raise ValueError(f"日期“{result}”的年份不在 2000—2100 之间")
+        return result
     s = text(value)
     cached = _date_cache.get(s)
     if cached is not None:
@@ -84,24 +87,27 @@ def day(value) -> date:
 
 def year(value) -> int:
     s = text(value)
-    if not re.match(r"^\d{4}$", s) or not 2000 <= int(s) <= 2100:
+    if not re.match(r"^\d{4}$", s, re.ASCII) or not 2000 <= int(s) <= 2100:
         raise ValueError(f"年度“{s}”应为 2000—2100 之间的四位数字")
     return int(s)
 
 
 def percent(value) -> Decimal:
-    """A ratio as a percentage: 10, 10%, 12.5 or 12.5% (a number cell 0.1 formatted as 10% in Excel
-    is read as 10%)."""
+    """A ratio as a percentage: 10, 10%, 12.5 or 12.5%, at most two decimals. A number cell
+    between 0 and 1 is a percent-formatted Excel cell (0.15 shown as 15%) and is read as such."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if 0 < number < 1 and number != 0:
+        if not number.is_finite():
+            raise ValueError("预留比例不是数字")
+        if 0 < number < 1:
             number *= 100
     else:
-        s = text(value).rstrip("%").strip()
-        try:
-            number = Decimal(s)
-        except InvalidOperation:
-            raise ValueError(f"预留比例“{text(value)}”格式不正确（应为 10 或 10%）") from None
+        s = text(value)
+        if not PERCENT_TEXT.match(s):
+            raise ValueError(f"预留比例“{s}”格式不正确（应为 10 或 10%）")
+        number = Decimal(s.rstrip("%"))
+    if number != number.quantize(Decimal("0.01")):
+        raise ValueError("预留比例最多两位小数")
     if number < 0 or number > 100:
         raise ValueError("预留比例应在 0 到 100 之间")
     return number.quantize(Decimal("0.01"))

@@ -22,7 +22,7 @@ SHEET_FILE_NAMES = {f"{s.name}.csv": s.name for s in SHEETS} | {
     f"{s.zh}.csv": s.name for s in SHEETS
 }
 SHEET_TITLES = {s.name: s.name for s in SHEETS} | {s.zh: s.name for s in SHEETS}
-FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>\s*<f[\s>/]')
+FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 
 
 class Refused(Exception):
@@ -160,6 +160,8 @@ class CsvFolder(Source):
             if sheet is None:
                 self.warnings.append(f"忽略未知文件“{file.name}”")
                 continue
+            if sheet in self.files:
+                raise Refused(f"“{file.name}”与“{self.files[sheet].name}”是同一张表，请只保留一个")
             total += file.stat().st_size
             self.files[sheet] = file
         if not self.files:
@@ -194,6 +196,10 @@ class CsvZip(Source):
             if sheet is None:
                 self.warnings.append(f"忽略压缩包中的未知文件“{info.filename}”")
                 continue
+            if sheet in self.members:
+                raise Refused(
+                    f"压缩包中的“{info.filename}”与“{self.members[sheet].filename}”是同一张表，请只保留一个"
+                )
             self.members[sheet] = info
         if not self.members:
             raise Refused("压缩包中没有可识别的 .csv 文件（应为 units.csv、accounts.csv 等）")
@@ -235,6 +241,8 @@ class XlsxSource(Source):
                 if title.strip() not in ("说明", "填写说明"):
                     self.warnings.append(f"忽略未知工作表“{title}”")
                 continue
+            if sheet in self.titles:
+                raise Refused(f"工作表“{title}”与“{self.titles[sheet]}”是同一张表，请只保留一个")
             self.titles[sheet] = title
 
     def sheet_names(self):
@@ -244,10 +252,15 @@ class XlsxSource(Source):
         return self.workbook.get_sheet_by_name(self.titles[name])
 
     def rows(self, name):
-        sheet = self._sheet(name)
-        first_row = sheet.start[0] if sheet.start else 0
-        for index, row in enumerate(sheet.iter_rows()):
-            yield first_row + index + 1, row
+        try:
+            sheet = self._sheet(name)
+            first_row = sheet.start[0] if sheet.start else 0
+            for index, row in enumerate(sheet.iter_rows()):
+                yield first_row + index + 1, row
+        except Exception as exc:  # calamine's XmlError and kin: the sheet cannot be read
+            if isinstance(exc, Refused):
+                raise
+            raise Refused(f"工作表“{self.titles[name]}”已损坏，无法读取") from None
 
     def size_hint(self, name):
         return self._sheet(name).height
@@ -255,6 +268,12 @@ class XlsxSource(Source):
     def formula_cells(self):
         """Cells holding formulas: the platform exports values, so a formula means a hand-edited
         file whose shown value may not be what is stored."""
+        try:
+            return self._formula_cells()
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+            raise Refused("文件已损坏，无法打开") from None
+
+    def _formula_cells(self):
         found = []
         with zipfile.ZipFile(self.path) as archive:
             titles = sheet_files(archive)
@@ -265,8 +284,6 @@ class XlsxSource(Source):
                         data = tail + chunk
                         for match in FORMULA_CELL.finditer(data):
                             found.append((title, (match[1] + match[2]).decode()))
-                            if len(found) >= 1000:
-                                return found
                         tail = data[-200:]
         return sorted(set(found))
 

@@ -1,6 +1,7 @@
 """Imports and exports as actions of a user: who may, and the batch that records each import."""
 
 import hashlib
+import logging
 import shutil
 import uuid
 from pathlib import Path
@@ -15,6 +16,9 @@ from zhunong import access
 
 from .importer import PlatformImport
 from .models import ImportBatch
+from .report import Report
+
+logger = logging.getLogger(__name__)
 
 
 def checksum(path: Path) -> tuple[str, int]:
@@ -81,7 +85,18 @@ def batch_run(batch: ImportBatch, path: Path | None = None, progress=None) -> Im
 
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING)
     runner = PlatformImport(scope=batch.region, batch=batch, progress=report_progress)
-    report = runner.run(Path(path or batch.stored_path))
+    try:
+        report = runner.run(Path(path or batch.stored_path))
+    except Exception:  # an unexpected failure must not leave the batch "running" for ever
+        logger.exception("import %s failed", batch.pk)
+        report = Report()
+        report.error(
+            "",
+            None,
+            "",
+            _("导入时发生意外错误，数据库未作任何改动。请联系平台运营方并提供批次号 %(n)s。")
+            % {"n": batch.pk},
+        )
     batch.report = report.as_dict()
     batch.state = ImportBatch.State.SUCCEEDED if report.ok else ImportBatch.State.FAILED
     batch.finished_at = timezone.now()

@@ -114,6 +114,20 @@ class TransactionStage:
                 rows.setdefault(order_no, []).append(rownum)
         return [(k, rows[k]) for k in keys]
 
+    def foreign_orders(self, scope_path: str, limit: int = 1000) -> list[tuple[int, str]]:
+        """Staged orders that the ledger already holds for a unit outside the import's region:
+        a bureau may not take over another region's orders."""
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT s.rownum, s.order_no FROM {TABLE} s "
+                f"JOIN {LEDGER} l ON l.order_no = s.order_no "
+                "JOIN orgs_unit u ON u.id = l.unit_id "
+                "JOIN regions_region r ON r.code = u.region_id "
+                "WHERE r.path NOT LIKE %s ORDER BY s.rownum LIMIT %s",
+                [scope_path + "%", limit],
+            )
+            return list(cur.fetchall())
+
     def counts(self) -> tuple[int, int, int]:
         with connection.cursor() as cur:
             cur.execute(

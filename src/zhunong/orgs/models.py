@@ -123,6 +123,7 @@ class EventKind(models.TextChoices):
     CANTEEN_CHANGED = "canteen_changed", _("变更食堂情况")
     MERGED = "merged", _("合并")
     DISSOLVED = "dissolved", _("撤销")
+    REINSTATED = "reinstated", _("恢复正常")
 
 
 class UnitEvent(models.Model):

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -33,7 +34,12 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=as_user).first()
             if actor is None:
                 raise CommandError(f"没有用户 {as_user}")
-        batch = batch_create(actor=actor, path=path, file_name=path.name, region=scope, keep=False)
+        try:
+            batch = batch_create(
+                actor=actor, path=path, file_name=path.name, region=scope, keep=False
+            )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
         bar = tqdm(total=1, unit="行", disable=no_progress, file=self.stderr._out)
 
         def progress(done, total, stage):
