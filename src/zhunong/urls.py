@@ -52,6 +52,7 @@ urlpatterns = [
     path("supervision/progress/", supervision.progress, name="progress"),
     path("supervision/progress/detail/", supervision.progress_detail, name="progress-detail"),
     path("supervision/time-progress/", supervision.time_progress_page, name="time-progress"),
+    path("supervision/dashboard/", supervision.dashboard_page, name="dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -10,6 +10,7 @@ from zhunong.clock import today
 from zhunong.web.forms import add_service_errors
 
 from . import services, timeprogress
+from .dashboard import dashboard
 from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, records_xlsx
 from .forms import ProgressForm, TargetForm
@@ -145,3 +146,29 @@ def time_progress_page(request):
             settings_form=TargetForm(initial={"buying_target_date": target}),
         )
     return render(request, "supervision/time_progress.html", context)
+
+
+@login_required
+def dashboard_page(request):
+    """The finance bureau's dashboard, as of today unless another date is asked for."""
+    first = access.managed_regions(request.user).order_by("path").first()
+    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    form = ProgressForm({**initial, **request.GET.dict()})
+    context = {"form": form}
+    if form.is_valid() and form.cleaned_data["region"]:
+        region = access.get_visible_or_404(
+            access.visible_regions(request.user), code=form.cleaned_data["region"]
+        )
+        data = dashboard(
+            region=region,
+            year=form.cleaned_data["year"],
+            as_of=form.cleaned_data["as_of"],
+            units_qs=access.visible_units(request.user),
+        )
+        context.update(data, region=region)
+        context["chart"] = {
+            "by_region": data["by_region"],
+            "expected": data["expected_percent"],
+            "curve": data["curve"],
+        }
+    return render(request, "supervision/dashboard.html", context)

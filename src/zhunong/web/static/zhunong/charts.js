@@ -23,3 +23,42 @@
   });
   window.addEventListener("resize", () => chart.resize());
 })();
+
+// The dashboard: completion by sub-region against time progress, and the cumulative curve.
+(function () {
+  const source = document.getElementById("dashboard-data");
+  if (!source || !window.echarts) return;
+  const data = JSON.parse(source.textContent);
+  const regionEl = document.querySelector(".js-region-chart");
+  if (regionEl) {
+    const chart = echarts.init(regionEl);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [regionEl.dataset.labelCompletion, regionEl.dataset.labelExpected] },
+      grid: { left: 40, right: 20, bottom: 60, containLabel: true },
+      xAxis: { type: "category", data: data.by_region.map((r) => r.name), axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: "value", name: "%" },
+      series: [
+        { name: regionEl.dataset.labelCompletion, type: "bar", data: data.by_region.map((r) => r.completion), itemStyle: { color: "#198754" } },
+        { name: regionEl.dataset.labelExpected, type: "line", data: data.by_region.map(() => data.expected), symbol: "none", lineStyle: { type: "dashed", color: "#fd7e14" } },
+      ],
+    });
+    window.addEventListener("resize", () => chart.resize());
+  }
+  const curveEl = document.querySelector(".js-curve-chart");
+  if (curveEl) {
+    const chart = echarts.init(curveEl);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [curveEl.dataset.labelCompleted, curveEl.dataset.labelExpected] },
+      grid: { left: 40, right: 20, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: data.curve.map((p) => p.month) },
+      yAxis: { type: "value" },
+      series: [
+        { name: curveEl.dataset.labelCompleted, type: "line", data: data.curve.map((p) => Number(p.completed_wan)), itemStyle: { color: "#198754" }, areaStyle: { opacity: 0.15 } },
+        { name: curveEl.dataset.labelExpected, type: "line", data: data.curve.map((p) => Number(p.expected_wan)), lineStyle: { type: "dashed" }, itemStyle: { color: "#fd7e14" } },
+      ],
+    });
+    window.addEventListener("resize", () => chart.resize());
+  }
+})();

@@ -1,0 +1,116 @@
+"""The finance bureau's dashboard: key figures, completion by sub-region, the year's cumulative
+curve against time progress, the ranking lists and the anomaly count — all computed on each load
+from the same dated facts as the progress table."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from zhunong.ingest.anomalies import anomalies_in_region
+from zhunong.ledger.models import PurchaseLine
+from zhunong.orgs.models import Unit
+
+from . import timeprogress
+from .numbers import percent, rate, wan
+from .queries import progress_table_as_of
+from .statements import statements
+
+
+def month_ends(year: int, until: date) -> list[date]:
+    """The last day of each month of the year up to `until` (the last point is `until` itself)."""
+    ends = []
+    for month in range(1, 13):
+        first_of_next = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        end = date.fromordinal(first_of_next.toordinal() - 1)
+        if end >= until:
+            ends.append(until)
+            break
+        ends.append(end)
+    return ends
+
+
+def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
+    table = progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)
+    target = timeprogress.target_date(region, year)
+    expected = timeprogress.expected_share(year, target, as_of)
+    total = table.total
+    rows = [r for r in table.rows if r.units]
+    # the cumulative curve: completed by the end of each month, against the expected share of the
+    # reserve by then
+    unit_ids = set(total.members.get("units", []))
+    owned = set(
+        Unit.objects.filter(owner_id__in=unit_ids, kind__in=["soe", "union"]).values_list(
+            "id", flat=True
+        )
+    )
+    by_day = defaultdict(Decimal)
+    for day, amount in (
+        PurchaseLine.objects.filter(
+            unit_id__in=unit_ids | owned, year=year, completed_on__lte=as_of
+        )
+        .values_list("completed_on")
+        .annotate(total=Sum("amount"))
+    ):
+        by_day[day] += amount
+    curve = []
+    for end in month_ends(year, as_of):
+        done = sum((v for d, v in by_day.items() if d <= end), Decimal(0))
+        curve.append(
+            {
+                "month": end.strftime("%Y-%m"),
+                "completed_wan": wan(done),
+                "expected_wan": wan(
+                    total.reserved * timeprogress.expected_share(year, target, end)
+                ),
+            }
+        )
+    progress = timeprogress.time_progress(table, target)
+    behind = [p for p in progress[1:] if p.at_risk][:5]
+    best = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)[:5]
+    _rows, anomaly_count = anomalies_in_region(region, year, units_qs)
+    pending = next(s for s in statements(table) if s.key == "pending").data["pending_yuan"]
+    return {
+        "table": table,
+        "target": target,
+        "figures": [
+            (
+                _("预算单位激活率"),
+                percent(total.units_rate),
+                f"{total.units_activated}/{total.units}",
+            ),
+            (
+                _("采购人账号激活率"),
+                percent(total.trading_rate),
+                f"{total.trading_activated}/{total.trading}",
+            ),
+            (_("拟预留采购总额"), _("%(v)s万元") % {"v": wan(total.reserved)}, ""),
+            (
+                _("已完成交易总额"),
+                _("%(v)s万元") % {"v": wan(total.completed)},
+                _("已下单未完成 %(v)s万元") % {"v": wan(Decimal(pending))},
+            ),
+            (
+                _("预留份额完成比例"),
+                percent(total.completion),
+                _("序时进度 %(v)s") % {"v": percent(expected)},
+            ),
+            (_("异常"), str(anomaly_count), _("条，请在通报前核查")),
+        ],
+        "by_region": [
+            {
+                "name": r.name,
+                "completion": None if r.completion is None else float(round(r.completion * 100, 2)),
+                "completed_wan": wan(r.completed),
+            }
+            for r in rows
+        ],
+        "expected_percent": float(round(expected * 100, 2)),
+        "curve": curve,
+        "best": [(r.name, percent(r.completion)) for r in best],
+        "behind": [(p.name, percent(p.actual), percent(p.expected)) for p in behind],
+        "anomaly_count": anomaly_count,
+        "completion_rate": rate(total.completed, total.reserved),
+    }
