@@ -14,7 +14,10 @@ def digest() -> str:
         "code", "name", "region_id", "parent__code", "canteen", "registered_on"
     )
     accounts = Account.objects.order_by("login").values_list("login", "opened_on", "activated_on")
-    return hashlib.sha256(repr((list(rows), list(accounts))).encode()).hexdigest()
+    from zhunong.ledger.models import PurchaseLine
+
+    lines = PurchaseLine.objects.order_by("order_no").values_list("order_no", "amount", "completed_on")
+    return hashlib.sha256(repr((list(rows), list(accounts), list(lines))).encode()).hexdigest()
 
 
 @pytest.mark.django_db
@@ -42,6 +45,11 @@ def test_demo_city_is_zhengzhou_at_full_size_with_every_role(capsys):
 def test_demo_city_is_deterministic():
     build_demo_city(random.Random(832))
     first = digest()
+    from zhunong.ledger.models import PurchaseLine
+    from zhunong.reservations.models import Reservation
+
+    PurchaseLine.objects.all().delete()
+    Reservation.objects.all().delete()
     Account.objects.all().delete()
     Membership.objects.all().delete()
     from zhunong.people.models import User

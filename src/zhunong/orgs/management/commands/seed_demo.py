@@ -320,6 +320,7 @@ def build_demo_city(rng: random.Random) -> int:
         batch_size=1000,
     )
     _history_examples(units)
+    _filings_and_purchases(rng, units)
     _users(units)
     return len(units)
 
@@ -381,6 +382,89 @@ def _accounts(rng, units):
                 )
             )
     Account.objects.bulk_create(accounts, batch_size=1000)
+
+
+DEMO_YEAR = 2026
+DEMO_LAST_DAY = date(2026, 10, 31)
+PRODUCTS = [
+    ("兰考县蜜瓜种植专业合作社", "蜜瓜", "410225"),
+    ("光山县茶叶有限公司", "信阳毛尖", "411522"),
+    ("淅川县香菇合作社", "干香菇", "411326"),
+    ("卢氏县农业开发公司", "核桃", "411224"),
+    ("固始县粮油有限公司", "大米", "411525"),
+    ("新县山茶油厂", "山茶油", "411523"),
+]
+
+
+def _filings_and_purchases(rng, units):
+    """The demo year's filings (预留份额) and ledger lines, so the supervision pages have a year
+    to show: most units with a canteen file in February; they buy through the year at their own
+    pace (some far behind), with a few refunds and orders still open."""
+    from decimal import Decimal
+
+    from zhunong.ledger.models import PurchaseLine
+    from zhunong.reservations.models import Reservation
+
+    filings, lines = [], []
+    for unit in sorted(units.values(), key=lambda u: u.code):
+        if unit.kind != UnitKind.BUDGET_UNIT or unit.status != UnitStatus.ACTIVE:
+            continue
+        if unit.canteen not in (Canteen.OWN, Canteen.OUTSOURCED) or rng.random() < 0.06:
+            continue
+        total = Decimal(rng.randrange(50, 2000) * 1000)
+        ratio = Decimal(rng.choice([10, 10, 12, 15, 15, 20]) if rng.random() > 0.03 else 8)
+        reserved = (total * ratio / 100).quantize(Decimal("0.01"))
+        filed = date(DEMO_YEAR, 2, 1) + timedelta(days=rng.randrange(40))
+        filings.append(
+            Reservation(
+                unit=unit,
+                year=DEMO_YEAR,
+                canteen_total=total,
+                ratio=ratio,
+                reserved_amount=reserved,
+                filed_on=filed,
+                status=rng.choice(["locked", "locked", "finance_confirmed", "filed"]),
+            )
+        )
+        pace = rng.choice([0, 0.3, 0.6, 0.8, 1.0, 1.0, 1.2])
+        spent, n = Decimal(0), 0
+        goal = reserved * Decimal(str(pace))
+        while spent < goal and n < 12:
+            n += 1
+            amount = (goal / rng.randrange(3, 8)).quantize(Decimal("0.01"))
+            ordered = date(DEMO_YEAR, 3, 1) + timedelta(days=rng.randrange(243))
+            done = ordered + timedelta(days=rng.randrange(2, 15))
+            supplier, product, origin = rng.choice(PRODUCTS)
+            lines.append(
+                PurchaseLine(
+                    order_no=f"832-{DEMO_YEAR}-{unit.code}-{n:02d}",
+                    unit=unit,
+                    amount=amount,
+                    ordered_on=ordered,
+                    completed_on=done if done <= DEMO_LAST_DAY else None,
+                    year=(done if done <= DEMO_LAST_DAY else ordered).year,
+                    supplier_name=supplier,
+                    product=product,
+                    origin_code=origin,
+                )
+            )
+            spent += amount
+        if n and rng.random() < 0.05:
+            refund = lines[-1]
+            lines.append(
+                PurchaseLine(
+                    order_no=refund.order_no + "-R",
+                    unit=unit,
+                    amount=-refund.amount / 2,
+                    ordered_on=refund.ordered_on,
+                    completed_on=refund.completed_on,
+                    year=refund.year,
+                    supplier_name=refund.supplier_name,
+                    product="退款",
+                )
+            )
+    Reservation.objects.bulk_create(filings, batch_size=1000)
+    PurchaseLine.objects.bulk_create(lines, batch_size=2000)
 
 
 def _history_examples(units):
