@@ -11,6 +11,7 @@ from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, AccountKind, Membership, Role, Unit
 from zhunong.people.models import User
 from zhunong.regions.models import Region
+from zhunong.supervision.models import Notice
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -95,6 +96,15 @@ class World:
                 "anomaly_count": 1,
             },
         )
+        self.js_notice = Notice.objects.create(
+            region=self.jinshui,
+            year=2024,
+            as_of=date(2024, 6, 30),
+            title="金水区第一小学 notice",
+            issuing_body="金水区财政局",
+            addressees="各单位",
+            figures={"table": {"rows": []}, "statements": {}},
+        )
         self.js_line = PurchaseLine.objects.create(
             order_no="J-ORDER-1",
             unit=self.js_school,
@@ -116,6 +126,13 @@ def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher.
     tests/people/test_login.py checks the real setting."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _data_in_a_temporary_folder(settings, tmp_path):
+    """Files the code keeps (uploads, notices) go to the test's own folder, not ./data."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.IMPORT_DIR = tmp_path / "data" / "imports"
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,9 @@ def digest() -> str:
     accounts = Account.objects.order_by("login").values_list("login", "opened_on", "activated_on")
     from zhunong.ledger.models import PurchaseLine
 
-    lines = PurchaseLine.objects.order_by("order_no").values_list("order_no", "amount", "completed_on")
+    lines = PurchaseLine.objects.order_by("order_no").values_list(
+        "order_no", "amount", "completed_on"
+    )
     return hashlib.sha256(repr((list(rows), list(accounts), list(lines))).encode()).hexdigest()
 
 

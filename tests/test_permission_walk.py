@@ -75,6 +75,8 @@ def urls_to_visit(world):
         "code": world.jinshui.code,
         "membership_id": str(world.js_buyer.memberships.get().pk),
         "batch_id": str(world.js_batch.pk),
+        "notice_id": str(world.js_notice.pk),
+        "name": "notice.docx",
         # Django admin
         "app_label": "orgs",
         "model_name": "unit",

@@ -16,6 +16,9 @@ PROTECTED = [
     "PurchaseLine",
     "Reservation",
     "ImportBatch",
+    "Notice",
+    "NoticeTemplate",
+    "YearSettings",
 ]
 DIRECT = re.compile(r"\b(" + "|".join(PROTECTED) + r")\.(objects|history)\b")
 

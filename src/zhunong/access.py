@@ -197,6 +197,13 @@ def visible_import_batches(user) -> QuerySet:
     return ImportBatch.objects.filter(_any(conditions))
 
 
+def visible_notices(user) -> QuerySet:
+    """Notices of regions in reach: a bureau sees its region's and those of regions below it."""
+    from zhunong.supervision.models import Notice
+
+    return scope(Notice.objects.all(), region_filter(user, "region__"))
+
+
 def visible_regions(user) -> QuerySet:
     from zhunong.regions.models import Region
 

@@ -41,7 +41,7 @@ from .spec import (
 )
 
 UNIT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
-REGION_CODE = re.compile(r"^\d{6,12}$")
+REGION_CODE = re.compile(r"^\d{6,12}$", re.ASCII)
 Progress = Callable[[int, int, str], None]
 
 
@@ -656,7 +656,7 @@ class PlatformImport:
                         "accounts",
                         a["row"],
                         "账号类型",
-                        f"单位 {a['unit']} 已有管理账号 {other}，每个单位只有一个管理账号",
+                        f"单位 {a['unit']} 已有管理账号，每个单位只有一个管理账号",
                     )
                 management[a["unit"]] = a["login"]
         return accounts

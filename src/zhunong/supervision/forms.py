@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhunong.clock import today
 
+from .models import NoticeTemplate
+
 
 class ProgressForm(forms.Form):
     region = forms.CharField(label=_("区划代码"), max_length=12)
@@ -23,3 +25,14 @@ class TargetForm(forms.Form):
     filing_deadline = forms.DateField(
         label=_("填报截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class IssueForm(forms.Form):
+    document_no = forms.CharField(label=_("文号"), max_length=64)
+    issued_on = forms.DateField(label=_("印发日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = NoticeTemplate
+        fields = ["issuing_body", "addressees", "requirements"]

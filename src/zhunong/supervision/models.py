@@ -34,3 +34,58 @@ class YearSettings(models.Model):
     @staticmethod
     def defaults(year: int) -> tuple[date, date]:
         return date(year, 10, 31), date(year, 2, 28)
+
+
+class NoticeTemplate(models.Model):
+    """What a bureau writes once and every notice of its region reuses: the issuing body, the
+    addressees and the "requirements and next steps" section."""
+
+    region = models.OneToOneField("regions.Region", on_delete=models.CASCADE, related_name="+")
+    issuing_body = models.CharField(_("发文机关"), max_length=128)
+    addressees = models.CharField(_("主送"), max_length=500)
+    requirements = models.TextField(_("工作要求"))
+
+    class Meta:
+        verbose_name = _("通报模板")
+        verbose_name_plural = _("通报模板")
+
+    def __str__(self) -> str:
+        return f"{self.region}"
+
+
+class Notice(models.Model):
+    """A notice (通报) as of a cut-off date. Its figures are frozen when it is drafted; issuing
+    keeps them and the files. Rebuilding from the data as of the same date must give the same
+    figures — a later change of the data shows as a difference (notices.differences)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ISSUED = "issued", _("已印发")
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    as_of = models.DateField(_("截止日"))
+    title = models.CharField(_("标题"), max_length=200)
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+    issuing_body = models.CharField(_("发文机关"), max_length=128)
+    addressees = models.CharField(_("主送"), max_length=500)
+    requirements = models.TextField(_("工作要求"), blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.DRAFT)
+    figures = models.JSONField(_("冻结的数据"), default=dict)
+    folder = models.CharField(max_length=300, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+
+    def __str__(self) -> str:
+        return self.title

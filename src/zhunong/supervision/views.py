@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,11 +11,12 @@ from zhunong import access
 from zhunong.clock import today
 from zhunong.web.forms import add_service_errors
 
+from . import notices as notices_module
 from . import services, timeprogress
 from .dashboard import dashboard
 from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, records_xlsx
-from .forms import ProgressForm, TargetForm
+from .forms import IssueForm, ProgressForm, TargetForm, TemplateForm
 from .queries import progress_table_as_of
 from .statements import statements
 
@@ -172,3 +175,82 @@ def dashboard_page(request):
             "curve": data["curve"],
         }
     return render(request, "supervision/dashboard.html", context)
+
+
+@login_required
+def notice_list(request):
+    """Notices of the regions the bureau manages; a form drafts a new one."""
+    notices = access.visible_notices(request.user).select_related("region")[:100]
+    first = access.managed_regions(request.user).order_by("path").first()
+    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    form = ProgressForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        region = access.get_visible_or_404(
+            access.visible_regions(request.user), code=form.cleaned_data["region"]
+        )
+        notice = notices_module.notice_draft(
+            actor=request.user,
+            region=region,
+            year=form.cleaned_data["year"],
+            as_of=form.cleaned_data["as_of"],
+        )
+        messages.success(request, _("已生成通报草稿。"))
+        return redirect("notice-detail", notice_id=notice.pk)
+    return render(request, "supervision/notice_list.html", {"notices": notices, "form": form})
+
+
+@login_required
+def notice_detail(request, notice_id):
+    notice = access.get_visible_or_404(access.visible_notices(request.user), pk=notice_id)
+    form = IssueForm(
+        request.POST if request.method == "POST" else None, initial={"issued_on": today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            notices_module.notice_issue(actor=request.user, notice=notice, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("通报已印发。"))
+            return redirect("notice-detail", notice_id=notice.pk)
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "notice": notice,
+            "form": form,
+            "differences": notices_module.differences(notice, access.visible_units(request.user)),
+            "can_issue": access.is_finance_over(request.user, notice.region),
+        },
+    )
+
+
+@login_required
+def notice_file(request, notice_id, name):
+    notice = access.get_visible_or_404(access.visible_notices(request.user), pk=notice_id)
+    if name not in ("notice.docx", "attachment.xlsx"):
+        raise Http404
+    path = Path(notice.folder) / name
+    if not path.exists():
+        raise Http404
+    content_type = (
+        XLSX
+        if name.endswith(".xlsx")
+        else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    )
+    response = HttpResponse(path.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}-{name}"'
+    return response
+
+
+@login_required
+def notice_template(request):
+    region_code = request.GET.get("region", "")
+    region = access.get_visible_or_404(access.managed_regions(request.user), code=region_code)
+    template = notices_module.template_for(region)
+    form = TemplateForm(request.POST if request.method == "POST" else None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存通报模板。"))
+        return redirect(f"{request.path}?region={region.code}")
+    return render(request, "supervision/notice_template.html", {"form": form, "region": region})

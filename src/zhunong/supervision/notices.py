@@ -1,0 +1,264 @@
+"""Notices (通报): the document a bureau publishes as of a cut-off date — notice.docx with the
+generated sentences, a chart and the table, and attachment.xlsx with the table. One set of rows
+feeds both files, so they can never disagree."""
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from zhunong import access
+
+from . import timeprogress
+from .chart import completion_chart
+from .exporters import COLUMNS, GROUPS, as_json, as_xlsx
+from .models import Notice, NoticeTemplate
+from .numbers import percent
+from .queries import progress_table_as_of
+from .statements import statements
+
+SECTIONS = [
+    ("一、账号开通情况", ["activation"]),
+    ("二、预留份额填报情况", ["filings", "average_ratio", "top_regions", "top_departments"]),
+    (
+        "三、采购交易情况",
+        [
+            "pending",
+            "target",
+            "own_and_districts",
+            "below_threshold",
+            "departments_idle",
+            "zero_reserve_buyers",
+            "filing_and_buying",
+            "time_progress",
+        ],
+    ),
+]
+DEFAULT_REQUIREMENTS = (
+    "各单位要高度重视，进一步提高认识，加快账号激活和预留份额填报进度；"
+    "按照序时进度组织采购，确保年底前完成全年预留份额采购任务。"
+)
+
+
+def template_for(region) -> NoticeTemplate:
+    found = NoticeTemplate.objects.filter(region=region).first()
+    return found or NoticeTemplate(
+        region=region,
+        issuing_body=f"{region.name}财政局",
+        addressees="各区县（市）财政局，市直各预算单位",
+        requirements=DEFAULT_REQUIREMENTS,
+    )
+
+
+def build(region, year: int, as_of: date, units_qs) -> dict:
+    """Everything a notice says, from the data as of the date: the table, the statements, time
+    progress. The result is what a notice freezes."""
+    table = progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)
+    target = timeprogress.target_date(region, year)
+    expected = timeprogress.expected_share(year, target, as_of)
+    items = {s.key: s for s in statements(table)}
+    sentence = (
+        f"按照{target.month}月{target.day}日前完成全年采购任务的要求，截至{as_of.month}月{as_of.day}日"
+        f"序时进度应为{percent(expected)}，实际完成比例为{percent(table.total.completion)}。"
+    )
+    return {
+        "table": as_json(table),
+        "statements": {k: {"sentence": s.sentence, "data": s.data} for k, s in items.items()}
+        | {"time_progress": {"sentence": sentence, "data": {"expected": str(expected)}}},
+        "chart": {
+            "names": [r.name for r in table.rows if r.units],
+            "ratios": [
+                float(r.completion * 100) if r.completion is not None else 0.0
+                for r in table.rows
+                if r.units
+            ],
+            "expected": float(expected * 100),
+        },
+    }
+
+
+def _set_font(run, size=None, bold=False):
+    run.font.name = "SimSun"
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    if size:
+        run.font.size = Pt(size)
+    run.bold = bold
+
+
+def _paragraph(doc, text, size=12, bold=False, align=None, indent=True):
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)
+    _set_font(p.add_run(text), size, bold)
+    return p
+
+
+def notice_docx(notice_fields: dict, figures: dict) -> bytes:
+    doc = Document()
+    for section in doc.sections:
+        section.left_margin = section.right_margin = Cm(2.5)
+    _paragraph(doc, notice_fields["issuing_body"], 20, True, WD_ALIGN_PARAGRAPH.CENTER, False)
+    if notice_fields["document_no"]:
+        _paragraph(doc, notice_fields["document_no"], 12, False, WD_ALIGN_PARAGRAPH.CENTER, False)
+    _paragraph(doc, notice_fields["title"], 16, True, WD_ALIGN_PARAGRAPH.CENTER, False)
+    _paragraph(doc, notice_fields["addressees"] + "：", 12, False, None, False)
+    as_of = date.fromisoformat(figures["table"]["as_of"])
+    _paragraph(
+        doc,
+        f"现将截至{as_of.year}年{as_of.month}月{as_of.day}日{figures['table']['region_name']}"
+        f"脱贫地区农副产品采购工作进展情况通报如下：",
+    )
+    for heading, keys in SECTIONS:
+        _paragraph(doc, heading, 12, True, None, True)
+        for key in keys:
+            if key in figures["statements"]:
+                _paragraph(doc, figures["statements"][key]["sentence"])
+        if heading.startswith("三"):
+            chart = figures["chart"]
+            png = completion_chart(chart["names"], chart["ratios"], chart["expected"])
+            doc.add_picture(io.BytesIO(png), width=Cm(16))
+    _paragraph(doc, "四、工作要求", 12, True, None, True)
+    for line in (notice_fields["requirements"] or "").splitlines():
+        if line.strip():
+            _paragraph(doc, line.strip())
+    _paragraph(doc, "附件：" + figures["table"]["title"], 12, False, None, False)
+    _paragraph(doc, notice_fields["issuing_body"], 12, False, WD_ALIGN_PARAGRAPH.RIGHT, False)
+    issued = notice_fields.get("issued_on") or as_of
+    _paragraph(
+        doc,
+        f"{issued.year}年{issued.month}月{issued.day}日",
+        12,
+        False,
+        WD_ALIGN_PARAGRAPH.RIGHT,
+        False,
+    )
+    doc.add_page_break()
+    _table(doc, figures["table"])
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _table(doc, table: dict) -> None:
+    _paragraph(doc, table["title"], 14, True, WD_ALIGN_PARAGRAPH.CENTER, False)
+    d = date.fromisoformat(table["as_of"])
+    _paragraph(
+        doc, f"(截止日 {d.year}.{d.month}.{d.day})", 10, False, WD_ALIGN_PARAGRAPH.CENTER, False
+    )
+    rows = table["rows"]
+    grid = doc.add_table(rows=2 + len(rows), cols=len(COLUMNS))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    col = 0
+    for title, span in GROUPS:
+        top = grid.cell(0, col)
+        if span > 1:
+            top = top.merge(grid.cell(0, col + span - 1))
+            for offset in range(span):
+                grid.cell(1, col + offset).text = COLUMNS[col + offset]
+        else:
+            top = top.merge(grid.cell(1, col))
+        top.text = title
+        col += span
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row["shown"]):
+            grid.cell(r, c).text = value
+    for row in grid.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(8)
+    _paragraph(doc, f"备注：统计时间截止{d.year}年{d.month}月{d.day}日", 9, False, None, False)
+
+
+def attachment_xlsx(region, year, as_of, units_qs) -> bytes:
+    return as_xlsx(progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs))
+
+
+def notice_title(region, as_of: date) -> str:
+    return f"关于截至{as_of.year}年{as_of.month}月{as_of.day}日{region.name}脱贫地区农副产品采购工作进展情况的通报"
+
+
+def _write_files(notice: Notice, units_qs) -> None:
+    folder = Path(settings.DATA_DIR) / "notices" / str(notice.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    fields = {
+        "issuing_body": notice.issuing_body,
+        "document_no": notice.document_no,
+        "title": notice.title,
+        "addressees": notice.addressees,
+        "requirements": notice.requirements,
+        "issued_on": notice.issued_on,
+    }
+    (folder / "notice.docx").write_bytes(notice_docx(fields, notice.figures))
+    (folder / "attachment.xlsx").write_bytes(
+        attachment_xlsx(notice.region, notice.year, notice.as_of, units_qs)
+    )
+    notice.folder = str(folder)
+
+
+@transaction.atomic
+def notice_draft(*, actor, region, year: int, as_of: date, document_no: str = "") -> Notice:
+    """Drafts a notice: its figures are computed now and frozen with it."""
+    access.require_region_manager(actor, region)
+    units_qs = access.visible_units(actor)
+    template = template_for(region)
+    notice = Notice.objects.create(
+        region=region,
+        year=year,
+        as_of=as_of,
+        title=notice_title(region, as_of),
+        document_no=document_no,
+        issuing_body=template.issuing_body,
+        addressees=template.addressees,
+        requirements=template.requirements,
+        figures=json.loads(json.dumps(build(region, year, as_of, units_qs))),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _write_files(notice, units_qs)
+    notice.save(update_fields=["folder"])
+    return notice
+
+
+@transaction.atomic
+def notice_issue(*, actor, notice: Notice, document_no: str, issued_on: date) -> Notice:
+    """Issues (印发) a draft: keeps its frozen figures and writes its final files."""
+    access.require_region_manager(actor, notice.region)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.state == Notice.State.ISSUED:
+        raise ValidationError({"notice": _("该通报已印发，不能再次印发")})
+    if not document_no.strip():
+        raise ValidationError({"document_no": _("请填写文号")})
+    notice.document_no, notice.issued_on = document_no.strip(), issued_on
+    notice.state, notice.issued_by = Notice.State.ISSUED, actor
+    _write_files(notice, access.visible_units(actor))
+    notice.save()
+    return notice
+
+
+def differences(notice: Notice, units_qs) -> list[str]:
+    """Where today's data, as of the notice's date, differs from the notice's frozen figures."""
+    now = build(notice.region, notice.year, notice.as_of, units_qs)
+    found = []
+    frozen_rows = {r["key"]: r for r in notice.figures["table"]["rows"]}
+    for row in now["table"]["rows"]:
+        old = frozen_rows.get(row["key"])
+        if old is None:
+            found.append(f"新增行：{row['name']}")
+            continue
+        for title, a, b in zip(COLUMNS, old["shown"], row["shown"], strict=True):
+            if a != b:
+                found.append(f"{row['name']} · {title}：通报 {a}，现在 {b}")
+    return found

@@ -1,0 +1,165 @@
+"""Notices: notice.docx and attachment.xlsx opened and checked; issuing freezes the figures and a
+later change of the data shows as a difference."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.supervision.conftest import line
+from zhunong.supervision import notices
+from zhunong.supervision.models import Notice
+
+
+def docx_text(data: bytes) -> tuple[str, Document]:
+    doc = Document(io.BytesIO(data))
+    return "\n".join(p.text for p in doc.paragraphs), doc
+
+
+def draft(world, as_of=date(2024, 7, 31)):
+    return notices.notice_draft(actor=world.city_finance, region=world.city, year=2024, as_of=as_of)
+
+
+def test_the_notice_document_says_what_a_notice_says(city_world):
+    notice = draft(city_world)
+    text, doc = docx_text(Path(notice.folder, "notice.docx").read_bytes())
+    assert "郑州市财政局" in text
+    assert "关于截至2024年7月31日郑州市脱贫地区农副产品采购工作进展情况的通报" in text
+    assert "各区县（市）财政局，市直各预算单位：" in text
+    for heading in ("一、账号开通情况", "二、预留份额填报情况", "三、采购交易情况", "四、工作要求"):
+        assert heading in text
+    assert "已填报预留份额的预算单位2个（不含预留为零的单位），拟预留采购总额1.58万元。" in text
+    assert "序时进度应为69.84%，实际完成比例为72.79%" in text
+    assert len(doc.inline_shapes) == 1  # the chart
+    table = doc.tables[0]
+    assert table.cell(0, 2).text == "管理账号" and table.cell(1, 2).text == "预算单位数量"
+    assert table.cell(0, 2)._tc is table.cell(0, 4)._tc  # merged across three columns
+    assert table.cell(0, 0)._tc is table.cell(1, 0)._tc  # 序号 spans both header rows
+    js = next(r for r in table.rows if r.cells[1].text == "金水区")
+    assert [c.text for c in js.cells][2:] == [
+        "2",
+        "1",
+        "50.00%",
+        "1",
+        "0",
+        "0.00%",
+        "10.00",
+        "1.50",
+        "1.15",
+        "76.67%",
+    ]
+
+
+def test_the_attachment_is_the_table(city_world):
+    notice = draft(city_world)
+    ws = load_workbook(f"{notice.folder}/attachment.xlsx").active
+    assert ws["A1"].value == "郑州市各县市区预留比例填报和交易情况表"
+
+
+def test_the_chart_renders_chinese_with_the_shipped_font():
+    from zhunong.supervision.chart import cjk_font, completion_chart
+
+    assert cjk_font().get_file().endswith("NotoSansCJKsc-Regular.otf")
+    png = completion_chart(["金水", "二七"], [76.67, 0.13], 69.84)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+
+
+def test_issuing_freezes_figures_and_later_changes_show_as_differences(city_world):
+    notice = draft(city_world)
+    units = __import__("zhunong.orgs.models", fromlist=["Unit"]).Unit.objects.all()
+    assert notices.differences(notice, units) == []
+    issued = notices.notice_issue(
+        actor=city_world.city_finance,
+        notice=notice,
+        document_no="郑财〔2024〕12号",
+        issued_on=date(2024, 8, 5),
+    )
+    assert issued.state == "issued"
+    frozen = issued.figures
+    line(city_world.js_school, "LATE-1", "5000.00", date(2024, 7, 20))  # a backdated purchase
+    issued.refresh_from_db()
+    assert issued.figures == frozen  # never a silent change
+    diff = notices.differences(issued, units)
+    assert "金水区 · 已完成交易总额 (万元)：通报 1.15，现在 1.65" in diff
+    with pytest.raises(ValidationError):
+        notices.notice_issue(
+            actor=city_world.city_finance,
+            notice=issued,
+            document_no="x",
+            issued_on=date(2024, 8, 6),
+        )
+    text, _doc = docx_text(Path(issued.folder, "notice.docx").read_bytes())
+    assert "郑财〔2024〕12号" in text and "2024年8月5日" in text
+
+
+def test_only_the_regions_bureau_drafts_and_issues(city_world):
+    with pytest.raises(PermissionDenied):
+        notices.notice_draft(
+            actor=city_world.js_finance, region=city_world.city, year=2024, as_of=date(2024, 7, 31)
+        )
+
+
+def test_the_command_writes_both_files(city_world, tmp_path):
+    call_command(
+        "notice",
+        "--region",
+        "410100",
+        "--year",
+        "2024",
+        "--as-of",
+        "2024-07-31",
+        "--out",
+        str(tmp_path),
+    )
+    text, _doc = docx_text((tmp_path / "notice.docx").read_bytes())
+    assert "四、工作要求" in text
+    assert load_workbook(tmp_path / "attachment.xlsx").active["A1"].value.startswith("郑州市")
+
+
+def test_the_pages_draft_issue_and_download(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    response = client.post(
+        "/supervision/notices/", {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    )
+    notice = Notice.objects.latest("id")
+    assert response.headers["Location"] == f"/supervision/notices/{notice.pk}/"
+    page = client.get(response.headers["Location"]).content.decode()
+    assert 'id="no-differences"' in page
+    response = client.post(
+        f"/supervision/notices/{notice.pk}/",
+        {"document_no": "郑财〔2024〕12号", "issued_on": "2024-08-05"},
+    )
+    assert response.status_code == 302 and Notice.objects.get(pk=notice.pk).state == "issued"
+    docx = client.get(f"/supervision/notices/{notice.pk}/notice.docx").content
+    assert "郑财〔2024〕12号" in docx_text(docx)[0]
+    assert (
+        client_for(city_world.eq_finance).get(f"/supervision/notices/{notice.pk}/").status_code
+        == 404
+    )
+
+
+def test_the_bureau_edits_the_requirements_section(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    response = client.post(
+        "/supervision/notices/template/?region=410100",
+        {
+            "issuing_body": "郑州市财政局",
+            "addressees": "各区县财政局",
+            "requirements": "一要提高认识。\n二要加快进度。",
+        },
+    )
+    assert response.status_code == 302
+    notice = draft(city_world)
+    text, _doc = docx_text(Path(notice.folder, "notice.docx").read_bytes())
+    assert "一要提高认识。" in text and "二要加快进度。" in text and "各区县财政局：" in text
+    assert (
+        client_for(city_world.js_finance)
+        .get("/supervision/notices/template/?region=410100")
+        .status_code
+        == 404
+    )
