@@ -23,12 +23,16 @@ from .statements import statements
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def default_choice(user) -> dict:
+    """The region, year and date a page starts with: the bureau's own region, this year, today."""
+    first = access.managed_regions(user).order_by("path").first()
+    return {"region": first.code if first else "", "year": today().year, "as_of": today()}
+
+
 @login_required
 def progress(request):
     """The progress table of a region, year and cut-off date, with CSV and XLSX downloads."""
-    regions = access.managed_regions(request.user).order_by("path")
-    first = regions.first()
-    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    initial = default_choice(request.user)
     form = ProgressForm(request.GET or None, initial=initial)
     table = None
     if form.is_valid():
@@ -111,8 +115,7 @@ def progress_detail(request):
 def time_progress_page(request):
     """序时进度: expected against actual per sub-region and per unit, at-risk first; the bureau
     sets the buying target date here."""
-    first = access.managed_regions(request.user).order_by("path").first()
-    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    initial = default_choice(request.user)
     form = ProgressForm(request.GET or None, initial=initial)
     context = {"form": form}
     if form.is_valid():
@@ -154,8 +157,7 @@ def time_progress_page(request):
 @login_required
 def dashboard_page(request):
     """The finance bureau's dashboard, as of today unless another date is asked for."""
-    first = access.managed_regions(request.user).order_by("path").first()
-    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    initial = default_choice(request.user)
     form = ProgressForm({**initial, **request.GET.dict()})
     context = {"form": form}
     if form.is_valid() and form.cleaned_data["region"]:
@@ -181,8 +183,7 @@ def dashboard_page(request):
 def notice_list(request):
     """Notices of the regions the bureau manages; a form drafts a new one."""
     notices = access.visible_notices(request.user).select_related("region")[:100]
-    first = access.managed_regions(request.user).order_by("path").first()
-    initial = {"region": first.code if first else "", "year": today().year, "as_of": today()}
+    initial = default_choice(request.user)
     form = ProgressForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         region = access.get_visible_or_404(
