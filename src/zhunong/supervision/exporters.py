@@ -133,3 +133,22 @@ def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def assessment_xlsx(title: str, result: dict) -> bytes:
+    """Three sheets — sub-regions, departments, units — with rank, score and the four parts."""
+    wb = Workbook(write_only=True)
+    parts = ["activation", "filing_on_time", "filing_compliant", "completion"]
+    header = ["排名", "编码", "名称", "得分", "账号激活", "按时填报", "预留比例合规", "采购完成"]
+    for key, sheet_title in (("regions", "区县"), ("departments", "部门"), ("units", "单位")):
+        ws = wb.create_sheet(sheet_title)
+        ws.append([title])
+        ws.append(header)
+        for s in result[key]:
+            ws.append(
+                [s.rank, s.key, s.name, float(s.shown)]
+                + [round(float(s.parts[p]) * 100, 2) for p in parts]
+            )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -36,3 +36,18 @@ class TemplateForm(forms.ModelForm):
     class Meta:
         model = NoticeTemplate
         fields = ["issuing_body", "addressees", "requirements"]
+
+
+class WeightsForm(forms.Form):
+    activation = forms.DecimalField(
+        label=_("账号激活"), min_value=0, max_value=100, decimal_places=2
+    )
+    filing_on_time = forms.DecimalField(
+        label=_("按时填报"), min_value=0, max_value=100, decimal_places=2
+    )
+    filing_compliant = forms.DecimalField(
+        label=_("预留比例合规"), min_value=0, max_value=100, decimal_places=2
+    )
+    completion = forms.DecimalField(
+        label=_("采购完成"), min_value=0, max_value=100, decimal_places=2
+    )

@@ -89,3 +89,25 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AssessmentWeights(models.Model):
+    """How a region weighs the parts of the yearly assessment (绩效考核); they sum to 100. Regions
+    below inherit them unless they set their own."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    activation = models.DecimalField(_("账号激活"), max_digits=5, decimal_places=2)
+    filing_on_time = models.DecimalField(_("按时填报"), max_digits=5, decimal_places=2)
+    filing_compliant = models.DecimalField(_("预留比例合规"), max_digits=5, decimal_places=2)
+    completion = models.DecimalField(_("采购完成"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("考核权重")
+        verbose_name_plural = _("考核权重")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_weighting_per_region_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"

@@ -1,6 +1,7 @@
 """Writes of the supervision settings, by finance bureaus."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from zhunong import access
 
-from .models import YearSettings
+from .models import AssessmentWeights, YearSettings
 
 
 @transaction.atomic
@@ -37,3 +38,20 @@ def year_settings_set(
         },
     )
     return setting
+
+
+@transaction.atomic
+def assessment_weights_set(*, actor, region, year: int, **weights) -> AssessmentWeights:
+    """Sets the region's assessment weights for a year; they must sum to 100."""
+    access.require_region_manager(actor, region)
+    keys = ("activation", "filing_on_time", "filing_compliant", "completion")
+    values = {k: Decimal(weights[k]) for k in keys}
+    errors = {k: _("权重不能为负数") for k, v in values.items() if v < 0}
+    if not errors and sum(values.values()) != 100:
+        errors["activation"] = _("四项权重之和须为100（现为 %(s)s）") % {"s": sum(values.values())}
+    if errors:
+        raise ValidationError(errors)
+    found, _created = AssessmentWeights.objects.update_or_create(
+        region=region, year=year, defaults=values
+    )
+    return found

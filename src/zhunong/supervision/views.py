@@ -13,10 +13,11 @@ from zhunong.web.forms import add_service_errors
 
 from . import notices as notices_module
 from . import services, timeprogress
+from .assessment import assess
 from .dashboard import dashboard
 from .drill import MEASURES, drill
-from .exporters import COLUMNS, as_csv, as_xlsx, records_xlsx
-from .forms import IssueForm, ProgressForm, TargetForm, TemplateForm
+from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx
+from .forms import IssueForm, ProgressForm, TargetForm, TemplateForm, WeightsForm
 from .queries import progress_table_as_of
 from .statements import statements
 
@@ -255,3 +256,58 @@ def notice_template(request):
         messages.success(request, _("已保存通报模板。"))
         return redirect(f"{request.path}?region={region.code}")
     return render(request, "supervision/notice_template.html", {"form": form, "region": region})
+
+
+@login_required
+def assessment_page(request):
+    """绩效考核: scores and ranks of sub-regions, departments and units as of a date; the bureau
+    sets the weights here; an Excel download."""
+    form = ProgressForm({**default_choice(request.user), **request.GET.dict()})
+    context = {"form": form}
+    if form.is_valid() and form.cleaned_data["region"]:
+        region = access.get_visible_or_404(
+            access.visible_regions(request.user), code=form.cleaned_data["region"]
+        )
+        year = form.cleaned_data["year"]
+        weights_form = WeightsForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and weights_form.is_valid():
+            try:
+                services.assessment_weights_set(
+                    actor=request.user, region=region, year=year, **weights_form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(weights_form, exc)
+            else:
+                messages.success(request, _("已保存考核权重。"))
+                return redirect(request.get_full_path())
+        table = progress_table_as_of(
+            region=region,
+            year=year,
+            as_of=form.cleaned_data["as_of"],
+            units_qs=access.visible_units(request.user),
+        )
+        result = assess(table)
+        if request.GET.get("format") == "xlsx":
+            title = _("%(r)s %(y)s年度绩效考核（截至%(d)s）") % {
+                "r": region.name,
+                "y": year,
+                "d": table.as_of,
+            }
+            response = HttpResponse(assessment_xlsx(title, result), content_type=XLSX)
+            response["Content-Disposition"] = (
+                f'attachment; filename="assessment-{region.code}-{year}.xlsx"'
+            )
+            return response
+        if request.method != "POST":
+            weights_form = WeightsForm(initial=result["weights"])
+        query = request.GET.copy()
+        query.pop("format", None)
+        context.update(
+            region=region,
+            table=table,
+            result=result,
+            weights_form=weights_form,
+            can_set=access.is_finance_over(request.user, region),
+            query=query.urlencode(),
+        )
+    return render(request, "supervision/assessment.html", context)

@@ -1,0 +1,167 @@
+"""The yearly assessment (绩效考核): scores and ranks for units, departments and sub-regions as of
+a date, from four parts the region weighs (default 30 / 15 / 15 / 40):
+
+- account activation: the unit's accounts activated on the date ÷ its accounts;
+- filing on time: filed on or before the region's filing deadline (default 28 February);
+- compliant ratio: a unit with a canteen (own or outsourced) reserved at least 10%;
+- completion: completed ÷ reserved, at most 1.
+A unit without a canteen files nothing and reserves nothing: it gets the filing and completion
+parts in full. Each part is 0 to 1; the score is the weighted sum (0–100). Departments and
+sub-regions score the mean of their units.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import AssessmentWeights, YearSettings
+from .unitfigures import unit_figures
+
+DEFAULT_WEIGHTS = {
+    "activation": Decimal(30),
+    "filing_on_time": Decimal(15),
+    "filing_compliant": Decimal(15),
+    "completion": Decimal(40),
+}
+MIN_RATIO = Decimal("0.10")
+HAS_CANTEEN = ("own", "outsourced")
+ONE = Decimal(1)
+
+
+def _inherited(model, region, year):
+    codes = [*region.ancestor_codes(), region.code]
+    found = {s.region_id: s for s in model.objects.filter(region_id__in=codes, year=year)}
+    return next((found[c] for c in reversed(codes) if c in found), None)
+
+
+def weights_for(region, year: int) -> dict[str, Decimal]:
+    found = _inherited(AssessmentWeights, region, year)
+    if found is None:
+        return dict(DEFAULT_WEIGHTS)
+    return {k: getattr(found, k) for k in DEFAULT_WEIGHTS}
+
+
+def filing_deadline(region, year: int):
+    found = _inherited(YearSettings, region, year)
+    return found.filing_deadline if found else YearSettings.defaults(year)[1]
+
+
+@dataclass
+class Score:
+    key: str
+    name: str
+    parts: dict
+    score: Decimal
+    rank: int = 0
+
+    @property
+    def shown(self) -> str:
+        return str(self.score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _rank(scores: list[Score]) -> list[Score]:
+    scores.sort(key=lambda s: (-s.score, s.key))
+    previous, rank = None, 0
+    for position, s in enumerate(scores, start=1):
+        if s.score != previous:
+            rank, previous = position, s.score
+        s.rank = rank  # equal scores share a rank
+    return scores
+
+
+def assess(table) -> dict[str, list[Score]]:
+    weights = weights_for(table.region, table.year)
+    deadline = filing_deadline(table.region, table.year)
+    figures = unit_figures(table)
+    from zhunong.orgs.models import Account, AccountChange
+    from zhunong.reservations.models import Reservation
+
+    as_of = table.as_of
+    accounts: dict[int, list[bool]] = {}
+    last = dict(
+        AccountChange.objects.filter(account__unit_id__in=list(figures), on__lte=as_of)
+        .order_by("account_id", "on", "id")
+        .values_list("account_id", "kind")
+    )
+    for a in Account.objects.filter(unit_id__in=list(figures), opened_on__lte=as_of).values(
+        "id", "unit_id", "activated_on", "deactivated_on"
+    ):
+        if a["id"] in last:
+            active = last[a["id"]] == "activated"
+        else:
+            active = (
+                a["activated_on"] is not None
+                and a["activated_on"] <= as_of
+                and (a["deactivated_on"] is None or a["deactivated_on"] > as_of)
+            )
+        accounts.setdefault(a["unit_id"], []).append(active)
+    filed_on = dict(
+        Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values_list(
+            "unit_id", "filed_on"
+        )
+    )
+    units = []
+    for f in figures.values():
+        states = accounts.get(f.id, [])
+        has_canteen = f.canteen in HAS_CANTEEN
+        parts = {
+            "activation": Decimal(sum(states)) / len(states) if states else Decimal(0),
+            "filing_on_time": ONE
+            if not has_canteen
+            else (
+                ONE
+                if f.filed and (filed_on.get(f.id) is None or filed_on[f.id] <= deadline)
+                else Decimal(0)
+            ),
+            "filing_compliant": ONE
+            if not has_canteen
+            else (
+                ONE
+                if f.filed and f.canteen_total > 0 and f.reserved / f.canteen_total >= MIN_RATIO
+                else Decimal(0)
+            ),
+            "completion": (
+                min(f.completed / f.reserved, ONE)
+                if f.reserved > 0
+                else (ONE if not has_canteen else Decimal(0))
+            ),
+        }
+        score = sum((weights[k] * max(v, Decimal(0)) for k, v in parts.items()), Decimal(0))
+        units.append((f, Score(key=f.code, name=f.name, parts=parts, score=score)))
+
+    def mean_of(group: dict[str, list[Score]], names: dict[str, str]) -> list[Score]:
+        out = []
+        for key, members in group.items():
+            avg = sum((s.score for s in members), Decimal(0)) / len(members)
+            parts = {
+                k: sum((s.parts[k] for s in members), Decimal(0)) / len(members)
+                for k in DEFAULT_WEIGHTS
+            }
+            out.append(Score(key=key, name=names.get(key, key), parts=parts, score=avg))
+        return _rank(out)
+
+    row_of = {}
+    for row in table.rows:
+        for unit_id in row.members.get("units", []):
+            row_of[unit_id] = row
+    by_region: dict[str, list[Score]] = {}
+    region_names = {}
+    by_department: dict[str, list[Score]] = {}
+    for f, s in units:
+        row = row_of.get(f.id)
+        if row is not None and row.key != "own":
+            by_region.setdefault(row.key, []).append(s)
+            region_names[row.key] = row.name
+        if f.region_id == table.region.code:
+            by_department.setdefault(f.department, []).append(s)
+    from zhunong.orgs.models import Unit
+
+    department_names = dict(
+        Unit.objects.filter(code__in=list(by_department)).values_list("code", "name")
+    )
+    return {
+        "weights": weights,
+        "deadline": deadline,
+        "units": _rank([s for _f, s in units]),
+        "regions": mean_of(by_region, region_names),
+        "departments": mean_of(by_department, department_names),
+    }
