@@ -204,6 +204,12 @@ def visible_notices(user) -> QuerySet:
     return scope(Notice.objects.all(), region_filter(user, "region__"))
 
 
+def visible_notice_schedules(user) -> QuerySet:
+    from zhunong.supervision.models import NoticeSchedule
+
+    return scope(NoticeSchedule.objects.all(), region_filter(user, "region__"))
+
+
 def visible_regions(user) -> QuerySet:
     from zhunong.regions.models import Region
 

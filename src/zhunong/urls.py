@@ -56,6 +56,7 @@ urlpatterns = [
     path("supervision/assessment/", supervision.assessment_page, name="assessment"),
     path("supervision/notices/", supervision.notice_list, name="notice-list"),
     path("supervision/notices/template/", supervision.notice_template, name="notice-template"),
+    path("supervision/notices/schedule/", supervision.notice_schedule, name="notice-schedule"),
     path("supervision/notices/<int:notice_id>/", supervision.notice_detail, name="notice-detail"),
     path(
         "supervision/notices/<int:notice_id>/<str:name>",

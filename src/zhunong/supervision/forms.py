@@ -51,3 +51,12 @@ class WeightsForm(forms.Form):
     completion = forms.DecimalField(
         label=_("采购完成"), min_value=0, max_value=100, decimal_places=2
     )
+
+
+class ScheduleForm(forms.Form):
+    region = forms.CharField(label=_("区划代码"), max_length=12)
+    frequency = forms.ChoiceField(
+        label=_("频率"), choices=[("monthly", _("每月")), ("quarterly", _("每季度"))]
+    )
+    day = forms.IntegerField(label=_("生成日"), min_value=1, max_value=28, initial=5)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)

@@ -111,3 +111,30 @@ class AssessmentWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
+
+
+class NoticeSchedule(models.Model):
+    """A bureau's standing order for notice drafts: monthly or quarterly, on a day it picks. The
+    task worker drafts each one as of the period's last day; drafts wait for review before issue."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("每月")
+        QUARTERLY = "quarterly", _("每季度")
+
+    region = models.OneToOneField("regions.Region", on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(_("频率"), max_length=10, choices=Frequency.choices)
+    day = models.PositiveSmallIntegerField(
+        _("生成日"), help_text=_("每期结束后的第几天生成（1—28）")
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_period_end = models.DateField(_("上次生成的截止日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通报计划")
+        verbose_name_plural = _("通报计划")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.get_frequency_display()}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from zhunong import access
 
-from .models import AssessmentWeights, YearSettings
+from .models import AssessmentWeights, NoticeSchedule, YearSettings
 
 
 @transaction.atomic
@@ -55,3 +55,26 @@ def assessment_weights_set(*, actor, region, year: int, **weights) -> Assessment
         region=region, year=year, defaults=values
     )
     return found
+
+
+@transaction.atomic
+def notice_schedule_set(
+    *, actor, region, frequency: str, day: int, active: bool = True
+) -> NoticeSchedule:
+    """Sets the region's schedule of notice drafts and queues the task that keeps it."""
+    from django.db import transaction as tx
+
+    from .schedules import draft_scheduled_notices
+
+    access.require_region_manager(actor, region)
+    if frequency not in NoticeSchedule.Frequency.values:
+        raise ValidationError({"frequency": _("频率无效")})
+    if not 1 <= int(day) <= 28:
+        raise ValidationError({"day": _("生成日须在1到28之间")})
+    schedule, _created = NoticeSchedule.objects.update_or_create(
+        region=region,
+        defaults={"frequency": frequency, "day": int(day), "active": active, "created_by": actor},
+    )
+    if active:
+        tx.on_commit(lambda: draft_scheduled_notices.enqueue(schedule.pk))
+    return schedule

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zhunong import access
 from zhunong.clock import today
@@ -17,7 +18,7 @@ from .assessment import assess
 from .dashboard import dashboard
 from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx
-from .forms import IssueForm, ProgressForm, TargetForm, TemplateForm, WeightsForm
+from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
 from .queries import progress_table_as_of
 from .statements import statements
 
@@ -198,7 +199,53 @@ def notice_list(request):
         )
         messages.success(request, _("已生成通报草稿。"))
         return redirect("notice-detail", notice_id=notice.pk)
-    return render(request, "supervision/notice_list.html", {"notices": notices, "form": form})
+    return render(
+        request, "supervision/notice_list.html", _notice_list_context(request, notices, form)
+    )
+
+
+def _notice_list_context(request, notices, form, schedule_errors=()):
+    return {
+        "notices": notices,
+        "form": form,
+        "schedules": access.visible_notice_schedules(request.user).select_related("region"),
+        "can_schedule": access.managed_regions(request.user).exists(),
+        "schedule_errors": schedule_errors,
+    }
+
+
+@login_required
+@require_POST
+def notice_schedule(request):
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        region = access.get_visible_or_404(
+            access.managed_regions(request.user), code=form.cleaned_data["region"]
+        )
+        try:
+            services.notice_schedule_set(
+                actor=request.user,
+                region=region,
+                frequency=form.cleaned_data["frequency"],
+                day=form.cleaned_data["day"],
+                active=form.cleaned_data["active"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已保存通报计划：到期后自动生成草稿，审核后印发。"))
+        return redirect("notice-list")
+    errors = [
+        f"{form.fields[k].label if k in form.fields else ''}：{'；'.join(v)}"
+        for k, v in form.errors.items()
+    ]
+    notices = access.visible_notices(request.user).select_related("region")[:100]
+    form = ProgressForm(initial=default_choice(request.user))
+    return render(
+        request,
+        "supervision/notice_list.html",
+        _notice_list_context(request, notices, form, errors),
+    )
 
 
 @login_required
