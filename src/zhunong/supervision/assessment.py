@@ -83,16 +83,20 @@ def assess(table) -> dict[str, list[Score]]:
         .values_list("account_id", "kind")
     )
     for a in Account.objects.filter(unit_id__in=list(figures), opened_on__lte=as_of).values(
-        "id", "unit_id", "activated_on", "deactivated_on"
+        "id", "unit_id", "kind", "activated_on", "deactivated_on"
     ):
         if a["id"] in last:
             active = last[a["id"]] == "activated"
+            stopped = last[a["id"]] == "deactivated"
         else:
             active = (
                 a["activated_on"] is not None
                 and a["activated_on"] <= as_of
                 and (a["deactivated_on"] is None or a["deactivated_on"] > as_of)
             )
+            stopped = a["deactivated_on"] is not None and a["deactivated_on"] <= as_of
+        if stopped and a["kind"] != "management":
+            continue  # a stopped trading account no longer counts, as in the progress table
         accounts.setdefault(a["unit_id"], []).append(active)
     filed_on = dict(
         Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values_list(

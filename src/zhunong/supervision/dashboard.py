@@ -22,6 +22,8 @@ from .statements import statements
 def month_ends(year: int, until: date) -> list[date]:
     """The last day of each month of the year up to `until` (the last point is `until` itself)."""
     ends = []
+    if until < date(year, 1, 1):
+        return ends
     for month in range(1, 13):
         first_of_next = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         end = date.fromordinal(first_of_next.toordinal() - 1)

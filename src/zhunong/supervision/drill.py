@@ -40,7 +40,7 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], 
                 u.region.name,
                 getattr(management.get(u.id), "login", ""),
                 _d(getattr(management.get(u.id), "opened_on", None)),
-                _d(getattr(management.get(u.id), "activated_on", None)),
+                _d(getattr(management.get(u.id), "activated_on", None), as_of),
             ]
             for u in units
         ]
@@ -57,7 +57,7 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], 
                 a.unit.code,
                 a.unit.name,
                 _d(a.opened_on),
-                _d(a.activated_on),
+                _d(a.activated_on, as_of),
                 _d(a.deactivated_on),
             ]
             for a in accounts
@@ -109,5 +109,8 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], 
     ]
 
 
-def _d(value) -> str:
-    return value.isoformat() if value else ""
+def _d(value, as_of: date | None = None) -> str:
+    """A date as text; one after the cut-off is left blank (it had not happened yet)."""
+    if not value or (as_of is not None and value > as_of):
+        return ""
+    return value.isoformat()

@@ -9,7 +9,8 @@ CENT = Decimal("0.01")
 
 
 def wan(yuan: Decimal) -> str:
-    return str((Decimal(yuan) / 10000).quantize(CENT, rounding=ROUND_HALF_UP))
+    # adding zero turns a rounded -0.00 (a small net refund) into 0.00
+    return str((Decimal(yuan) / 10000).quantize(CENT, rounding=ROUND_HALF_UP) + 0)
 
 
 def rate(numerator, denominator) -> Decimal | None:
@@ -22,4 +23,4 @@ def rate(numerator, denominator) -> Decimal | None:
 def percent(value: Decimal | None) -> str:
     if value is None:
         return DASH
-    return f"{(value * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+    return f"{(value * 100).quantize(CENT, rounding=ROUND_HALF_UP) + 0}%"

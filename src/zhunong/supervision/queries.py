@@ -165,9 +165,16 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
                     (code for p, code in paths if u["region__path"].startswith(p)), ""
                 )
         return rows, key_of
+    from .unitfigures import department_of
+
     tops: dict[str, str] = {}
+    region_of = dict(
+        Unit.objects.filter(
+            code__in={c for u in units for c in u["tree_path"].split("/") if c}
+        ).values_list("code", "region_id")
+    )
     for u in units:
-        top = u["tree_path"].split("/", 1)[0]
+        top = department_of(u["tree_path"], u["region_id"], region_of)
         key_of[u["id"]] = top
         tops.setdefault(top, "")
     names = dict(Unit.objects.filter(code__in=list(tops)).values_list("code", "name"))
@@ -178,17 +185,40 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
 def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) -> ProgressTable:
     """`units_qs` is the actor's reach (access.visible_units): the table only counts what the user
     may see."""
-    scoped = units_qs.filter(region__path__startswith=region.path)
+    # a unit moved to another region after the cut-off still stood in its old one on the date
+    region_then: dict[int, str] = {}
+    for unit_id, changes in (
+        UnitEvent.objects.filter(unit__in=units_qs, kind=EventKind.MOVED, effective_on__gt=as_of)
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "changes")
+    ):
+        region_then.setdefault(unit_id, changes["region"][0])
+    paths = dict(
+        Region.objects.filter(code__in=set(region_then.values())).values_list("code", "path")
+    )
+    moved_in = [u for u, code in region_then.items() if paths.get(code, "").startswith(region.path)]
+    scoped = units_qs.filter(
+        (Q(region__path__startswith=region.path) & ~Q(id__in=list(region_then)))
+        | Q(id__in=moved_in)
+    )
     units = list(
         scoped.values("id", "code", "kind", "owner_id", "region_id", "region__path", "tree_path")
     )
-    ended = set(
+    for u in units:
+        if u["id"] in region_then:
+            u["region_id"] = region_then[u["id"]]
+            u["region__path"] = paths[u["region_id"]]
+    # the last status change on or before the cut-off decides (a unit may be reinstated)
+    last_status = dict(
         UnitEvent.objects.filter(
             unit__in=scoped,
-            kind__in=[EventKind.MERGED, EventKind.DISSOLVED],
+            kind__in=[EventKind.MERGED, EventKind.DISSOLVED, EventKind.REINSTATED],
             effective_on__lte=as_of,
-        ).values_list("unit_id", flat=True)
+        )
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "kind")
     )
+    ended = {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
     rows, key_of = _row_keys(region, units)
     by_key = {r.key: r for r in rows}
 
@@ -222,9 +252,13 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
 
     budget_units = {u["id"] for u in units if u["kind"] == "budget_unit" and u["id"] not in ended}
     counted_units: set[int] = set()
+    # management accounts first: a unit's trading accounts count only once the unit counts
+    accounts.sort(key=lambda a: a["kind"] != AccountKind.MANAGEMENT)
     for a in accounts:
         row = row_of(a["unit_id"])
         if row is None or a["unit_id"] not in budget_units:
+            continue
+        if a["kind"] != AccountKind.MANAGEMENT and a["unit_id"] not in counted_units:
             continue
         if a["kind"] == AccountKind.MANAGEMENT:
             if a["unit_id"] in counted_units:
@@ -259,8 +293,14 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
         u["id"]: (u["owner_id"] if u["kind"] in ("soe", "union") and u["owner_id"] else u["id"])
         for u in units
     }
+    # a union or SOE registered in another region still buys for its owner here
+    owner_of.update(
+        Unit.objects.filter(owner_id__in=counted_units, kind__in=["soe", "union"]).values_list(
+            "id", "owner_id"
+        )
+    )
     for line in (
-        PurchaseLine.objects.filter(unit__in=scoped, year=year, completed_on__lte=as_of)
+        PurchaseLine.objects.filter(unit_id__in=list(owner_of), year=year, completed_on__lte=as_of)
         .values("unit_id")
         .annotate(total=Sum("amount"))
     ):

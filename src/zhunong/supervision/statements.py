@@ -43,7 +43,10 @@ def statements(table, *, n: int = 3, threshold: Decimal = Decimal("0.05"), refer
     full = [
         r.name
         for r in sub_rows
-        if r.units and r.units_activated == r.units and r.trading_activated == r.trading
+        if r.units
+        and r.trading
+        and r.units_activated == r.units
+        and r.trading_activated == r.trading
     ]
     short = [r.name for r in sub_rows if r.units and r.name not in full]
     out.append(

@@ -28,20 +28,35 @@ class UnitFigures:
     pending: Decimal = ZERO
 
 
+def department_of(tree_path: str, region_id: str, region_of: dict[str, str]) -> str:
+    """The topmost supervising unit in the unit's own region: a city school supervised by a
+    district bureau belongs to no department of the district, and the reverse."""
+    codes = [c for c in tree_path.split("/") if c]
+    return next((c for c in codes if region_of.get(c) == region_id), codes[-1])
+
+
 def unit_figures(table) -> dict[int, UnitFigures]:
     unit_ids = set(table.total.members.get("units", []))
-    figures = {
-        u["id"]: UnitFigures(
-            id=u["id"],
-            code=u["code"],
-            name=u["name"],
-            canteen=u["canteen"],
-            region_id=u["region_id"],
-            department=u["tree_path"].split("/", 1)[0],
-        )
-        for u in Unit.objects.filter(id__in=unit_ids).values(
+    rows = list(
+        Unit.objects.filter(id__in=unit_ids).values(
             "id", "code", "name", "canteen", "region_id", "tree_path"
         )
+    )
+    region_of = dict(
+        Unit.objects.filter(
+            code__in={c for r in rows for c in r["tree_path"].split("/") if c}
+        ).values_list("code", "region_id")
+    )
+    figures = {
+        r["id"]: UnitFigures(
+            id=r["id"],
+            code=r["code"],
+            name=r["name"],
+            canteen=r["canteen"],
+            region_id=r["region_id"],
+            department=department_of(r["tree_path"], r["region_id"], region_of),
+        )
+        for r in rows
     }
     for r in Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values(
         "unit_id", "canteen_total", "reserved_amount"
@@ -55,16 +70,18 @@ def unit_figures(table) -> dict[int, UnitFigures]:
             "id", "owner_id"
         )
     )
+    # completed in the year by the cut-off; pending: ordered in the year by the cut-off and not
+    # completed by then (whatever happened to the order later)
+    as_of, year = table.as_of, table.year
+    completed_year = Q(year=year, completed_on__lte=as_of)
+    ordered_year = Q(ordered_on__year=year, ordered_on__lte=as_of)
+    pending = ordered_year & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
     lines = (
-        PurchaseLine.objects.filter(
-            unit_id__in=unit_ids | set(owners), year=table.year, ordered_on__lte=table.as_of
-        )
+        PurchaseLine.objects.filter(unit_id__in=unit_ids | set(owners))
+        .filter(completed_year | ordered_year)
         .values("unit_id")
         .annotate(
-            completed=Sum("amount", filter=Q(completed_on__lte=table.as_of)),
-            pending=Sum(
-                "amount", filter=Q(completed_on__isnull=True) | Q(completed_on__gt=table.as_of)
-            ),
+            completed=Sum("amount", filter=completed_year), pending=Sum("amount", filter=pending)
         )
     )
     for line in lines:
