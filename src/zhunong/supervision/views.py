@@ -25,6 +25,23 @@ from .statements import statements
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _chosen_region(request, form):
+    """The region the form names, if the user may see it (404 otherwise)."""
+    return access.get_visible_or_404(
+        access.visible_regions(request.user), code=form.cleaned_data["region"]
+    )
+
+
+def _chosen_table(request, form, region):
+    """The progress table the form asks for, counting only the units the user may see."""
+    return progress_table_as_of(
+        region=region,
+        year=form.cleaned_data["year"],
+        as_of=form.cleaned_data["as_of"],
+        units_qs=access.visible_units(request.user),
+    )
+
+
 def default_choice(user) -> dict:
     """The region, year and date a page starts with: the bureau's own region, this year, today."""
     first = access.managed_regions(user).order_by("path").first()
@@ -38,15 +55,8 @@ def progress(request):
     form = ProgressForm(request.GET or None, initial=initial)
     table = None
     if form.is_valid():
-        region = access.get_visible_or_404(
-            access.visible_regions(request.user), code=form.cleaned_data["region"]
-        )
-        table = progress_table_as_of(
-            region=region,
-            year=form.cleaned_data["year"],
-            as_of=form.cleaned_data["as_of"],
-            units_qs=access.visible_units(request.user),
-        )
+        region = _chosen_region(request, form)
+        table = _chosen_table(request, form, region)
         name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
         if request.GET.get("format") == "csv":
             response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
@@ -77,15 +87,8 @@ def progress_detail(request):
     form = ProgressForm(request.GET or None)
     if not form.is_valid():
         raise Http404
-    region = access.get_visible_or_404(
-        access.visible_regions(request.user), code=form.cleaned_data["region"]
-    )
-    table = progress_table_as_of(
-        region=region,
-        year=form.cleaned_data["year"],
-        as_of=form.cleaned_data["as_of"],
-        units_qs=access.visible_units(request.user),
-    )
+    region = _chosen_region(request, form)
+    table = _chosen_table(request, form, region)
     row_key, measure = request.GET.get("row", ""), request.GET.get("measure", "")
     if measure not in MEASURES:
         raise Http404
@@ -121,9 +124,7 @@ def time_progress_page(request):
     form = ProgressForm(request.GET or None, initial=initial)
     context = {"form": form}
     if form.is_valid():
-        region = access.get_visible_or_404(
-            access.visible_regions(request.user), code=form.cleaned_data["region"]
-        )
+        region = _chosen_region(request, form)
         year = form.cleaned_data["year"]
         if request.method == "POST":
             settings_form = TargetForm(request.POST)
@@ -137,12 +138,7 @@ def time_progress_page(request):
                 else:
                     messages.success(request, _("已保存采购目标日期。"))
                     return redirect(request.get_full_path())
-        table = progress_table_as_of(
-            region=region,
-            year=year,
-            as_of=form.cleaned_data["as_of"],
-            units_qs=access.visible_units(request.user),
-        )
+        table = _chosen_table(request, form, region)
         target = timeprogress.target_date(region, year)
         context.update(
             region=region,
@@ -163,9 +159,7 @@ def dashboard_page(request):
     form = ProgressForm({**initial, **request.GET.dict()})
     context = {"form": form}
     if form.is_valid() and form.cleaned_data["region"]:
-        region = access.get_visible_or_404(
-            access.visible_regions(request.user), code=form.cleaned_data["region"]
-        )
+        region = _chosen_region(request, form)
         data = dashboard(
             region=region,
             year=form.cleaned_data["year"],
@@ -188,9 +182,7 @@ def notice_list(request):
     initial = default_choice(request.user)
     form = ProgressForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        region = access.get_visible_or_404(
-            access.visible_regions(request.user), code=form.cleaned_data["region"]
-        )
+        region = _chosen_region(request, form)
         notice = notices_module.notice_draft(
             actor=request.user,
             region=region,
@@ -312,9 +304,7 @@ def assessment_page(request):
     form = ProgressForm({**default_choice(request.user), **request.GET.dict()})
     context = {"form": form}
     if form.is_valid() and form.cleaned_data["region"]:
-        region = access.get_visible_or_404(
-            access.visible_regions(request.user), code=form.cleaned_data["region"]
-        )
+        region = _chosen_region(request, form)
         year = form.cleaned_data["year"]
         weights_form = WeightsForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and weights_form.is_valid():
@@ -327,12 +317,7 @@ def assessment_page(request):
             else:
                 messages.success(request, _("已保存考核权重。"))
                 return redirect(request.get_full_path())
-        table = progress_table_as_of(
-            region=region,
-            year=year,
-            as_of=form.cleaned_data["as_of"],
-            units_qs=access.visible_units(request.user),
-        )
+        table = _chosen_table(request, form, region)
         result = assess(table)
         if request.GET.get("format") == "xlsx":
             title = _("%(r)s %(y)s年度绩效考核（截至%(d)s）") % {
