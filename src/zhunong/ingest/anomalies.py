@@ -5,13 +5,12 @@ and per region and year. One set of rules serves both lists."""
 from django.db.models import F, Q, QuerySet, Sum
 
 from zhunong.ledger.models import PurchaseLine
-from zhunong.orgs.models import Unit
+from zhunong.orgs.models import HAS_CANTEEN, Unit
 from zhunong.reservations.models import Reservation
 
 from .report import MAX_LISTED
 
 MIN_RATIO = 10  # the national minimum, percent
-HAS_CANTEEN = ("own", "outsourced")
 KINDS = {
     "ratio_below_minimum": "有食堂但预留比例低于10%",
     "zero_reserve_with_canteen": "有食堂但预留金额为零",

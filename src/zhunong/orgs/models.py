@@ -25,6 +25,11 @@ class Canteen(models.TextChoices):
     OUTSOURCED = "outsourced", _("食堂外包")
 
 
+# A unit "with a canteen" files a reserve and must reach the minimum ratio; a shared canteen's
+# guests and units without one do not.
+HAS_CANTEEN = (Canteen.OWN, Canteen.OUTSOURCED)
+
+
 class UnitStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
     MERGED = "merged", _("已合并")

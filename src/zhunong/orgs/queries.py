@@ -127,17 +127,50 @@ def unit_as_of(unit: Unit, on: date) -> UnitState | None:
     )
 
 
+def _state_on(activated_on, deactivated_on, last_kind: str | None, on: date) -> tuple[bool, bool]:
+    """(active, stopped) on `on`. The last dated change on or before it decides; an account with no
+    recorded changes (loaded from elsewhere) is read from its two dates."""
+    if last_kind is not None:
+        return (
+            last_kind == AccountChange.Kind.ACTIVATED,
+            last_kind == AccountChange.Kind.DEACTIVATED,
+        )
+    stopped = deactivated_on is not None and deactivated_on <= on
+    active = activated_on is not None and activated_on <= on and not stopped
+    return active, stopped
+
+
 def account_activated_as_of(account: Account, on: date) -> bool:
-    """Was the account activated (and not stopped) on `on`? The last dated change decides; an
-    account with no recorded changes (loaded from elsewhere) is read from its two dates."""
+    """Was the account activated (and not stopped) on `on`?"""
     if account.opened_on > on:
         return False
-    last = account.changes.filter(on__lte=on).order_by("-on", "-id").first()
-    if last is not None:
-        return last.kind == AccountChange.Kind.ACTIVATED
-    if account.activated_on is None or account.activated_on > on:
-        return False
-    return account.deactivated_on is None or account.deactivated_on > on
+    last = (
+        account.changes.filter(on__lte=on)
+        .order_by("-on", "-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return _state_on(account.activated_on, account.deactivated_on, last, on)[0]
+
+
+def account_states_on(accounts: QuerySet[Account], on: date) -> list[dict]:
+    """The accounts opened by `on`, each with whether it was active and whether it was stopped on
+    that date — what the progress table and the assessment both count."""
+    rows = list(
+        accounts.filter(opened_on__lte=on).values(
+            "id", "unit_id", "kind", "activated_on", "deactivated_on"
+        )
+    )
+    last = dict(
+        AccountChange.objects.filter(account_id__in=[r["id"] for r in rows], on__lte=on)
+        .order_by("account_id", "on", "id")
+        .values_list("account_id", "kind")
+    )
+    for r in rows:
+        r["active"], r["stopped"] = _state_on(
+            r["activated_on"], r["deactivated_on"], last.get(r["id"]), on
+        )
+    return rows
 
 
 def subordinate_units(unit: Unit) -> QuerySet[Unit]:

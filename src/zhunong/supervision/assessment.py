@@ -13,6 +13,8 @@ sub-regions score the mean of their units.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from zhunong.orgs.models import HAS_CANTEEN
+
 from .models import AssessmentWeights, YearSettings
 from .unitfigures import unit_figures
 
@@ -23,7 +25,6 @@ DEFAULT_WEIGHTS = {
     "completion": Decimal(40),
 }
 MIN_RATIO = Decimal("0.10")
-HAS_CANTEEN = ("own", "outsourced")
 ONE = Decimal(1)
 
 
@@ -72,32 +73,16 @@ def assess(table) -> dict[str, list[Score]]:
     weights = weights_for(table.region, table.year)
     deadline = filing_deadline(table.region, table.year)
     figures = unit_figures(table)
-    from zhunong.orgs.models import Account, AccountChange
+    from zhunong.orgs.models import Account
+    from zhunong.orgs.queries import account_states_on
     from zhunong.reservations.models import Reservation
 
     as_of = table.as_of
     accounts: dict[int, list[bool]] = {}
-    last = dict(
-        AccountChange.objects.filter(account__unit_id__in=list(figures), on__lte=as_of)
-        .order_by("account_id", "on", "id")
-        .values_list("account_id", "kind")
-    )
-    for a in Account.objects.filter(unit_id__in=list(figures), opened_on__lte=as_of).values(
-        "id", "unit_id", "kind", "activated_on", "deactivated_on"
-    ):
-        if a["id"] in last:
-            active = last[a["id"]] == "activated"
-            stopped = last[a["id"]] == "deactivated"
-        else:
-            active = (
-                a["activated_on"] is not None
-                and a["activated_on"] <= as_of
-                and (a["deactivated_on"] is None or a["deactivated_on"] > as_of)
-            )
-            stopped = a["deactivated_on"] is not None and a["deactivated_on"] <= as_of
-        if stopped and a["kind"] != "management":
+    for a in account_states_on(Account.objects.filter(unit_id__in=list(figures)), as_of):
+        if a["stopped"] and a["kind"] != "management":
             continue  # a stopped trading account no longer counts, as in the progress table
-        accounts.setdefault(a["unit_id"], []).append(active)
+        accounts.setdefault(a["unit_id"], []).append(a["active"])
     filed_on = dict(
         Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values_list(
             "unit_id", "filed_on"

@@ -16,7 +16,7 @@ from zhunong.orgs.models import Unit
 from . import timeprogress
 from .numbers import percent, rate, wan
 from .queries import progress_table_as_of
-from .statements import statements
+from .unitfigures import unit_figures
 
 
 def month_ends(year: int, until: date) -> list[date]:
@@ -73,7 +73,7 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
     behind = [p for p in progress[1:] if p.at_risk][:5]
     best = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)[:5]
     _rows, anomaly_count = anomalies_in_region(region, year, units_qs)
-    pending = next(s for s in statements(table) if s.key == "pending").data["pending_yuan"]
+    pending = sum((f.pending for f in unit_figures(table).values()), Decimal(0))
     return {
         "table": table,
         "target": target,
@@ -92,7 +92,7 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
             (
                 _("已完成交易总额"),
                 _("%(v)s万元") % {"v": wan(total.completed)},
-                _("已下单未完成 %(v)s万元") % {"v": wan(Decimal(pending))},
+                _("已下单未完成 %(v)s万元") % {"v": wan(pending)},
             ),
             (
                 _("预留份额完成比例"),

@@ -21,7 +21,8 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from zhunong.ledger.models import PurchaseLine
-from zhunong.orgs.models import Account, AccountChange, AccountKind, EventKind, Unit, UnitEvent
+from zhunong.orgs.models import Account, AccountKind, EventKind, Unit, UnitEvent
+from zhunong.orgs.queries import account_states_on
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 
@@ -225,30 +226,7 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
     def row_of(unit_id) -> Row | None:
         return by_key.get(key_of.get(unit_id, ""))
 
-    accounts = list(
-        Account.objects.filter(unit__in=scoped, opened_on__lte=as_of).values(
-            "id", "unit_id", "kind", "activated_on", "deactivated_on"
-        )
-    )
-    last_change: dict[int, str] = {}
-    for account_id, kind in (
-        AccountChange.objects.filter(account__unit__in=scoped, on__lte=as_of)
-        .order_by("account_id", "on", "id")
-        .values_list("account_id", "kind")
-    ):
-        last_change[account_id] = kind
-
-    def active(a) -> bool:
-        if a["id"] in last_change:
-            return last_change[a["id"]] == AccountChange.Kind.ACTIVATED
-        if a["activated_on"] is None or a["activated_on"] > as_of:
-            return False
-        return a["deactivated_on"] is None or a["deactivated_on"] > as_of
-
-    def stopped(a) -> bool:
-        if a["id"] in last_change:
-            return last_change[a["id"]] == AccountChange.Kind.DEACTIVATED
-        return a["deactivated_on"] is not None and a["deactivated_on"] <= as_of
+    accounts = account_states_on(Account.objects.filter(unit__in=scoped), as_of)
 
     budget_units = {u["id"] for u in units if u["kind"] == "budget_unit" and u["id"] not in ended}
     counted_units: set[int] = set()
@@ -266,13 +244,13 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
             counted_units.add(a["unit_id"])
             row.units += 1
             row.members["units"].append(a["unit_id"])
-            if active(a):
+            if a["active"]:
                 row.units_activated += 1
                 row.members["units_activated"].append(a["unit_id"])
-        elif not stopped(a):
+        elif not a["stopped"]:
             row.trading += 1
             row.members["trading"].append(a["id"])
-            if active(a):
+            if a["active"]:
                 row.trading_activated += 1
                 row.members["trading_activated"].append(a["id"])
 

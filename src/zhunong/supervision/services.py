@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from zhunong import access
 
-from .models import AssessmentWeights, NoticeSchedule, YearSettings
+from .models import AssessmentWeights, NoticeSchedule, NoticeTemplate, YearSettings
 
 
 @transaction.atomic
@@ -78,3 +78,20 @@ def notice_schedule_set(
     if active:
         tx.on_commit(lambda: draft_scheduled_notices.enqueue(schedule.pk))
     return schedule
+
+
+@transaction.atomic
+def notice_template_set(
+    *, actor, region, issuing_body: str, addressees: str, requirements: str
+) -> NoticeTemplate:
+    """Saves what every notice of the region reuses: issuing body, addressees, requirements."""
+    access.require_region_manager(actor, region)
+    template, _created = NoticeTemplate.objects.update_or_create(
+        region=region,
+        defaults={
+            "issuing_body": issuing_body,
+            "addressees": addressees,
+            "requirements": requirements,
+        },
+    )
+    return template

@@ -4,12 +4,10 @@ data and as a Chinese sentence. Thresholds and N are parameters."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zhunong.orgs.models import Unit
+from zhunong.orgs.models import HAS_CANTEEN, Unit
 
 from .numbers import percent, rate, wan
 from .unitfigures import unit_figures
-
-HAS_CANTEEN = ("own", "outsourced")
 
 
 @dataclass

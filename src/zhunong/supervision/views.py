@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhunong import access
 from zhunong.clock import today
+from zhunong.orgs.views import XLSX
 from zhunong.web.forms import add_service_errors
 
 from . import notices as notices_module
@@ -21,8 +22,6 @@ from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx
 from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
 from .queries import progress_table_as_of
 from .statements import statements
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _chosen_region(request, form):
@@ -291,7 +290,7 @@ def notice_template(request):
     template = notices_module.template_for(region)
     form = TemplateForm(request.POST if request.method == "POST" else None, instance=template)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.notice_template_set(actor=request.user, region=region, **form.cleaned_data)
         messages.success(request, _("已保存通报模板。"))
         return redirect(f"{request.path}?region={region.code}")
     return render(request, "supervision/notice_template.html", {"form": form, "region": region})
