@@ -2,7 +2,8 @@
 
 Generates a .zip of .csv files in the platform format (bench/data/, not committed), imports it
 with `zhunong import_platform` into a fresh PostgreSQL database (BENCH_DATABASE_URL, default the
-local server's zhunong_bench_import, dropped and created), then imports the same file again (all
+local server's zhunong_bench, dropped and created; `make bench` then runs
+bench/browse.py on the same database), then imports the same file again (all
 unchanged). Each import runs as its own process; its wall time and peak memory (max RSS) are
 measured. Writes bench/results/import.json.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zhunong_bench_import"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/zhunong_bench"
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 UNITS = 20000
 
