@@ -83,3 +83,37 @@ class PurchaseLine(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.completed_on is not None
+
+
+class Rollup(models.Model):
+    """The completed amount of the ledger per region, year and completion day, summed by the
+    database itself: triggers on the ledger (every insert, correction, refund and delete, whoever
+    writes it) and on a unit's region keep it equal to
+
+        SELECT u.region_id, l.year, l.completed_on, SUM(l.amount)
+        FROM ledger l JOIN unit u ... WHERE l.completed_on IS NOT NULL GROUP BY 1, 2, 3
+
+    in the same transaction as the change (migration 0003; docs/decisions/0011). The region is the
+    buying unit's as it stands now; the progress table corrects the few units whose lines count
+    elsewhere on its cut-off date (supervision.fasttable). `zhunong rollups --check` compares it
+    with the ledger, `--rebuild` recomputes it."""
+
+    region_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    day = models.DateField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        # The name sorts after ledger_purchaseline: SQLite's flush deletes tables in name order,
+        # and deleting the lines first lets the triggers leave the rollup empty, not negative.
+        db_table = "ledger_rollup"
+        verbose_name = _("台账汇总")
+        verbose_name_plural = _("台账汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "year", "day"], name="ledger_rollup_region_year_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.amount}"

@@ -7,7 +7,7 @@ from zhunong import access
 
 from . import timeprogress
 from .exporters import as_json
-from .queries import progress_table_as_of
+from .queries import progress_table, progress_table_as_of
 from .statements import statements
 
 router = Router(tags=["supervision"])
@@ -69,7 +69,5 @@ def statements_view(
 @router.get("/progress", summary="进度表（预留比例填报和交易情况表），截至某日")
 def progress(request, region: str, year: int, as_of: date):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
-    table = progress_table_as_of(
-        region=found, year=year, as_of=as_of, units_qs=access.visible_units(request.auth)
-    )
+    table = progress_table(region=found, year=year, as_of=as_of, actor=request.auth)
     return as_json(table)

@@ -10,7 +10,9 @@ rebuilt and gives the same figures:
   date counts);
 - a purchase counts when completed in the year on or before the cut-off; the purchases of a trade
   union or an SOE count to the unit that owns them.
-This first version sums the raw rows; rollups for speed come with the supervision benchmark.
+`progress_table_as_of` sums the raw rows and carries, for each figure, the records behind it (the
+drill-down, statements and assessment read them); `progress_table` gives the same figures from
+the ledger's rollup when only the figures are wanted (supervision.fasttable).
 """
 
 from collections import defaultdict
@@ -20,6 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from zhunong import access
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, AccountKind, EventKind, Unit, UnitEvent
 from zhunong.orgs.queries import account_states_on
@@ -297,3 +300,19 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
         for measure, ids in row.members.items():
             total.members[measure].extend(ids)
     return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows)
+
+
+def progress_table(*, region: Region, year: int, as_of: date, actor=None) -> ProgressTable:
+    """The table's figures for the actor (None: the command line, which sees everything).
+
+    From the rollups when the actor sees every unit of a region with sub-regions — a finance
+    bureau over it, the operator — since the rollups sum whole regions; otherwise (a county's
+    departments, a supervising unit's part of a region) from the rows in reach. The figures are
+    the same either way; the rows carry no drill-down members."""
+    whole = actor is None or access.is_finance_over(actor, region)
+    if whole and Region.objects.filter(parent=region).exists():
+        from .fasttable import fast_table
+
+        return fast_table(region=region, year=year, as_of=as_of)
+    units_qs = Unit.objects.all() if actor is None else access.visible_units(actor)
+    return progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)

@@ -20,7 +20,7 @@ from .dashboard import dashboard
 from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx
 from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
-from .queries import progress_table_as_of
+from .queries import progress_table, progress_table_as_of
 from .statements import statements
 
 
@@ -55,7 +55,12 @@ def progress(request):
     table = None
     if form.is_valid():
         region = _chosen_region(request, form)
-        table = _chosen_table(request, form, region)
+        table = progress_table(
+            region=region,
+            year=form.cleaned_data["year"],
+            as_of=form.cleaned_data["as_of"],
+            actor=request.user,
+        )
         name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
         if request.GET.get("format") == "csv":
             response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
@@ -75,7 +80,7 @@ def progress(request):
             "table": table,
             "columns": COLUMNS,
             "query": query.urlencode(),
-            "statements": statements(table) if table else [],
+            "statements": statements(_chosen_table(request, form, region)) if table else [],
         },
     )
 

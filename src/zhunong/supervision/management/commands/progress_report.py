@@ -6,10 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from zhunong.dates import parse_date
-from zhunong.orgs.models import Unit
 from zhunong.regions.models import Region
 from zhunong.supervision.exporters import as_csv, as_json, as_xlsx
-from zhunong.supervision.queries import progress_table_as_of
+from zhunong.supervision.queries import progress_table
 
 
 class Command(BaseCommand):
@@ -29,9 +28,7 @@ class Command(BaseCommand):
         day = parse_date(as_of)
         if day is None:
             raise CommandError(f"截止日“{as_of}”格式不正确（应为 2025-07-31）")
-        table = progress_table_as_of(
-            region=found, year=year, as_of=day, units_qs=Unit.objects.all()
-        )
+        table = progress_table(region=found, year=year, as_of=day)
         if format == "xlsx":
             if not out:
                 raise CommandError("xlsx 格式需要 --out 文件名")

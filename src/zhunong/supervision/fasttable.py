@@ -1,0 +1,218 @@
+"""The progress table of a city or province from the ledger's rollup, for the speed bureaus need
+on millions of lines (docs/decisions/0011).
+
+It gives exactly the figures of `queries.progress_table_as_of` (the reference, which sums the raw
+rows; a property test holds them equal) but sums per region instead of per unit:
+- units and accounts, and filings, are grouped by the unit's region in SQL, with the as-of rules
+  written into the query;
+- completed amounts come from `ledger.Rollup` (per region of the buying unit, year and day);
+- the few units whose figures land elsewhere on the cut-off date are set right one by one: a unit
+  that moved after the date, or ended on or before it, is left out of the grouped sums and counted
+  by the reference code; lines that the rollup files under the buyer's region but that count to
+  another row (a union's or SOE's purchases count to the owning unit) or to none (their unit did
+  not count on the date) are moved or taken out.
+It carries no drill-down members: pages that list the records behind a figure use the reference.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+
+from zhunong.ledger.models import PurchaseLine, Rollup
+from zhunong.orgs.models import Account, AccountChange, EventKind, Unit, UnitEvent
+from zhunong.regions.models import Region
+from zhunong.reservations.models import Reservation
+
+from .queries import ProgressTable, Row, progress_table_as_of
+
+CENT = Decimal("0.01")
+
+UNIT = Unit._meta.db_table
+ACCOUNT = Account._meta.db_table
+CHANGE = AccountChange._meta.db_table
+REGION = Region._meta.db_table
+FILING = Reservation._meta.db_table
+LEDGER = PurchaseLine._meta.db_table
+ROLLUP = Rollup._meta.db_table
+
+
+def _money(value) -> Decimal:
+    # SQLite sums decimals as floats; two places are exact for any amount the ledger can hold
+    return Decimal("0.00") if value is None else Decimal(str(value)).quantize(CENT)
+
+
+def _in(ids) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _exceptions(region: Region, as_of: date) -> tuple[set[int], set[int]]:
+    """(moved, ended): units that moved region after the cut-off, and units merged or dissolved on
+    or before it (not reinstated since)."""
+    moved = set(
+        UnitEvent.objects.filter(kind=EventKind.MOVED, effective_on__gt=as_of).values_list(
+            "unit_id", flat=True
+        )
+    )
+    last_status = dict(
+        UnitEvent.objects.filter(
+            kind__in=[EventKind.MERGED, EventKind.DISSOLVED, EventKind.REINSTATED],
+            effective_on__lte=as_of,
+        )
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "kind")
+    )
+    ended = {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
+    return moved, ended
+
+
+def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
+    """The table of a region with sub-regions, counting every unit in it (the caller checks the
+    actor sees the whole region)."""
+    day = connection.ops.adapt_datefield_value(as_of)
+    prefix = region.path + "%"
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    rows = [Row("own", f"{region.display_name}本级")] + [
+        Row(c.code, c.display_name) for c in children
+    ]
+    by_key = {r.key: r for r in rows}
+    child_paths = [(c.path, c.code) for c in children]
+    key_of_region: dict[str, str] = {}
+    for code, path in Region.objects.filter(path__startswith=region.path).values_list(
+        "code", "path"
+    ):
+        key_of_region[code] = (
+            "own"
+            if code == region.code
+            else next((k for p, k in child_paths if path.startswith(p)), "")
+        )
+
+    def row_of(region_code) -> Row | None:
+        return by_key.get(key_of_region.get(region_code, ""))
+
+    moved, ended = _exceptions(region, as_of)
+    apart = sorted(moved | ended)
+    not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
+    has_management = (
+        f"EXISTS (SELECT 1 FROM {ACCOUNT} m WHERE m.unit_id = u.id "
+        "AND m.kind = 'management' AND m.opened_on <= %s)"
+    )
+
+    # Accounts. The last change on or before the cut-off decides an account's state; without one,
+    # its two dates do (orgs.queries._state_on).
+    last_change = (
+        f'(SELECT c.kind FROM {CHANGE} c WHERE c.account_id = a.id AND c."on" <= %s '
+        'ORDER BY c."on" DESC, c.id DESC LIMIT 1)'
+    )
+    for region_code, kind, count, active in _fetch(
+        f"SELECT region_id, kind, COUNT(*), SUM(CASE WHEN last = 'activated' OR (last IS NULL "
+        "AND activated_on <= %s AND (deactivated_on IS NULL OR deactivated_on > %s)) "
+        "THEN 1 ELSE 0 END) FROM ("
+        f"SELECT u.region_id, a.kind, a.activated_on, a.deactivated_on, {last_change} AS last "
+        f"FROM {ACCOUNT} a JOIN {UNIT} u ON u.id = a.unit_id "
+        f"JOIN {REGION} r ON r.code = u.region_id "
+        "WHERE r.path LIKE %s AND u.kind = 'budget_unit' AND a.opened_on <= %s "
+        f"{not_apart} AND (a.kind = 'management' OR {has_management})"
+        ") AS states "
+        # a stopped trading account is not counted; a stopped management account still is
+        "WHERE kind = 'management' OR NOT (COALESCE(last, '') = 'deactivated' OR (last IS NULL "
+        "AND deactivated_on IS NOT NULL AND deactivated_on <= %s)) "
+        "GROUP BY region_id, kind",
+        [day, day, day, prefix, day, *apart, day, day],
+    ):
+        row = row_of(region_code)
+        if row is None:
+            continue
+        if kind == "management":
+            row.units += count
+            row.units_activated += int(active or 0)
+        else:
+            row.trading += count
+            row.trading_activated += int(active or 0)
+
+    # Filings of the year, filed by the cut-off (an imported filing without a date counts).
+    for region_code, canteen_total, reserved in _fetch(
+        f"SELECT u.region_id, SUM(f.canteen_total), SUM(f.reserved_amount) FROM {FILING} f "
+        f"JOIN {UNIT} u ON u.id = f.unit_id JOIN {REGION} r ON r.code = u.region_id "
+        "WHERE r.path LIKE %s AND f.year = %s AND (f.filed_on <= %s OR f.filed_on IS NULL) "
+        f"AND u.kind = 'budget_unit' {not_apart} AND {has_management} GROUP BY u.region_id",
+        [prefix, year, day, *apart, day],
+    ):
+        row = row_of(region_code)
+        if row is not None:
+            row.canteen_total += _money(canteen_total)
+            row.reserved += _money(reserved)
+
+    # Completed amounts: the rollup files each line under its buyer's region ...
+    for region_code, amount in _fetch(
+        f"SELECT g.region_code, SUM(g.amount) FROM {ROLLUP} g "
+        f"JOIN {REGION} r ON r.code = g.region_code "
+        "WHERE r.path LIKE %s AND g.year = %s AND g.day <= %s GROUP BY g.region_code",
+        [prefix, year, day],
+    ):
+        row = row_of(region_code)
+        if row is not None:
+            row.completed += _money(amount)
+    # ... so move the lines whose counting unit (the owner of a union or SOE, else the buyer)
+    # stands in another region, or does not count on the date, or is counted apart.
+    owned = "u.kind IN ('soe', 'union') AND o.id IS NOT NULL"
+    candidates = (
+        f"SELECT u.id, u.region_id, CASE WHEN {owned} THEN o.id ELSE u.id END AS counting_id, "
+        f"CASE WHEN {owned} THEN o.region_id ELSE u.region_id END AS counting_region, "
+        f"CASE WHEN {owned} THEN o.kind ELSE u.kind END AS counting_kind "
+        f"FROM {UNIT} u LEFT JOIN {UNIT} o ON o.id = u.owner_id "
+        f"JOIN {REGION} ur ON ur.code = u.region_id "
+        f"LEFT JOIN {REGION} orr ON orr.code = o.region_id "
+        "WHERE (ur.path LIKE %s OR (u.kind IN ('soe', 'union') AND orr.path LIKE %s))"
+    )
+    counts = (
+        f"(counting_kind = 'budget_unit' AND EXISTS (SELECT 1 FROM {ACCOUNT} m "
+        "WHERE m.unit_id = counting_id AND m.kind = 'management' AND m.opened_on <= %s)"
+        + (f" AND counting_id NOT IN ({_in(apart)})" if apart else "")
+        + ")"
+    )
+    odd = {
+        unit_id: (region_code, counting_region, counted)
+        for unit_id, region_code, counting_region, counted in _fetch(
+            f"SELECT id, region_id, counting_region, counted FROM (SELECT c.*, "
+            f"CASE WHEN {counts} THEN 1 ELSE 0 END AS counted FROM ({candidates}) AS c) AS odd "
+            "WHERE counted = 0 OR counting_region <> region_id",
+            [day, *apart, prefix, prefix],
+        )
+    }
+    ids = sorted(odd)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for unit_id, amount in _fetch(
+            f"SELECT unit_id, SUM(amount) FROM {LEDGER} WHERE unit_id IN ({_in(chunk)}) "
+            "AND year = %s AND completed_on <= %s GROUP BY unit_id",
+            [*chunk, year, day],
+        ):
+            region_code, counting_region, counted = odd[unit_id]
+            amount = _money(amount)
+            filed_under = row_of(region_code)
+            if filed_under is not None:
+                filed_under.completed -= amount
+            counted_in = row_of(counting_region) if counted else None
+            if counted_in is not None:
+                counted_in.completed += amount
+
+    # Units that moved after the cut-off are counted as they stood on it, by the reference code.
+    if moved:
+        stood = progress_table_as_of(
+            region=region, year=year, as_of=as_of, units_qs=Unit.objects.filter(id__in=moved)
+        )
+        for part in stood.rows:
+            by_key[part.key].add(part)
+
+    total = Row("total", "合计")
+    for number, row in enumerate(rows, start=1):
+        row.number = number
+        total.add(row)
+    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows)
