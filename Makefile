@@ -53,3 +53,4 @@ clean:
 bench: install
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/browse.py
+	$(BIN)/python bench/progress_bench.py

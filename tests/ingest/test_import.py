@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from tests.ingest.conftest import base_rows, write_folder, write_xlsx, write_zip
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.services import batch_create, batch_run
-from zhunong.ledger.models import PurchaseLine
+from zhunong.ledger import rollups
+from zhunong.ledger.models import PurchaseLine, Rollup
 from zhunong.orgs.models import Account, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
@@ -92,6 +93,27 @@ def test_a_newer_file_updates_orders_without_doubling_them(tmp_path, export_fold
     unit = Unit.objects.get(code="P-JS1")
     assert unit.name == "金水区实验小学"
     assert unit.events.filter(kind="renamed").exists()
+
+
+@pytest.mark.django_db
+def test_imports_keep_the_ledger_rollup_exact(tmp_path, export_folder):
+    run(export_folder)
+    assert Rollup.objects.get(region_code="410100", day=date(2024, 3, 5)).amount == Decimal(
+        "1234.50"
+    )
+    rows = base_rows()
+    rows["transactions"][0][2] = "1000.00"  # T-001 corrected
+    rows["transactions"][3][4] = "2024-05-09"  # T-004 completed since
+    rows["units"][0][2] = "410103"  # P-CITY now stands in 二七区
+    run(write_folder(tmp_path / "newer", rows))
+    assert not Rollup.objects.filter(region_code="410100").exclude(amount=0).exists()
+    assert Rollup.objects.get(region_code="410103", day=date(2024, 3, 5)).amount == Decimal(
+        "1000.00"
+    )
+    assert Rollup.objects.get(region_code="410103", day=date(2024, 5, 9)).amount == Decimal(
+        "800.00"
+    )
+    assert rollups.differences() == []
 
 
 @pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from tests.conftest import make_account
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Unit
-from zhunong.reservations.models import Reservation
 from zhunong.regions.models import Region
+from zhunong.reservations.models import Reservation
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.queries import progress_table_as_of
 

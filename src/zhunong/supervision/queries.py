@@ -290,7 +290,8 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
             continue
         row = row_of(counting)
         if row is not None:
-            row.completed += line["total"]
+            # SQLite sums decimals with stray digits ("0.0100000000000000"): money has two places
+            row.completed += line["total"].quantize(ZERO)
             row.members["completed"].append(line["unit_id"])
 
     total = Row("total", "合计")

@@ -1,0 +1,50 @@
+"""Checking and rebuilding the ledger's rollup (`ledger.Rollup`, kept by database triggers).
+
+The triggers keep it exact through every write; these are for an operator who restored a backup
+without the triggers, or wants proof: `zhunong rollups --check` lists every (region, year, day)
+where the rollup and the ledger disagree, `--rebuild` recomputes the whole rollup in one
+transaction."""
+
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from .models import Rollup
+
+SUMS = (
+    "SELECT u.region_id, l.year, l.completed_on, SUM(l.amount) "
+    "FROM ledger_purchaseline l JOIN orgs_unit u ON u.id = l.unit_id "
+    "WHERE l.completed_on IS NOT NULL GROUP BY u.region_id, l.year, l.completed_on"
+)
+CENT = Decimal("0.01")
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:
+    """(region, year, day, in the rollup, in the ledger) wherever the two differ."""
+    with connection.cursor() as cur:
+        cur.execute(SUMS)
+        ledger = {(r, y, str(d)): _money(a) for r, y, d, a in cur.fetchall()}
+    rollup = {
+        (r, y, str(d)): _money(a)
+        for r, y, d, a in Rollup.objects.values_list("region_code", "year", "day", "amount")
+    }
+    keys = sorted(set(ledger) | set(rollup))
+    zero = Decimal("0.00")
+    return [
+        (*k, rollup.get(k, zero), ledger.get(k, zero))
+        for k in keys
+        if rollup.get(k, zero) != ledger.get(k, zero)
+    ]
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute the rollup from the ledger; returns the number of rows written."""
+    Rollup.objects.all().delete()
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO ledger_rollup (region_code, year, day, amount) " + SUMS)
+    return Rollup.objects.count()
