@@ -98,33 +98,38 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
 
     moved, ended = _exceptions(region, as_of)
     apart = sorted(moved | ended)
+    codes = sorted(key_of_region)
     not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
-    has_management = (
-        f"EXISTS (SELECT 1 FROM {ACCOUNT} m WHERE m.unit_id = u.id "
-        "AND m.kind = 'management' AND m.opened_on <= %s)"
+    # the unit's management account, if opened by the cut-off (one per unit)
+    management = (
+        f"LEFT JOIN {ACCOUNT} m ON m.unit_id = {{unit}} AND m.kind = 'management' "
+        "AND m.opened_on <= %s"
     )
-
-    # Accounts. The last change on or before the cut-off decides an account's state; without one,
-    # its two dates do (orgs.queries._state_on).
+    # The last change on or before the cut-off decides an account's state; without one, its two
+    # dates do (orgs.queries._state_on).
     last_change = (
-        f'(SELECT c.kind FROM {CHANGE} c WHERE c.account_id = a.id AND c."on" <= %s '
-        'ORDER BY c."on" DESC, c.id DESC LIMIT 1)'
+        f"LEFT JOIN (SELECT account_id, kind FROM (SELECT account_id, kind, ROW_NUMBER() OVER "
+        f'(PARTITION BY account_id ORDER BY "on" DESC, id DESC) AS n FROM {CHANGE} '
+        'WHERE "on" <= %s) AS changes WHERE n = 1) AS c ON c.account_id = a.id'
     )
+    # The region's budget units counted on the date: management account opened, not moved after
+    # the date or ended by it.
+    counted = (
+        f"{UNIT} u {management.format(unit='u.id')} WHERE u.region_id IN ({_in(codes)}) "
+        f"AND u.kind = 'budget_unit' AND m.id IS NOT NULL {not_apart}"
+    )
+    counted_params = [day, *codes, *apart]
     for region_code, kind, count, active in _fetch(
-        f"SELECT region_id, kind, COUNT(*), SUM(CASE WHEN last = 'activated' OR (last IS NULL "
-        "AND activated_on <= %s AND (deactivated_on IS NULL OR deactivated_on > %s)) "
-        "THEN 1 ELSE 0 END) FROM ("
-        f"SELECT u.region_id, a.kind, a.activated_on, a.deactivated_on, {last_change} AS last "
-        f"FROM {ACCOUNT} a JOIN {UNIT} u ON u.id = a.unit_id "
-        f"JOIN {REGION} r ON r.code = u.region_id "
-        "WHERE r.path LIKE %s AND u.kind = 'budget_unit' AND a.opened_on <= %s "
-        f"{not_apart} AND (a.kind = 'management' OR {has_management})"
-        ") AS states "
+        "SELECT region_id, kind, COUNT(*), SUM(CASE WHEN active THEN 1 ELSE 0 END) FROM ("
+        "SELECT u.region_id, a.kind, CASE WHEN c.kind IS NOT NULL THEN c.kind = 'activated' "
+        "ELSE (a.activated_on <= %s AND (a.deactivated_on IS NULL OR a.deactivated_on > %s)) "
+        "END AS active, CASE WHEN c.kind IS NOT NULL THEN c.kind = 'deactivated' "
+        "ELSE (a.deactivated_on IS NOT NULL AND a.deactivated_on <= %s) END AS stopped "
+        f"FROM {ACCOUNT} a {last_change} CROSS JOIN {counted} AND a.unit_id = u.id "
+        "AND a.opened_on <= %s) AS states "
         # a stopped trading account is not counted; a stopped management account still is
-        "WHERE kind = 'management' OR NOT (COALESCE(last, '') = 'deactivated' OR (last IS NULL "
-        "AND deactivated_on IS NOT NULL AND deactivated_on <= %s)) "
-        "GROUP BY region_id, kind",
-        [day, day, day, prefix, day, *apart, day, day],
+        "WHERE kind = 'management' OR NOT stopped GROUP BY region_id, kind",
+        [day, day, day, day, *counted_params, day],
     ):
         row = row_of(region_code)
         if row is None:
@@ -135,58 +140,58 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
         else:
             row.trading += count
             row.trading_activated += int(active or 0)
-
-    # Filings of the year, filed by the cut-off (an imported filing without a date counts).
+    # filings of the year, filed by the cut-off (an imported filing without a date counts)
     for region_code, canteen_total, reserved in _fetch(
-        f"SELECT u.region_id, SUM(f.canteen_total), SUM(f.reserved_amount) FROM {FILING} f "
-        f"JOIN {UNIT} u ON u.id = f.unit_id JOIN {REGION} r ON r.code = u.region_id "
-        "WHERE r.path LIKE %s AND f.year = %s AND (f.filed_on <= %s OR f.filed_on IS NULL) "
-        f"AND u.kind = 'budget_unit' {not_apart} AND {has_management} GROUP BY u.region_id",
-        [prefix, year, day, *apart, day],
+        "SELECT u.region_id, SUM(f.canteen_total), SUM(f.reserved_amount) "
+        f"FROM {FILING} f CROSS JOIN {counted} AND f.unit_id = u.id AND f.year = %s "
+        "AND (f.filed_on <= %s OR f.filed_on IS NULL) GROUP BY u.region_id",
+        [*counted_params, year, day],
     ):
         row = row_of(region_code)
         if row is not None:
             row.canteen_total += _money(canteen_total)
             row.reserved += _money(reserved)
-
-    # Completed amounts: the rollup files each line under its buyer's region ...
+    # completed amounts: the rollup files each line under its buyer's region ...
     for region_code, amount in _fetch(
-        f"SELECT g.region_code, SUM(g.amount) FROM {ROLLUP} g "
-        f"JOIN {REGION} r ON r.code = g.region_code "
-        "WHERE r.path LIKE %s AND g.year = %s AND g.day <= %s GROUP BY g.region_code",
-        [prefix, year, day],
+        f"SELECT region_code, SUM(amount) FROM {ROLLUP} WHERE region_code IN ({_in(codes)}) "
+        "AND year = %s AND day <= %s GROUP BY region_code",
+        [*codes, year, day],
     ):
         row = row_of(region_code)
         if row is not None:
             row.completed += _money(amount)
+
     # ... so move the lines whose counting unit (the owner of a union or SOE, else the buyer)
-    # stands in another region, or does not count on the date, or is counted apart.
+    # stands in another region, or does not count on the date, or is counted apart: first the
+    # units of the region, then the unions and SOEs elsewhere whose owner is in it.
     owned = "u.kind IN ('soe', 'union') AND o.id IS NOT NULL"
-    candidates = (
-        f"SELECT u.id, u.region_id, CASE WHEN {owned} THEN o.id ELSE u.id END AS counting_id, "
-        f"CASE WHEN {owned} THEN o.region_id ELSE u.region_id END AS counting_region, "
-        f"CASE WHEN {owned} THEN o.kind ELSE u.kind END AS counting_kind "
-        f"FROM {UNIT} u LEFT JOIN {UNIT} o ON o.id = u.owner_id "
-        f"JOIN {REGION} ur ON ur.code = u.region_id "
-        f"LEFT JOIN {REGION} orr ON orr.code = o.region_id "
-        "WHERE (ur.path LIKE %s OR (u.kind IN ('soe', 'union') AND orr.path LIKE %s))"
+    counted = (
+        f"CASE WHEN (CASE WHEN {owned} THEN o.kind ELSE u.kind END) = 'budget_unit' "
+        "AND m.id IS NOT NULL"
+        + (f" AND m.unit_id NOT IN ({_in(apart)})" if apart else "")
+        + " THEN 1 ELSE 0 END"
     )
-    counts = (
-        f"(counting_kind = 'budget_unit' AND EXISTS (SELECT 1 FROM {ACCOUNT} m "
-        "WHERE m.unit_id = counting_id AND m.kind = 'management' AND m.opened_on <= %s)"
-        + (f" AND counting_id NOT IN ({_in(apart)})" if apart else "")
-        + ")"
+    columns = (
+        f"SELECT u.id, u.region_id, CASE WHEN {owned} THEN o.region_id ELSE u.region_id END "
+        f"AS counting_region, {counted} AS counted FROM {UNIT} u "
     )
-    odd = {
-        unit_id: (region_code, counting_region, counted)
-        for unit_id, region_code, counting_region, counted in _fetch(
-            f"SELECT id, region_id, counting_region, counted FROM (SELECT c.*, "
-            f"CASE WHEN {counts} THEN 1 ELSE 0 END AS counted FROM ({candidates}) AS c) AS odd "
-            "WHERE counted = 0 OR counting_region <> region_id",
-            [day, *apart, prefix, prefix],
-        )
-    }
-    ids = sorted(odd)
+    management_of_counting = management.format(
+        unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)"
+    )
+    odd = "WHERE counted = 0 OR counting_region <> region_id"
+    found = _fetch(
+        f"SELECT * FROM ({columns} LEFT JOIN {UNIT} o ON o.id = u.owner_id "
+        f"{management_of_counting} WHERE u.region_id IN ({_in(codes)})) AS units {odd}",
+        [*apart, day, *codes],
+    ) + _fetch(
+        f"SELECT * FROM ({columns} JOIN {UNIT} o ON o.id = u.owner_id "
+        f"JOIN {REGION} r ON r.code = o.region_id AND r.path LIKE %s "
+        f"JOIN {REGION} ur ON ur.code = u.region_id AND ur.path NOT LIKE %s "
+        f"{management_of_counting} WHERE u.kind IN ('soe', 'union')) AS units {odd}",
+        [*apart, prefix, prefix, day],
+    )
+    odd_units = {unit_id: rest for unit_id, *rest in found}
+    ids = sorted(odd_units)
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
         for unit_id, amount in _fetch(
@@ -194,12 +199,12 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
             "AND year = %s AND completed_on <= %s GROUP BY unit_id",
             [*chunk, year, day],
         ):
-            region_code, counting_region, counted = odd[unit_id]
+            region_code, counting_region, counts = odd_units[unit_id]
             amount = _money(amount)
             filed_under = row_of(region_code)
             if filed_under is not None:
                 filed_under.completed -= amount
-            counted_in = row_of(counting_region) if counted else None
+            counted_in = row_of(counting_region) if counts else None
             if counted_in is not None:
                 counted_in.completed += amount
 
