@@ -175,20 +175,33 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
         f"SELECT u.id, u.region_id, CASE WHEN {owned} THEN o.region_id ELSE u.region_id END "
         f"AS counting_region, {counted} AS counted FROM {UNIT} u "
     )
-    management_of_counting = management.format(
-        unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)"
-    )
+    management_of_counting = management.format(unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)")
     odd = "WHERE counted = 0 OR counting_region <> region_id"
-    found = _fetch(
-        f"SELECT * FROM ({columns} LEFT JOIN {UNIT} o ON o.id = u.owner_id "
-        f"{management_of_counting} WHERE u.region_id IN ({_in(codes)})) AS units {odd}",
-        [*apart, day, *codes],
-    ) + _fetch(
-        f"SELECT * FROM ({columns} JOIN {UNIT} o ON o.id = u.owner_id "
-        f"JOIN {REGION} r ON r.code = o.region_id AND r.path LIKE %s "
-        f"JOIN {REGION} ur ON ur.code = u.region_id AND ur.path NOT LIKE %s "
-        f"{management_of_counting} WHERE u.kind IN ('soe', 'union')) AS units {odd}",
-        [*apart, prefix, prefix, day],
+    found = (
+        _fetch(
+            # budget units of the region that do not count on the date
+            f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u {management.format(unit='u.id')} "
+            f"WHERE u.region_id IN ({_in(codes)}) AND u.kind = 'budget_unit' AND (m.id IS NULL"
+            + (f" OR u.id IN ({_in(apart)})" if apart else "")
+            + ")",
+            [day, *codes, *apart],
+        )
+        + _fetch(
+            # unions and SOEs of the region: they count to their owner, if it counts
+            f"SELECT * FROM ({columns} LEFT JOIN {UNIT} o ON o.id = u.owner_id "
+            f"{management_of_counting} WHERE u.region_id IN ({_in(codes)}) "
+            "AND u.kind <> 'budget_unit') AS units "
+            f"{odd}",
+            [*apart, day, *codes],
+        )
+        + _fetch(
+            # unions and SOEs registered elsewhere whose owner is in the region
+            f"SELECT * FROM ({columns} JOIN {UNIT} o ON o.id = u.owner_id "
+            f"JOIN {REGION} r ON r.code = o.region_id AND r.path LIKE %s "
+            f"JOIN {REGION} ur ON ur.code = u.region_id AND ur.path NOT LIKE %s "
+            f"{management_of_counting} WHERE u.kind IN ('soe', 'union')) AS units {odd}",
+            [*apart, prefix, prefix, day],
+        )
     )
     odd_units = {unit_id: rest for unit_id, *rest in found}
     ids = sorted(odd_units)
