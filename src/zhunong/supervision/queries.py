@@ -315,5 +315,6 @@ def progress_table(*, region: Region, year: int, as_of: date, actor=None) -> Pro
         from .fasttable import fast_table
 
         return fast_table(region=region, year=year, as_of=as_of)
-    units_qs = Unit.objects.all() if actor is None else access.visible_units(actor)
+    # a bureau over the region also counts units that stood in it on the date and moved away since
+    units_qs = Unit.objects.all() if whole else access.visible_units(actor)
     return progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)
