@@ -19,7 +19,9 @@ SUMS = (
 CENT = Decimal("0.01")
 
 
-def _money(value) -> Decimal:
+def money(value) -> Decimal:
+    """A sum read from raw SQL as exact yuan: SQLite sums decimals as floats, and two places are
+    exact for any amount the ledger can hold."""
     return Decimal(str(value or 0)).quantize(CENT)
 
 
@@ -27,9 +29,9 @@ def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:
     """(region, year, day, in the rollup, in the ledger) wherever the two differ."""
     with connection.cursor() as cur:
         cur.execute(SUMS)
-        ledger = {(r, y, str(d)): _money(a) for r, y, d, a in cur.fetchall()}
+        ledger = {(r, y, str(d)): money(a) for r, y, d, a in cur.fetchall()}
     rollup = {
-        (r, y, str(d)): _money(a)
+        (r, y, str(d)): money(a)
         for r, y, d, a in Rollup.objects.values_list("region_code", "year", "day", "amount")
     }
     keys = sorted(set(ledger) | set(rollup))

@@ -7,7 +7,7 @@ from zhunong import access
 
 from . import timeprogress
 from .exporters import as_json
-from .queries import progress_table, progress_table_as_of
+from .queries import progress_table, progress_table_as_of, table_units
 from .statements import statements
 
 router = Router(tags=["supervision"])
@@ -17,7 +17,7 @@ router = Router(tags=["supervision"])
 def time_progress(request, region: str, year: int, as_of: date):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
     table = progress_table_as_of(
-        region=found, year=year, as_of=as_of, units_qs=access.visible_units(request.auth)
+        region=found, year=year, as_of=as_of, units_qs=table_units(request.auth, found)
     )
     target = timeprogress.target_date(found, year)
 
@@ -55,7 +55,7 @@ def statements_view(
 ):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
     table = progress_table_as_of(
-        region=found, year=year, as_of=as_of, units_qs=access.visible_units(request.auth)
+        region=found, year=year, as_of=as_of, units_qs=table_units(request.auth, found)
     )
     items = statements(table, n=n, threshold=threshold, reference_ratio=reference_ratio)
     return {

@@ -15,18 +15,16 @@ It carries no drill-down members: pages that list the records behind a figure us
 """
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import connection
 
 from zhunong.ledger.models import PurchaseLine, Rollup
+from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, AccountChange, EventKind, Unit, UnitEvent
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 
-from .queries import ProgressTable, Row, progress_table_as_of
-
-CENT = Decimal("0.01")
+from .queries import ProgressTable, Row, ended_by, progress_table_as_of, sub_region_rows
 
 UNIT = Unit._meta.db_table
 ACCOUNT = Account._meta.db_table
@@ -35,11 +33,6 @@ REGION = Region._meta.db_table
 FILING = Reservation._meta.db_table
 LEDGER = PurchaseLine._meta.db_table
 ROLLUP = Rollup._meta.db_table
-
-
-def _money(value) -> Decimal:
-    # SQLite sums decimals as floats; two places are exact for any amount the ledger can hold
-    return Decimal("0.00") if value is None else Decimal(str(value)).quantize(CENT)
 
 
 def _in(ids) -> str:
@@ -52,35 +45,13 @@ def _fetch(sql: str, params) -> list[tuple]:
         return cur.fetchall()
 
 
-def _exceptions(region: Region, as_of: date) -> tuple[set[int], set[int]]:
-    """(moved, ended): units that moved region after the cut-off, and units merged or dissolved on
-    or before it (not reinstated since)."""
-    moved = set(
-        UnitEvent.objects.filter(kind=EventKind.MOVED, effective_on__gt=as_of).values_list(
-            "unit_id", flat=True
-        )
-    )
-    last_status = dict(
-        UnitEvent.objects.filter(
-            kind__in=[EventKind.MERGED, EventKind.DISSOLVED, EventKind.REINSTATED],
-            effective_on__lte=as_of,
-        )
-        .order_by("unit_id", "effective_on", "id")
-        .values_list("unit_id", "kind")
-    )
-    ended = {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
-    return moved, ended
-
-
 def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     """The table of a region with sub-regions, counting every unit in it (the caller checks the
     actor sees the whole region)."""
     day = connection.ops.adapt_datefield_value(as_of)
     prefix = region.path + "%"
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    rows = [Row("own", f"{region.display_name}本级")] + [
-        Row(c.code, c.display_name) for c in children
-    ]
+    rows = sub_region_rows(region, children)
     by_key = {r.key: r for r in rows}
     child_paths = [(c.path, c.code) for c in children]
     key_of_region: dict[str, str] = {}
@@ -96,8 +67,12 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     def row_of(region_code) -> Row | None:
         return by_key.get(key_of_region.get(region_code, ""))
 
-    moved, ended = _exceptions(region, as_of)
-    apart = sorted(moved | ended)
+    moved = set(
+        UnitEvent.objects.filter(kind=EventKind.MOVED, effective_on__gt=as_of).values_list(
+            "unit_id", flat=True
+        )
+    )
+    apart = sorted(moved | ended_by(as_of))
     codes = sorted(key_of_region)
     not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
     # the unit's management account, if opened by the cut-off (one per unit)
@@ -149,8 +124,8 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     ):
         row = row_of(region_code)
         if row is not None:
-            row.canteen_total += _money(canteen_total)
-            row.reserved += _money(reserved)
+            row.canteen_total += money(canteen_total)
+            row.reserved += money(reserved)
     # completed amounts: the rollup files each line under its buyer's region ...
     for region_code, amount in _fetch(
         f"SELECT region_code, SUM(amount) FROM {ROLLUP} WHERE region_code IN ({_in(codes)}) "
@@ -159,13 +134,13 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     ):
         row = row_of(region_code)
         if row is not None:
-            row.completed += _money(amount)
+            row.completed += money(amount)
 
     # ... so move the lines whose counting unit (the owner of a union or SOE, else the buyer)
     # stands in another region, or does not count on the date, or is counted apart: first the
     # units of the region, then the unions and SOEs elsewhere whose owner is in it.
     owned = "u.kind IN ('soe', 'union') AND o.id IS NOT NULL"
-    counted = (
+    counts = (
         f"CASE WHEN (CASE WHEN {owned} THEN o.kind ELSE u.kind END) = 'budget_unit' "
         "AND m.id IS NOT NULL"
         + (f" AND m.unit_id NOT IN ({_in(apart)})" if apart else "")
@@ -173,7 +148,7 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     )
     columns = (
         f"SELECT u.id, u.region_id, CASE WHEN {owned} THEN o.region_id ELSE u.region_id END "
-        f"AS counting_region, {counted} AS counted FROM {UNIT} u "
+        f"AS counting_region, {counts} AS counted FROM {UNIT} u "
     )
     management_of_counting = management.format(unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)")
     odd = "WHERE counted = 0 OR counting_region <> region_id"
@@ -212,12 +187,12 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
             "AND year = %s AND completed_on <= %s GROUP BY unit_id",
             [*chunk, year, day],
         ):
-            region_code, counting_region, counts = odd_units[unit_id]
-            amount = _money(amount)
+            region_code, counting_region, counted_then = odd_units[unit_id]
+            amount = money(amount)
             filed_under = row_of(region_code)
             if filed_under is not None:
                 filed_under.completed -= amount
-            counted_in = row_of(counting_region) if counts else None
+            counted_in = row_of(counting_region) if counted_then else None
             if counted_in is not None:
                 counted_in.completed += amount
 

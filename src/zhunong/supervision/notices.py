@@ -24,7 +24,7 @@ from .chart import completion_chart
 from .exporters import COLUMNS, GROUPS, as_json, as_xlsx
 from .models import Notice, NoticeTemplate
 from .numbers import percent
-from .queries import progress_table_as_of
+from .queries import progress_table_as_of, table_units
 from .statements import statements
 
 SECTIONS = [
@@ -213,7 +213,7 @@ def _write_files(notice: Notice, units_qs) -> None:
 def notice_draft(*, actor, region, year: int, as_of: date, document_no: str = "") -> Notice:
     """Drafts a notice: its figures are computed now and frozen with it."""
     access.require_region_manager(actor, region)
-    units_qs = access.visible_units(actor)
+    units_qs = table_units(actor, region)
     template = template_for(region)
     notice = Notice.objects.create(
         region=region,
@@ -243,7 +243,7 @@ def notice_issue(*, actor, notice: Notice, document_no: str, issued_on: date) ->
         raise ValidationError({"document_no": _("请填写文号")})
     notice.document_no, notice.issued_on = document_no.strip(), issued_on
     notice.state, notice.issued_by = Notice.State.ISSUED, actor
-    _write_files(notice, access.visible_units(actor))
+    _write_files(notice, table_units(actor, notice.region))
     notice.save()
     return notice
 

@@ -150,6 +150,28 @@ class ProgressTable:
         return [self.total, *self.rows]
 
 
+def ended_by(as_of: date, events=None) -> set[int]:
+    """Units merged or dissolved on or before the date: the last status change by then decides,
+    since a unit may be reinstated. `events` narrows the UnitEvents looked at."""
+    events = UnitEvent.objects.all() if events is None else events
+    last_status = dict(
+        events.filter(
+            kind__in=[EventKind.MERGED, EventKind.DISSOLVED, EventKind.REINSTATED],
+            effective_on__lte=as_of,
+        )
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "kind")
+    )
+    return {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
+
+
+def sub_region_rows(region: Region, children: list[Region]) -> list[Row]:
+    """本级, then one row per child region in code order (the caller orders `children`)."""
+    return [Row("own", f"{region.display_name}本级")] + [
+        Row(c.code, c.display_name) for c in children
+    ]
+
+
 def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, str]]:
     """The table's rows below the total, and each unit's row key.
 
@@ -158,8 +180,7 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
     children = list(Region.objects.filter(parent=region).order_by("code"))
     key_of: dict[int, str] = {}
     if children:
-        rows = [Row("own", f"{region.display_name}本级")]
-        rows += [Row(c.code, c.display_name) for c in children]
+        rows = sub_region_rows(region, children)
         paths = [(c.path, c.code) for c in children]
         for u in units:
             if u["region_id"] == region.code:
@@ -187,8 +208,7 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
 
 
 def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) -> ProgressTable:
-    """`units_qs` is the actor's reach (access.visible_units): the table only counts what the user
-    may see."""
+    """`units_qs` is the units the reader's table counts (`table_units`)."""
     # a unit moved to another region after the cut-off still stood in its old one on the date
     region_then: dict[int, str] = {}
     for unit_id, changes in (
@@ -212,17 +232,7 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
         if u["id"] in region_then:
             u["region_id"] = region_then[u["id"]]
             u["region__path"] = paths[u["region_id"]]
-    # the last status change on or before the cut-off decides (a unit may be reinstated)
-    last_status = dict(
-        UnitEvent.objects.filter(
-            unit__in=scoped,
-            kind__in=[EventKind.MERGED, EventKind.DISSOLVED, EventKind.REINSTATED],
-            effective_on__lte=as_of,
-        )
-        .order_by("unit_id", "effective_on", "id")
-        .values_list("unit_id", "kind")
-    )
-    ended = {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
+    ended = ended_by(as_of, UnitEvent.objects.filter(unit__in=scoped))
     rows, key_of = _row_keys(region, units)
     by_key = {r.key: r for r in rows}
 
@@ -310,11 +320,21 @@ def progress_table(*, region: Region, year: int, as_of: date, actor=None) -> Pro
     bureau over it, the operator — since the rollups sum whole regions; otherwise (a county's
     departments, a supervising unit's part of a region) from the rows in reach. The figures are
     the same either way; the rows carry no drill-down members."""
-    whole = actor is None or access.is_finance_over(actor, region)
-    if whole and Region.objects.filter(parent=region).exists():
+    if _sees_whole(actor, region) and Region.objects.filter(parent=region).exists():
         from .fasttable import fast_table
 
         return fast_table(region=region, year=year, as_of=as_of)
-    # a bureau over the region also counts units that stood in it on the date and moved away since
-    units_qs = Unit.objects.all() if whole else access.visible_units(actor)
-    return progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)
+    return progress_table_as_of(
+        region=region, year=year, as_of=as_of, units_qs=table_units(actor, region)
+    )
+
+
+def _sees_whole(actor, region: Region) -> bool:
+    return actor is None or access.is_finance_over(actor, region)
+
+
+def table_units(actor, region: Region):
+    """The units a table of the region counts for the actor (None: the command line). A bureau
+    over the region counts every unit that stood in it on the date, including one that has moved
+    away since; anyone else counts the units in their reach."""
+    return Unit.objects.all() if _sees_whole(actor, region) else access.visible_units(actor)

@@ -20,7 +20,7 @@ from .dashboard import dashboard
 from .drill import MEASURES, drill
 from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx
 from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
-from .queries import progress_table, progress_table_as_of
+from .queries import progress_table, progress_table_as_of, table_units
 from .statements import statements
 
 
@@ -37,7 +37,7 @@ def _chosen_table(request, form, region):
         region=region,
         year=form.cleaned_data["year"],
         as_of=form.cleaned_data["as_of"],
-        units_qs=access.visible_units(request.user),
+        units_qs=table_units(request.user, region),
     )
 
 
@@ -55,11 +55,18 @@ def progress(request):
     table = None
     if form.is_valid():
         region = _chosen_region(request, form)
-        table = progress_table(
-            region=region,
-            year=form.cleaned_data["year"],
-            as_of=form.cleaned_data["as_of"],
-            actor=request.user,
+        download = request.GET.get("format") in ("csv", "xlsx")
+        # downloads need only the figures (the rollups); the page also shows the statements,
+        # which read the records behind each figure
+        table = (
+            progress_table(
+                region=region,
+                year=form.cleaned_data["year"],
+                as_of=form.cleaned_data["as_of"],
+                actor=request.user,
+            )
+            if download
+            else _chosen_table(request, form, region)
         )
         name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
         if request.GET.get("format") == "csv":
@@ -80,7 +87,7 @@ def progress(request):
             "table": table,
             "columns": COLUMNS,
             "query": query.urlencode(),
-            "statements": statements(_chosen_table(request, form, region)) if table else [],
+            "statements": statements(table) if table else [],
         },
     )
 
@@ -168,7 +175,7 @@ def dashboard_page(request):
             region=region,
             year=form.cleaned_data["year"],
             as_of=form.cleaned_data["as_of"],
-            units_qs=access.visible_units(request.user),
+            units_qs=table_units(request.user, region),
         )
         context.update(data, region=region)
         context["chart"] = {
@@ -264,7 +271,9 @@ def notice_detail(request, notice_id):
         {
             "notice": notice,
             "form": form,
-            "differences": notices_module.differences(notice, access.visible_units(request.user)),
+            "differences": notices_module.differences(
+                notice, table_units(request.user, notice.region)
+            ),
             "can_issue": access.is_finance_over(request.user, notice.region),
         },
     )
