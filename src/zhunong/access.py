@@ -184,6 +184,13 @@ def visible_purchase_lines(user) -> QuerySet:
     return scope(PurchaseLine.objects.all(), unit_filter(user, "unit__"))
 
 
+def visible_reservations(user) -> QuerySet:
+    """Filings of units in reach: a bureau's region, a supervising unit's subtree, a unit's own."""
+    from zhunong.reservations.models import Reservation
+
+    return scope(Reservation.objects.all(), unit_filter(user, "unit__"))
+
+
 def visible_import_batches(user) -> QuerySet:
     """Imports of regions the user's bureau manages, and the user's own uploads."""
     from zhunong.ingest.models import ImportBatch
@@ -263,12 +270,40 @@ def can_manage_accounts(user, unit) -> bool:
     return unit.id in reach_of(user).admin_unit_ids or can_manage_unit(user, unit)
 
 
+def can_file_for(user, unit) -> bool:
+    """File a unit's yearly reserve: its own admin (or the operator)."""
+    reach = reach_of(user)
+    return reach.everything or unit.id in reach.admin_unit_ids
+
+
+def is_supervisor_of(user, unit) -> bool:
+    """Confirm a unit's filing as its supervising unit: a supervisor of a unit above it."""
+    reach = reach_of(user)
+    return reach.everything or any(
+        unit.tree_path.startswith(p) and unit.tree_path != p for p in reach.supervised_paths
+    )
+
+
 def can_see_unit(user, unit) -> bool:
     return visible_units(user).filter(id=unit.id).exists()
 
 
-def _deny(message: str):
+def deny(message: str):
     raise PermissionDenied(message)
+
+
+_deny = deny
+
+
+def require_filer(user, unit) -> None:
+    if not can_file_for(user, unit):
+        deny(_("只有本单位管理员可以填报预留份额。"))
+
+
+def require_visible_reservation(user, reservation) -> None:
+    """Acting on a filing out of reach looks like acting on a missing one."""
+    if not visible_reservations(user).filter(pk=reservation.pk).exists():
+        raise Http404(_("没有找到，或无权查看。"))
 
 
 def require_region_manager(user, region) -> None:

@@ -18,7 +18,7 @@ from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs import services
 from zhunong.orgs.models import AccountKind, Unit
 from zhunong.regions.models import Region
-from zhunong.reservations.models import Reservation
+from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.queries import progress_table_as_of
 
@@ -41,6 +41,7 @@ operations = st.one_of(
     st.tuples(st.just("stop"), unit_no, days),
     st.tuples(st.just("owner"), unit_no, unit_no),
     st.tuples(st.just("file"), unit_no, cents, st.one_of(st.none(), days)),
+    st.tuples(st.just("refile"), st.integers(0, 50), cents, st.one_of(st.none(), days)),
 )
 
 
@@ -103,17 +104,34 @@ def apply(op, units, w, counter) -> None:
         Unit.objects.filter(pk=units[args[0]].pk, kind__in=["soe", "union"]).update(
             owner=units[args[1]]
         )
-    elif kind == "file":
-        unit, amount, day = units[args[0]], args[1], args[2]
-        Reservation.objects.update_or_create(
-            unit=unit,
-            year=2024,
-            defaults={
-                "canteen_total": abs(amount) * 10,
-                "ratio": Decimal("10"),
-                "reserved_amount": abs(amount),
-                "filed_on": day,
-            },
+    elif kind in ("file", "refile"):
+        # a filing, or a correction of it from a later date (steps come in date order, as the
+        # services write them); "refile" picks one of the filings made so far
+        filed = list(Reservation.objects.order_by("id").values_list("unit_id", flat=True))
+        if kind == "refile" and not filed:
+            return
+        unit = (
+            units[args[0]] if kind == "file" else Unit.objects.get(pk=filed[args[0] % len(filed)])
+        )
+        amount, day = args[1], args[2]
+        figures = {
+            "canteen_total": abs(amount) * 10,
+            "ratio": Decimal("10"),
+            "reserved_amount": abs(amount),
+        }
+        found = Reservation.objects.filter(unit=unit, year=2024).first()
+        if found is None:
+            found = Reservation.objects.create(
+                unit=unit, year=2024, filed_on=day, figures_on=day, **figures
+            )
+            action = Action.FILED
+        else:
+            if found.figures_on is not None and (day is None or day < found.figures_on):
+                day = found.figures_on
+            Reservation.objects.filter(pk=found.pk).update(figures_on=day, **figures)
+            action = Action.CORRECTED
+        FilingStep.objects.create(
+            reservation=found, action=action, status=found.status, on=day, **figures
         )
 
 

@@ -15,14 +15,14 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zhunong.clock import today
 from zhunong.orgs.models import Account, EventKind, Unit
 from zhunong.regions.models import Level, Region
-from zhunong.reservations.models import Reservation
+from zhunong.reservations.models import Action, FilingStep, Reservation
 
 from . import parse
 from .anomalies import anomalies_for
@@ -776,6 +776,7 @@ class PlatformImport:
                 "ratio",
                 "reserved_amount",
                 "filed_on",
+                "figures_on",
                 "status",
             )
         }
@@ -798,35 +799,74 @@ class PlatformImport:
             elif all(old[f] == values[f] for f in fields):
                 unchanged += 1
             else:
+                figures = ("canteen_total", "ratio", "reserved_amount")
+                changed = any(old[f] != values[f] for f in figures)
+                # new figures count from the import (the platform gives no date for a change),
+                # so earlier tables keep the old ones
+                values["figures_on"] = self.today if changed else old["figures_on"]
                 updated.append(Reservation(pk=old["id"], source_batch=self.batch, **values))
         insert_rows(
             "reservations_reservation",
             [
                 "unit_id",
                 "year",
+                "canteen",
                 "canteen_total",
                 "ratio",
                 "reserved_amount",
                 "filed_on",
+                "figures_on",
                 "status",
+                "version",
                 "source_batch_id",
             ],
             (
                 (
                     r.unit_id,
                     r.year,
+                    "",
                     r.canteen_total,
                     r.ratio,
                     r.reserved_amount,
                     r.filed_on,
+                    r.filed_on,
                     r.status,
+                    1,
                     r.source_batch_id,
                 )
                 for r in created
             ),
         )
-        Reservation.objects.bulk_update(updated, [*fields, "source_batch"], batch_size=1000)
+        Reservation.objects.bulk_update(
+            updated, [*fields, "figures_on", "source_batch"], batch_size=1000
+        )
+        Reservation.objects.filter(pk__in=[r.pk for r in updated]).update(version=F("version") + 1)
+        self.record_filing_steps(created, updated)
         self.report.count("reservations", len(created), len(updated), unchanged)
+
+    def record_filing_steps(self, created, updated) -> None:
+        """A step per filing imported or changed, dated by the platform's filing date for a new
+        one and by the import for a change, so the filing can be read back as of any date."""
+        new_ids = Reservation.objects.filter(
+            source_batch=self.batch, unit_id__in=[r.unit_id for r in created]
+        ).values_list("id", "filed_on")
+        changed = {r.pk: r for r in updated}
+        steps = [
+            FilingStep(reservation_id=pk, on=filed_on, action=Action.IMPORTED)
+            for pk, filed_on in new_ids
+            if pk not in changed
+        ] + [FilingStep(reservation_id=pk, on=self.today, action=Action.IMPORTED) for pk in changed]
+        figures = {
+            r[0]: r[1:]
+            for r in Reservation.objects.filter(
+                pk__in=[s.reservation_id for s in steps]
+            ).values_list("id", "status", "canteen_total", "ratio", "reserved_amount")
+        }
+        for step in steps:
+            step.status, step.canteen_total, step.ratio, step.reserved_amount = figures[
+                step.reservation_id
+            ]
+        FilingStep.objects.bulk_create(steps, batch_size=2000)
 
     # --- transactions -----------------------------------------------------------------------------
 

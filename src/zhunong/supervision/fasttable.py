@@ -17,12 +17,14 @@ It carries no drill-down members: pages that list the records behind a figure us
 from datetime import date
 
 from django.db import connection
+from django.db.models import Q
 
 from zhunong.ledger.models import PurchaseLine, Rollup
 from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, AccountChange, EventKind, Unit, UnitEvent
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
+from zhunong.reservations.queries import filings_as_of
 
 from .queries import ProgressTable, Row, ended_by, progress_table_as_of, sub_region_rows
 
@@ -115,17 +117,42 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
         else:
             row.trading += count
             row.trading_activated += int(active or 0)
-    # filings of the year, filed by the cut-off (an imported filing without a date counts)
+    # filings of the year, filed by the cut-off (an imported filing without a date counts), with
+    # their current figures if these took effect by the date ...
     for region_code, canteen_total, reserved in _fetch(
         "SELECT u.region_id, SUM(f.canteen_total), SUM(f.reserved_amount) "
         f"FROM {FILING} f CROSS JOIN {counted} AND f.unit_id = u.id AND f.year = %s "
-        "AND (f.filed_on <= %s OR f.filed_on IS NULL) GROUP BY u.region_id",
-        [*counted_params, year, day],
+        "AND (f.filed_on <= %s OR f.filed_on IS NULL) "
+        "AND (f.figures_on <= %s OR f.figures_on IS NULL) GROUP BY u.region_id",
+        [*counted_params, year, day, day],
     ):
         row = row_of(region_code)
         if row is not None:
             row.canteen_total += money(canteen_total)
             row.reserved += money(reserved)
+    # ... else with those of their last step by the date (corrected or amended since: few)
+    later = (
+        Reservation.objects.filter(year=year, figures_on__gt=as_of, unit__region_id__in=codes)
+        .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True))
+        .exclude(unit_id__in=apart)
+    )
+    then = filings_as_of(later, as_of)
+    unit_ids = sorted({r.unit_id for r in then})
+    region_of_counted = (
+        dict(
+            _fetch(
+                f"SELECT u.id, u.region_id FROM {counted} AND u.id IN ({_in(unit_ids)})",
+                [*counted_params, *unit_ids],
+            )
+        )
+        if unit_ids
+        else {}
+    )
+    for r in then:
+        row = row_of(region_of_counted[r.unit_id]) if r.unit_id in region_of_counted else None
+        if row is not None:
+            row.canteen_total += r.canteen_total
+            row.reserved += r.reserved_amount
     # completed amounts: the rollup files each line under its buyer's region ...
     for region_code, amount in _fetch(
         f"SELECT region_code, SUM(amount) FROM {ROLLUP} WHERE region_code IN ({_in(codes)}) "

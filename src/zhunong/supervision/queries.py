@@ -28,6 +28,7 @@ from zhunong.orgs.models import Account, AccountKind, EventKind, Unit, UnitEvent
 from zhunong.orgs.queries import account_states_on
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
+from zhunong.reservations.queries import filings_as_of
 
 from .numbers import percent, rate, wan
 
@@ -267,18 +268,15 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
                 row.trading_activated += 1
                 row.members["trading_activated"].append(a["id"])
 
-    for r in (
-        Reservation.objects.filter(unit__in=scoped, year=year)
-        .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True))
-        .values("id", "unit_id", "canteen_total", "reserved_amount")
-    ):
-        if r["unit_id"] not in counted_units:
+    # each filing with the figures it had on the date (reservations.queries.filings_as_of)
+    for r in filings_as_of(Reservation.objects.filter(unit__in=scoped, year=year), as_of):
+        if r.unit_id not in counted_units:
             continue
-        row = row_of(r["unit_id"])
-        row.canteen_total += r["canteen_total"]
-        row.reserved += r["reserved_amount"]
-        row.members["canteen_total"].append(r["id"])
-        row.members["reserved"].append(r["id"])
+        row = row_of(r.unit_id)
+        row.canteen_total += r.canteen_total
+        row.reserved += r.reserved_amount
+        row.members["canteen_total"].append(r.id)
+        row.members["reserved"].append(r.id)
 
     owner_of = {
         u["id"]: (u["owner_id"] if u["kind"] in ("soe", "union") and u["owner_id"] else u["id"])
