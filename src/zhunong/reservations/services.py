@@ -8,7 +8,7 @@ message instead of silently acting twice."""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -423,7 +423,7 @@ def reservations_confirm_many(*, actor, versions: dict[int, int]) -> int:
             reservation_confirm(
                 actor=actor, reservation=reservation, version=versions[reservation.pk]
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             raise ValidationError(
                 {
                     "ids": _("%(unit)s：%(why)s")
@@ -447,7 +447,7 @@ def reservations_return_many(*, actor, versions: dict[int, int], reason: str) ->
                 reason=reason,
                 version=versions[reservation.pk],
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             raise ValidationError(
                 {
                     "ids": _("%(unit)s：%(why)s")
@@ -460,8 +460,8 @@ def reservations_return_many(*, actor, versions: dict[int, int], reason: str) ->
     return done
 
 
-def _first(exc: ValidationError) -> str:
-    messages = exc.messages
+def _first(exc: Exception) -> str:
+    messages = getattr(exc, "messages", None)
     return messages[0] if messages else str(exc)
 
 
