@@ -13,6 +13,13 @@ from zhunong.ingest.models import ImportBatch
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, Membership, Unit, UnitEvent
 from zhunong.regions.models import Region
+from zhunong.reservations.models import (
+    Amendment,
+    Exemption,
+    FilingRules,
+    FilingStep,
+    Reservation,
+)
 
 # Routes anyone may open: logging in and out, choosing a language, the API's schema and docs.
 PUBLIC = {
@@ -27,6 +34,7 @@ PUBLIC = {
 ACTIONS = {
     "unit-change": ["rename", "move", "parent", "canteen", "merge", "dissolve"],
     "account-action": ["activate", "deactivate", "delete"],
+    "filing-action": ["confirm", "return", "amend", "approve", "reject"],
 }
 SECRETS = ["金水区第一小学", "金水区教育局", "j-sch1-jy01", "J-SCH1"]
 REFUSED = {401, 403, 404, 405}
@@ -68,6 +76,16 @@ def fill(route: str, values: dict[str, str]) -> str:
     return "/" + route.replace("\\", "")
 
 
+def js_filing(world) -> Reservation:
+    """A filing of the protected district, filed and waiting for its supervising unit."""
+    found, _created = Reservation.objects.get_or_create(
+        unit=world.js_school,
+        year=2024,
+        defaults={"canteen_total": 100000, "ratio": 12, "reserved_amount": 12000},
+    )
+    return found
+
+
 def urls_to_visit(world):
     base = {
         "unit_id": str(world.js_school.pk),
@@ -76,6 +94,8 @@ def urls_to_visit(world):
         "membership_id": str(world.js_buyer.memberships.get().pk),
         "batch_id": str(world.js_batch.pk),
         "notice_id": str(world.js_notice.pk),
+        "year": "2024",
+        "reservation_id": str(js_filing(world).pk),
         "name": "notice.docx",
         # Django admin
         "app_label": "orgs",
@@ -104,6 +124,11 @@ def snapshot():
         Membership.objects.count(),
         UnitEvent.objects.count(),
         Region.objects.count(),
+        sorted(Reservation.objects.values_list("id", "status", "reserved_amount", "version")),
+        FilingStep.objects.count(),
+        Exemption.objects.count(),
+        FilingRules.objects.count(),
+        Amendment.objects.count(),
     )
 
 
@@ -129,6 +154,7 @@ def test_every_route_refuses_outsiders_and_changes_nothing(world, client, person
     anonymous = persona == "anonymous"
     if not anonymous:
         client.force_login(getattr(world, persona))
+    js_filing(world)
     before = snapshot()
     visited = 0
     for name, url in urls_to_visit(world):
@@ -159,6 +185,8 @@ def test_the_walk_reaches_pages_admin_and_api(world):
     assert any(url.startswith("/admin/orgs/unit/") for url in urls)
     assert f"/imports/{world.js_batch.pk}/anomalies.xlsx" in urls
     assert "/regions/410105/export.xlsx" in urls
+    assert f"/filings/{js_filing(world).pk}/confirm/" in urls
+    assert f"/units/{world.js_school.pk}/filing/2024/" in urls
 
 
 def test_insiders_do_see_what_outsiders_cannot(world, client):

@@ -8,6 +8,7 @@ from zhunong.ledger import views as ledger
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
 from zhunong.regions import views as regions
+from zhunong.reservations import views as reservations
 from zhunong.supervision import views as supervision
 from zhunong.web import views as web
 
@@ -35,6 +36,19 @@ urlpatterns = [
     path("password/", PasswordChangeView.as_view(), name="password-change"),
     path("accounts/template.xlsx", orgs.accounts_template, name="accounts-template"),
     path("accounts/<int:account_id>/<str:action>/", orgs.account_action, name="account-action"),
+    path("units/<int:unit_id>/filing/<int:year>/", reservations.unit_filing, name="unit-filing"),
+    path(
+        "units/<int:unit_id>/filing/<int:year>/exemption/",
+        reservations.exemption_add,
+        name="filing-exemption",
+    ),
+    path(
+        "filings/<int:reservation_id>/<str:action>/",
+        reservations.filing_action,
+        name="filing-action",
+    ),
+    path("filings/", reservations.review_page, name="filing-review"),
+    path("filings/rules/", reservations.rules_page, name="filing-rules"),
     path("audit/", web.audit_log, name="audit-log"),
     path("imports/", ingest.import_list, name="import-list"),
     path("imports/new/", ingest.import_new, name="import-new"),

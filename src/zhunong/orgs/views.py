@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhunong import access
+from zhunong.clock import today
 from zhunong.web.forms import add_service_errors
 
 from . import forms, queries, services
@@ -70,6 +71,7 @@ def unit_detail(request, unit_id):
         "orgs/unit_detail.html",
         {
             "unit": unit,
+            "this_year": today().year,
             "accounts": queries.unit_accounts(unit),
             "memberships": unit.memberships.select_related("user"),
             "events": unit.events.select_related("recorded_by").order_by("-effective_on", "-id"),

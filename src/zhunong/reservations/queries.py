@@ -76,3 +76,105 @@ def filing_as_of(reservation: Reservation, as_of: date) -> FilingThen | None:
 
 def history(reservation: Reservation):
     return reservation.steps.select_related("actor").order_by("id")
+
+
+# --- the review lists ----------------------------------------------------------------------------
+
+FLAGS = {
+    "under_min": "预留比例低于10%",
+    "zero_with_canteen": "有食堂但预留为零",
+    "total_off": "采购总额与上年相差一倍以上",
+    "late": "逾期填报",
+}
+
+
+@dataclass
+class ReviewRow:
+    reservation: Reservation
+    flags: list[str]
+    last_year_total: Decimal | None
+
+
+def review(actor, *, year: int, region=None, status: str = "", flag: str = "", q: str = ""):
+    """The filings a bureau or a supervising unit reviews: those in the reader's reach (and the
+    region, if given), each with its flags for implausible figures. Returns (rows, totals)."""
+    from zhunong import access
+    from zhunong.orgs.models import HAS_CANTEEN, UnitKind
+
+    from .rules import rules_for
+
+    filings = (
+        access.visible_reservations(actor)
+        .filter(year=year)
+        .select_related("unit__region", "unit__parent")
+    )
+    if region is not None:
+        filings = filings.filter(unit__region__path__startswith=region.path)
+    if q:
+        filings = filings.filter(Q(unit__name__contains=q) | Q(unit__code__contains=q))
+    filings = list(filings.order_by("unit__region__path", "unit__code"))
+    last_year = dict(
+        Reservation.objects.filter(
+            unit_id__in=[r.unit_id for r in filings], year=year - 1
+        ).values_list("unit_id", "canteen_total")
+    )
+    deadlines: dict[str, date | None] = {}
+    rows = []
+    for r in filings:
+        flags = []
+        with_canteen = r.unit.kind == UnitKind.BUDGET_UNIT and r.canteen in (*HAS_CANTEEN, "")
+        if with_canteen and r.canteen_total and r.ratio < 10:
+            flags.append("under_min")
+        if with_canteen and r.canteen_total and not r.reserved_amount:
+            flags.append("zero_with_canteen")
+        before = last_year.get(r.unit_id)
+        if before and r.canteen_total and not before / 2 <= r.canteen_total <= before * 2:
+            flags.append("total_off")
+        if r.unit.region_id not in deadlines:
+            deadlines[r.unit.region_id] = rules_for(r.unit.region, year).deadline
+        deadline = deadlines[r.unit.region_id]
+        if r.filed_on and deadline and r.filed_on > deadline:
+            flags.append("late")
+        if status and r.status != status:
+            continue
+        if flag and flag not in flags:
+            continue
+        rows.append(ReviewRow(r, flags, before))
+    totals = {
+        "count": len(rows),
+        "canteen_total": sum((x.reservation.canteen_total for x in rows), Decimal(0)),
+        "reserved_amount": sum((x.reservation.reserved_amount for x in rows), Decimal(0)),
+    }
+    return rows, totals
+
+
+def not_filed(actor, *, year: int, region=None):
+    """Budget units in reach that should file and have not: active, with a canteen of their own
+    or not yet said (a shared canteen's guests and units without one file nothing)."""
+    from zhunong import access
+    from zhunong.orgs.models import Canteen, UnitKind, UnitStatus
+
+    units = (
+        access.visible_units(actor)
+        .filter(kind=UnitKind.BUDGET_UNIT, status=UnitStatus.ACTIVE)
+        .exclude(canteen__in=[Canteen.SHARED, Canteen.NONE])
+    )
+    if region is not None:
+        units = units.filter(region__path__startswith=region.path)
+    return (
+        units.exclude(reservations__year=year)
+        .select_related("region")
+        .order_by("region__path", "code")
+    )
+
+
+def host_unit(actor, unit, code: str):
+    """The unit a shared canteen's guest names as its host, by code: one the reader sees, or one
+    in the guest's own region (a unit admin sees only its own unit)."""
+    from zhunong import access
+    from zhunong.orgs.models import Unit
+
+    return (
+        access.visible_units(actor).filter(code=code).first()
+        or Unit.objects.filter(code=code, region_id=unit.region_id).first()
+    )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from zhunong.supervision.numbers import percent
@@ -14,3 +16,11 @@ def wan(value):
 @register.filter
 def pct(value):
     return percent(value)
+
+
+@register.filter
+def yuan(value):
+    """Exact yuan with thousands separators and the fen: 35,000.00 (— when missing)."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):,.2f}"

@@ -1,0 +1,309 @@
+"""Pages of the yearly filing: a unit's filing, the review lists, the region's rules."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhunong import access
+from zhunong.clock import today
+from zhunong.orgs.models import Canteen, UnitKind
+from zhunong.orgs.views import XLSX
+from zhunong.web.forms import add_service_errors
+
+from . import services
+from .exporters import reservations_xlsx
+from .forms import AmendmentForm, ExemptionForm, FilingForm, ReasonForm, RulesForm, UnionFilingForm
+from .models import Amendment, Exemption, FilingRules, Status
+from .queries import FLAGS, host_unit, not_filed, review
+from .rules import amount_of, rules_for
+
+
+def _year(value) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return today().year
+    return year if 2000 <= year <= 2100 else today().year
+
+
+@login_required
+def unit_filing(request, unit_id: int, year: int):
+    """A unit's filing for a year: the figures and rules, the form while the unit may file, the
+    reviewers' buttons, the history of every step."""
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
+    reservation = (
+        access.visible_reservations(request.user)
+        .filter(unit=unit, year=year)
+        .select_related("unit")
+        .first()
+    )
+    may_file = access.can_file_for(request.user, unit) and (
+        reservation is None or reservation.status in (Status.FILED, Status.RETURNED)
+    )
+    is_union = unit.kind == UnitKind.UNION
+    form_class = UnionFilingForm if is_union else FilingForm
+    initial = {"canteen": unit.canteen or Canteen.OWN, "contractor": unit.canteen_contractor}
+    if unit.canteen_host_id:
+        initial["host"] = unit.canteen_host.code
+    if reservation is not None:
+        initial.update(
+            canteen_total=reservation.canteen_total,
+            ratio=reservation.ratio,
+            members=reservation.members,
+            welfare_total=reservation.welfare_total,
+        )
+    form = form_class(request.POST or None, initial=initial) if may_file else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            host = None
+            if data.get("host"):
+                host = host_unit(request.user, unit, data["host"])
+                if host is None:
+                    form.add_error("host", _("没有找到编码为 %(c)s 的单位") % {"c": data["host"]})
+            data["host"] = host
+            if not form.errors:
+                try:
+                    services.reservation_file(
+                        actor=request.user,
+                        unit=unit,
+                        year=year,
+                        canteen=data.pop("canteen", ""),
+                        **data,
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("已提交%(y)s年度预留份额填报") % {"y": year})
+                    return redirect("unit-filing", unit_id=unit.pk, year=year)
+    rules = rules_for(unit.region, year)
+    context = {
+        "unit": unit,
+        "year": year,
+        "years": [today().year + 1, today().year, today().year - 1],
+        "reservation": reservation,
+        "form": form,
+        "is_union": is_union,
+        "rules": rules,
+        "guests": unit.canteen_guests.order_by("code"),
+        "exemption": Exemption.objects.filter(unit=unit, year=year).first(),
+        "may_exempt": access.can_manage_unit(request.user, unit),
+        "exemption_form": ExemptionForm(),
+        "minimum_example": amount_of(100000, rules.min_ratio),
+    }
+    if reservation is not None:
+        context.update(
+            steps=reservation.steps.select_related("actor").order_by("id"),
+            amendments=reservation.amendments.select_related("requested_by", "decided_by"),
+            may_confirm=services.may_confirm(request.user, reservation),
+            may_return=services.may_return(request.user, reservation),
+            next_status=services.next_status(reservation),
+            reason_form=ReasonForm(),
+            may_amend=access.can_file_for(request.user, unit)
+            and reservation.status == Status.LOCKED,
+            amendment_form=AmendmentForm(),
+            may_decide=access.is_finance_over(request.user, unit.region),
+            late=bool(
+                reservation.filed_on and rules.deadline and reservation.filed_on > rules.deadline
+            ),
+        )
+    return render(request, "reservations/filing.html", context)
+
+
+@login_required
+@require_POST
+def filing_action(request, reservation_id: int, action: str):
+    """Confirm, return, ask for or decide an amendment: each a service; errors are shown on the
+    filing's page and change nothing."""
+    reservation = access.get_visible_or_404(
+        access.visible_reservations(request.user).select_related("unit"), pk=reservation_id
+    )
+    version = request.POST.get("version") or None
+    back = redirect("unit-filing", unit_id=reservation.unit_id, year=reservation.year)
+    try:
+        if action == "confirm":
+            services.reservation_confirm(
+                actor=request.user, reservation=reservation, version=version
+            )
+            messages.success(request, _("已确认"))
+        elif action == "return":
+            services.reservation_return(
+                actor=request.user,
+                reservation=reservation,
+                reason=request.POST.get("reason", ""),
+                version=version,
+            )
+            messages.success(request, _("已退回，单位修改后将重新确认"))
+        elif action == "amend":
+            services.amendment_request(
+                actor=request.user,
+                reservation=reservation,
+                reason=request.POST.get("reason", ""),
+                canteen_total=request.POST.get("canteen_total"),
+                ratio=request.POST.get("ratio") or None,
+                reserved_amount=request.POST.get("reserved_amount") or None,
+            )
+            messages.success(request, _("调整申请已提交，待财政部门审批"))
+        elif action in ("approve", "reject"):
+            amendment = access.get_visible_or_404(
+                Amendment.objects.filter(reservation=reservation), pk=request.POST.get("amendment")
+            )
+            services.amendment_decide(
+                actor=request.user,
+                amendment=amendment,
+                approve=action == "approve",
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("已批准调整") if action == "approve" else _("已驳回调整"))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return back
+
+
+@login_required
+@require_POST
+def exemption_add(request, unit_id: int, year: int):
+    unit = access.get_visible_or_404(access.visible_units(request.user), pk=unit_id)
+    form = ExemptionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        services.exemption_record(actor=request.user, unit=unit, year=year, **form.cleaned_data)
+        messages.success(request, _("已登记比例豁免"))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("unit-filing", unit_id=unit.pk, year=year)
+
+
+def _review_region(request):
+    code = request.GET.get("region", "")
+    if code:
+        return access.get_visible_or_404(access.visible_regions(request.user), code=code)
+    return None
+
+
+@login_required
+def review_page(request):
+    """The filings a finance bureau (its region) or a supervising unit (its subordinate units)
+    reviews, with filters, flags, totals, bulk confirm and return, the units not yet filed and
+    an xlsx download."""
+    reach = access.reach_of(request.user)
+    if not (reach.everything or reach.finance_paths or reach.supervised_paths):
+        raise Http404(_("没有找到，或无权查看。"))
+    year = _year(request.GET.get("year"))
+    region = _review_region(request)
+    params = {k: request.GET.get(k, "") for k in ("status", "flag", "q")}
+    if request.method == "POST" and _bulk(request):
+        return redirect(request.get_full_path())
+    rows, totals = review(request.user, year=year, region=region, **params)
+    if request.GET.get("format") == "xlsx":
+        title = _("%(where)s%(y)s年度预留份额填报") % {
+            "where": region.name if region else "",
+            "y": year,
+        }
+        response = HttpResponse(reservations_xlsx(title, rows), content_type=XLSX)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(f"{title}.xlsx")
+        return response
+    missing = not_filed(request.user, year=year, region=region)
+    return render(
+        request,
+        "reservations/review.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "year": year,
+            "region": region,
+            "params": params,
+            "statuses": Status.choices,
+            "flags": FLAGS,
+            "missing": missing[:200],
+            "missing_count": missing.count(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _bulk(request) -> bool:
+    """Bulk confirm or return, all or nothing; False (and the page again, with the message) when
+    nothing was done."""
+    versions = {}
+    for value in request.POST.getlist("ids"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    try:
+        if not versions:
+            raise ValidationError({"ids": _("请先勾选要处理的填报")})
+        if request.POST.get("action") == "return":
+            done = services.reservations_return_many(
+                actor=request.user, versions=versions, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("已退回 %(n)s 份填报") % {"n": done})
+        else:
+            done = services.reservations_confirm_many(actor=request.user, versions=versions)
+            messages.success(request, _("已确认 %(n)s 份填报") % {"n": done})
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    return True
+
+
+@login_required
+def rules_page(request):
+    """A finance bureau's filing rules for its region and a year, with what applies after
+    inheritance."""
+    regions = access.managed_regions(request.user).order_by("path")
+    code = request.GET.get("region") or (regions.first().code if regions.exists() else "")
+    region = access.get_visible_or_404(regions, code=code)
+    year = _year(request.GET.get("year"))
+    own = FilingRules.objects.filter(region=region, year=year).first()
+    initial = {}
+    if own is not None:
+        initial = {
+            "min_ratio": own.min_ratio,
+            "not_below_last_year": {True: "yes", False: "no"}.get(own.not_below_last_year, ""),
+            "union_per_member": own.union_per_member,
+            "union_welfare_ratio": own.union_welfare_ratio,
+        }
+    form = RulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.filing_rules_set(
+                actor=request.user,
+                region=region,
+                year=year,
+                min_ratio=data["min_ratio"] or None,
+                not_below_last_year={"yes": True, "no": False}.get(data["not_below_last_year"]),
+                union_per_member=data["union_per_member"] or None,
+                union_welfare_ratio=data["union_welfare_ratio"] or None,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存填报规则"))
+            return redirect(f"{request.path}?region={region.code}&year={year}")
+    return render(
+        request,
+        "reservations/rules.html",
+        {
+            "form": form,
+            "region": region,
+            "regions": regions[:200],
+            "year": year,
+            "rules": rules_for(region, year),
+        },
+    )

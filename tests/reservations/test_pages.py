@@ -1,0 +1,128 @@
+"""The filing pages: a unit admin files, the reviewers act, the review list flags and exports."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from zhunong.reservations.models import Reservation, Status
+
+
+def test_a_unit_admin_files_on_the_page_and_a_bad_ratio_is_named(filing_world, client_for):
+    w = filing_world
+    client = client_for(w.js_admin)
+    url = f"/units/{w.js_school.pk}/filing/2025/"
+    page = client.get(url)
+    assert "不低于 10.00%" in page.content.decode() or "不低于 10%" in page.content.decode()
+    bad = client.post(url, {"canteen": "own", "canteen_total": "100000", "ratio": "8"})
+    assert bad.status_code == 200
+    assert "预留比例不得低于10" in bad.content.decode()
+    assert not Reservation.objects.exists()
+    done = client.post(
+        url, {"canteen": "own", "canteen_total": "100000", "reserved_amount": "12000"}
+    )
+    assert done.status_code == 302
+    r = Reservation.objects.get()
+    assert (r.ratio, r.status) == (Decimal("12.00"), Status.FILED)
+
+
+def test_the_supervising_unit_confirms_and_finance_returns_on_the_page(filing_world, client_for):
+    w = filing_world
+    client_for(w.js_admin).post(
+        f"/units/{w.js_school.pk}/filing/2025/",
+        {"canteen": "own", "canteen_total": "100000", "ratio": "10"},
+    )
+    r = Reservation.objects.get()
+    client = client_for(w.js_supervisor)
+    assert "确认" in client.get(f"/units/{w.js_school.pk}/filing/2025/").content.decode()
+    client.post(f"/filings/{r.pk}/confirm/", {"version": r.version})
+    r.refresh_from_db()
+    assert r.status == Status.SUPERVISOR_CONFIRMED
+    client = client_for(w.js_finance)
+    client.post(f"/filings/{r.pk}/return/", {"version": r.version, "reason": "请附食堂合同"})
+    r.refresh_from_db()
+    assert r.status == Status.RETURNED
+    page = client.get(f"/units/{w.js_school.pk}/filing/2025/").content.decode()
+    assert "请附食堂合同" in page and "js_finance" in page
+
+
+def test_a_stale_page_cannot_act_twice(filing_world, client_for):
+    w = filing_world
+    client_for(w.js_admin).post(
+        f"/units/{w.js_school.pk}/filing/2025/",
+        {"canteen": "own", "canteen_total": "100000", "ratio": "10"},
+    )
+    r = Reservation.objects.get()
+    stale = r.version
+    client = client_for(w.js_supervisor)
+    client.post(f"/filings/{r.pk}/confirm/", {"version": stale})
+    client_for(w.js_finance).post(
+        f"/filings/{r.pk}/return/", {"version": stale, "reason": "旧页面"}
+    )
+    r.refresh_from_db()
+    assert r.status == Status.SUPERVISOR_CONFIRMED
+
+
+def test_the_review_page_flags_totals_bulk_confirms_and_exports(filing_world, client_for):
+    w = filing_world
+    low = Reservation.objects.create(
+        unit=w.js_school,
+        year=2025,
+        canteen="own",
+        canteen_total=100000,
+        ratio=5,
+        reserved_amount=5000,
+        filed_on=date(2025, 3, 10),
+        status=Status.SUPERVISOR_CONFIRMED,
+    )
+    ok = Reservation.objects.create(
+        unit=w.js_dept,
+        year=2025,
+        canteen="own",
+        canteen_total=200000,
+        ratio=15,
+        reserved_amount=30000,
+        filed_on=date(2025, 1, 5),
+    )
+    client = client_for(w.js_finance)
+    page = client.get("/filings/", {"year": 2025, "region": "410105"}).content.decode()
+    assert "35,000.00" in page  # the total reserved
+    assert "预留比例低于10%" in page and "逾期填报" in page  # filed after 28 February
+    flagged = client.get("/filings/", {"year": 2025, "flag": "late"}).content.decode()
+    assert "金水区第一小学" in flagged and "金水区教育局</a>" not in flagged
+    client.post(
+        "/filings/?year=2025",
+        {"action": "confirm", "ids": [f"{low.pk}:{low.version}", f"{ok.pk}:{ok.version}"]},
+    )
+    low.refresh_from_db()
+    ok.refresh_from_db()
+    assert (low.status, ok.status) == (Status.FINANCE_CONFIRMED, Status.FINANCE_CONFIRMED)
+    data = client.get("/filings/", {"year": 2025, "format": "xlsx"}).content
+    ws = load_workbook(io.BytesIO(data)).active
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows["J-SCH1"][8] == 5000 and rows["J-SCH1"][9] == "财政已确认"
+    assert "逾期填报" in rows["J-SCH1"][14]
+    assert ws.cell(row=3, column=9).number_format == "#,##0.00"
+
+
+def test_units_not_filed_are_listed_but_not_those_without_a_canteen(filing_world, client_for):
+    w = filing_world
+    w.js_school2.canteen = "none"
+    w.js_school2.save()
+    page = client_for(w.js_finance).get("/filings/", {"year": 2025}).content.decode()
+    missing = page[page.index('id="not-filed"') :]
+    assert "金水区第一小学" in missing and "金水区第二小学" not in missing
+
+
+def test_a_supervisor_reviews_only_its_subordinate_units(filing_world, client_for):
+    w = filing_world
+    Reservation.objects.create(
+        unit=w.eq_school, year=2025, canteen_total=1, ratio=10, reserved_amount=0.1
+    )
+    Reservation.objects.create(
+        unit=w.js_school, year=2025, canteen_total=100000, ratio=10, reserved_amount=10000
+    )
+    page = client_for(w.js_supervisor).get("/filings/", {"year": 2025}).content.decode()
+    assert "金水区第一小学" in page and "二七区蓝天小学" not in page
+    assert client_for(w.js_buyer).get("/filings/").status_code == 404
