@@ -83,6 +83,10 @@ def js_filing(world) -> Reservation:
         year=2024,
         defaults={"canteen_total": 100000, "ratio": 12, "reserved_amount": 12000},
     )
+    if not found.amendments.exists():
+        Amendment.objects.create(
+            reservation=found, canteen_total=1, ratio=10, reserved_amount=0.1, reason="probe"
+        )
     return found
 
 
@@ -96,6 +100,7 @@ def urls_to_visit(world):
         "notice_id": str(world.js_notice.pk),
         "year": "2024",
         "reservation_id": str(js_filing(world).pk),
+        "amendment_id": str(js_filing(world).amendments.get().pk),
         "name": "notice.docx",
         # Django admin
         "app_label": "orgs",

@@ -92,9 +92,11 @@ def api_not_found(request, *args, **kwargs):
 from zhunong.orgs.api import router as orgs_router  # noqa: E402
 from zhunong.people.api import router as people_router  # noqa: E402
 from zhunong.regions.api import router as regions_router  # noqa: E402
+from zhunong.reservations.api import router as reservations_router  # noqa: E402
 from zhunong.supervision.api import router as supervision_router  # noqa: E402
 
 api.add_router("/", people_router)
 api.add_router("/regions", regions_router)
 api.add_router("/", orgs_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/", reservations_router)

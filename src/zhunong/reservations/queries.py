@@ -95,19 +95,15 @@ class ReviewRow:
     last_year_total: Decimal | None
 
 
-def review(actor, *, year: int, region=None, status: str = "", flag: str = "", q: str = ""):
-    """The filings a bureau or a supervising unit reviews: those in the reader's reach (and the
-    region, if given), each with its flags for implausible figures. Returns (rows, totals)."""
-    from zhunong import access
+def review(filings, *, year: int, region=None, status: str = "", flag: str = "", q: str = ""):
+    """The filings a bureau or a supervising unit reviews: `filings` is those in the reader's
+    reach (`access.visible_reservations`), narrowed here to the year and region; each comes with
+    its flags for implausible figures. Returns (rows, totals)."""
     from zhunong.orgs.models import HAS_CANTEEN, UnitKind
 
     from .rules import rules_for
 
-    filings = (
-        access.visible_reservations(actor)
-        .filter(year=year)
-        .select_related("unit__region", "unit__parent")
-    )
+    filings = filings.filter(year=year).select_related("unit__region", "unit__parent")
     if region is not None:
         filings = filings.filter(unit__region__path__startswith=region.path)
     if q:

@@ -207,7 +207,9 @@ def review_page(request):
     params = {k: request.GET.get(k, "") for k in ("status", "flag", "q")}
     if request.method == "POST" and _bulk(request):
         return redirect(request.get_full_path())
-    rows, totals = review(request.user, year=year, region=region, **params)
+    rows, totals = review(
+        access.visible_reservations(request.user), year=year, region=region, **params
+    )
     if request.GET.get("format") == "xlsx":
         title = _("%(where)s%(y)s年度预留份额填报") % {
             "where": region.name if region else "",
