@@ -64,6 +64,8 @@ def test_a_filing_goes_through_the_chain_with_a_return(e2e_world, new_context, r
     finance = log_in(new_context, w.js_finance)
     finance.goto(f"/filings/?year={year}&region=410105")
     expect(finance.locator("#review-table")).to_contain_text("金水区第一小学")
+    finance.get_by_label("全选").check()  # the select-all box ticks every filing listed
+    expect(finance.locator("input[name=ids]").first).to_be_checked()
     shot(finance, "4-review-list")
     finance.get_by_role("link", name="金水区第一小学").click()
     finance.get_by_placeholder("退回原因（必填）").fill("食材采购总额明显高于上年，请核实")

@@ -6,3 +6,11 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// A "select all" box ticks every checkbox named in its data-check-all.
+document.addEventListener("change", (event) => {
+  const name = event.target.dataset.checkAll;
+  if (!name) return;
+  document.querySelectorAll(`input[name="${name}"]`).forEach((box) => {
+    box.checked = event.target.checked;
+  });
+});
