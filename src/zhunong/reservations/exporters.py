@@ -77,7 +77,7 @@ def reservations_xlsx(title: str, rows) -> bytes:
             r.figures_on,
             str(last.get_action_display()) if last else "",
             last.on if last else None,
-            "；".join(FLAGS[f] for f in row.flags),
+            "；".join(str(FLAGS[f]) for f in row.flags),
         ]
         ws.append([_cell(ws, i, v) for i, v in enumerate(values)])
     out = io.BytesIO()

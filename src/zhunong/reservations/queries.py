@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import FilingStep, Reservation
 
@@ -81,10 +82,10 @@ def history(reservation: Reservation):
 # --- the review lists ----------------------------------------------------------------------------
 
 FLAGS = {
-    "under_min": "预留比例低于10%",
-    "zero_with_canteen": "有食堂但预留为零",
-    "total_off": "采购总额与上年相差一倍以上",
-    "late": "逾期填报",
+    "under_min": _("预留比例低于10%"),
+    "zero_with_canteen": _("有食堂但预留为零"),
+    "total_off": _("采购总额与上年相差一倍以上"),
+    "late": _("逾期填报"),
 }
 
 
