@@ -173,3 +173,13 @@ def test_the_filing_as_of_a_date_has_that_days_status_and_figures(filing_world, 
     assert filing_as_of(r, date(2025, 1, 25)).status == "returned"
     now = filing_as_of(r, date(2025, 2, 1))
     assert (now.status, now.reserved_amount) == ("filed", Decimal("20000.00"))
+
+
+def test_bulk_with_a_filing_out_of_reach_changes_nothing(filing_world):
+    w = filing_world
+    ours = filed(w)
+    with pytest.raises(ValidationError) as err:
+        reservations_confirm_many(actor=w.eq_finance, versions={ours.pk: ours.version})
+    assert "无权查看" in err.value.message_dict["ids"][0]
+    ours.refresh_from_db()
+    assert ours.status == Status.FILED

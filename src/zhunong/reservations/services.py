@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,38 +25,44 @@ _HUNDRED = Decimal(100)
 _MAX = Decimal("999999999999.99")
 
 
-def _money(value, field: str, errors: dict) -> Decimal | None:
+def _number(value, field: str, errors: dict, *, maximum: Decimal, out_of_range, too_fine):
+    """A non-negative figure with at most two decimals, or None (and the field's message)."""
     if value in (None, ""):
         return None
     try:
-        found = Decimal(str(value).replace(",", "").strip())
+        found = Decimal(str(value).replace(",", "").replace("%", "").strip())
     except InvalidOperation:
         errors[field] = _("请填写数字")
         return None
-    if not found.is_finite() or found < 0 or found > _MAX:
-        errors[field] = _("须为不小于0的金额")
+    if not found.is_finite() or found < 0 or found > maximum:
+        errors[field] = out_of_range
         return None
     if found != found.quantize(Decimal("0.01")):
-        errors[field] = _("金额最多两位小数（精确到分）")
+        errors[field] = too_fine
         return None
     return found
+
+
+def _money(value, field: str, errors: dict) -> Decimal | None:
+    return _number(
+        value,
+        field,
+        errors,
+        maximum=_MAX,
+        out_of_range=_("须为不小于0的金额"),
+        too_fine=_("金额最多两位小数（精确到分）"),
+    )
 
 
 def _percent(value, field: str, errors: dict) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        found = Decimal(str(value).replace("%", "").strip())
-    except InvalidOperation:
-        errors[field] = _("请填写数字")
-        return None
-    if not found.is_finite() or found < 0 or found > _HUNDRED:
-        errors[field] = _("比例须在0到100之间")
-        return None
-    if found != found.quantize(Decimal("0.01")):
-        errors[field] = _("比例最多两位小数")
-        return None
-    return found
+    return _number(
+        value,
+        field,
+        errors,
+        maximum=_HUNDRED,
+        out_of_range=_("比例须在0到100之间"),
+        too_fine=_("比例最多两位小数"),
+    )
 
 
 def figures(
@@ -413,16 +420,13 @@ def reservation_return(
     return reservation
 
 
-@transaction.atomic
-def reservations_confirm_many(*, actor, versions: dict[int, int]) -> int:
-    """Confirms several filings one step each, all or none: the first that cannot be confirmed
-    is named and nothing changes."""
+def _each(versions: dict[int, int], act) -> int:
+    """Acts on several filings, all or none: the first that fails is named and, the transaction
+    being rolled back, nothing changes."""
     done = 0
     for reservation in Reservation.objects.filter(pk__in=list(versions)).select_related("unit"):
         try:
-            reservation_confirm(
-                actor=actor, reservation=reservation, version=versions[reservation.pk]
-            )
+            act(reservation, versions[reservation.pk])
         except (ValidationError, PermissionDenied) as exc:
             raise ValidationError(
                 {
@@ -430,34 +434,32 @@ def reservations_confirm_many(*, actor, versions: dict[int, int]) -> int:
                     % {"unit": reservation.unit.name, "why": _first(exc)}
                 }
             ) from exc
+        except Http404 as exc:
+            raise ValidationError({"ids": _("所选填报中有不存在或无权查看的")}) from exc
         done += 1
     if done != len(versions):
         raise ValidationError({"ids": _("所选填报中有不存在或无权查看的")})
     return done
+
+
+@transaction.atomic
+def reservations_confirm_many(*, actor, versions: dict[int, int]) -> int:
+    """Confirms several filings one step each, all or none."""
+    return _each(
+        versions,
+        lambda r, version: reservation_confirm(actor=actor, reservation=r, version=version),
+    )
 
 
 @transaction.atomic
 def reservations_return_many(*, actor, versions: dict[int, int], reason: str) -> int:
-    done = 0
-    for reservation in Reservation.objects.filter(pk__in=list(versions)).select_related("unit"):
-        try:
-            reservation_return(
-                actor=actor,
-                reservation=reservation,
-                reason=reason,
-                version=versions[reservation.pk],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            raise ValidationError(
-                {
-                    "ids": _("%(unit)s：%(why)s")
-                    % {"unit": reservation.unit.name, "why": _first(exc)}
-                }
-            ) from exc
-        done += 1
-    if done != len(versions):
-        raise ValidationError({"ids": _("所选填报中有不存在或无权查看的")})
-    return done
+    """Returns several filings with one reason, all or none."""
+    return _each(
+        versions,
+        lambda r, version: reservation_return(
+            actor=actor, reservation=r, reason=reason, version=version
+        ),
+    )
 
 
 def _first(exc: Exception) -> str:
