@@ -75,6 +75,9 @@ def unit_detail(request, unit_id):
             "accounts": queries.unit_accounts(unit),
             "memberships": unit.memberships.select_related("user"),
             "events": unit.events.select_related("recorded_by").order_by("-effective_on", "-id"),
+            "reminders": unit.reminders.select_related("reminder__sent_by").order_by(
+                "-reminder__sent_at"
+            )[:50],
             "history": history,
             "subordinates": unit.subordinates.order_by("code")[:12],
             "subordinate_count": queries.subordinate_units(unit).count(),

@@ -197,3 +197,45 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reservation} {self.get_decision_display()}"
+
+
+class Reminder(models.Model):
+    """A reminder (督办) a bureau sent to a selection of its units: an in-app message for each and
+    an e-mail to their people, sent in the background."""
+
+    class Kind(models.TextChoices):
+        NOT_FILED = "not_filed", _("尚未填报预留份额")
+        NOT_ACTIVATED = "not_activated", _("管理账号尚未激活")
+        BEHIND = "behind", _("采购进度落后于序时进度")
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("督办事项"), max_length=16, choices=Kind.choices)
+    message = models.TextField(_("督办内容"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    emailed = models.PositiveIntegerField(_("已发邮件"), default=0)
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.get_kind_display()}"
+
+
+class ReminderRecipient(models.Model):
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="reminders")
+
+    class Meta:
+        verbose_name = _("督办对象")
+        verbose_name_plural = _("督办对象")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "unit"], name="one_recipient_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} → {self.unit}"

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +17,10 @@ from zhunong.orgs.models import Canteen, UnitKind
 from zhunong.orgs.views import XLSX
 from zhunong.web.forms import add_service_errors
 
-from . import services
+from . import reminders, services
 from .exporters import reservations_xlsx
 from .forms import AmendmentForm, ExemptionForm, FilingForm, ReasonForm, RulesForm, UnionFilingForm
-from .models import Amendment, Exemption, FilingRules, Status
+from .models import Amendment, Exemption, FilingRules, Reminder, Status
 from .queries import FLAGS, host_unit, not_filed, review
 from .rules import amount_of, rules_for
 
@@ -97,6 +98,9 @@ def unit_filing(request, unit_id: int, year: int):
         "exemption": Exemption.objects.filter(unit=unit, year=year).first(),
         "may_exempt": access.can_manage_unit(request.user, unit),
         "exemption_form": ExemptionForm(),
+        "reminders": unit.reminders.filter(reminder__year=year)
+        .select_related("reminder__sent_by")
+        .order_by("-reminder__sent_at"),
         "minimum_example": amount_of(100000, rules.min_ratio),
     }
     if reservation is not None:
@@ -233,6 +237,8 @@ def review_page(request):
             "missing": missing[:200],
             "missing_count": missing.count(),
             "reason_form": ReasonForm(),
+            "reminder_kinds": Reminder.Kind.choices,
+            "may_remind": region is not None and access.is_finance_over(request.user, region),
         },
     )
 
@@ -309,3 +315,30 @@ def rules_page(request):
             "rules": rules_for(region, year),
         },
     )
+
+
+@login_required
+@require_POST
+def remind(request):
+    """A finance bureau sends a reminder (督办) to the units of its region behind on something."""
+    region = access.get_visible_or_404(
+        access.managed_regions(request.user), code=request.POST.get("region", "")
+    )
+    year = _year(request.POST.get("year"))
+    try:
+        reminder = reminders.reminder_send(
+            request.user,
+            region=region,
+            year=year,
+            kind=request.POST.get("kind", ""),
+            message=request.POST.get("message", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("已向 %(n)s 个单位发送督办，邮件在后台发送") % {"n": reminder.recipients.count()},
+        )
+    return redirect(f"{reverse('filing-review')}?year={year}&region={region.code}")
