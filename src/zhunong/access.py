@@ -292,9 +292,6 @@ def deny(message: str):
     raise PermissionDenied(message)
 
 
-_deny = deny
-
-
 def require_filer(user, unit) -> None:
     if not can_file_for(user, unit):
         deny(_("只有本单位管理员可以填报预留份额。"))
@@ -308,14 +305,14 @@ def require_visible_reservation(user, reservation) -> None:
 
 def require_region_manager(user, region) -> None:
     if not is_finance_over(user, region):
-        _deny(_("只有该区划的财政部门可以进行此操作。"))
+        deny(_("只有该区划的财政部门可以进行此操作。"))
 
 
 def require_unit_manager(user, unit) -> None:
     if not can_manage_unit(user, unit):
-        _deny(_("只有该单位所在区划的财政部门可以进行此操作。"))
+        deny(_("只有该单位所在区划的财政部门可以进行此操作。"))
 
 
 def require_account_manager(user, unit) -> None:
     if not can_manage_accounts(user, unit):
-        _deny(_("只有本单位管理员或财政部门可以管理账号。"))
+        deny(_("只有本单位管理员或财政部门可以管理账号。"))

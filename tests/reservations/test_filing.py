@@ -170,3 +170,13 @@ def test_a_union_target_is_the_larger_standard_of_the_region(filing_world):
     filing_rules_set(actor=w.js_finance, region=w.jinshui, year=2026, union_per_member="500")
     r = file(w, unit=union, year=2026, canteen="", members="40", welfare_total="100000")
     assert r.reserved_amount == Decimal("20000.00")  # 500 × 40
+
+
+def test_a_unit_with_a_filing_cannot_turn_to_a_shared_canteen_and_nothing_changes(filing_world):
+    w = filing_world
+    file(w, canteen_total="100000", ratio="10")
+    with pytest.raises(ValidationError) as err:
+        file(w, canteen=Canteen.SHARED, host=w.js_dept)
+    assert "canteen" in err.value.message_dict
+    w.js_school.refresh_from_db()
+    assert (w.js_school.canteen, w.js_school.canteen_host) == (Canteen.OWN, None)

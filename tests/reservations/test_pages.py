@@ -14,7 +14,7 @@ def test_a_unit_admin_files_on_the_page_and_a_bad_ratio_is_named(filing_world, c
     client = client_for(w.js_admin)
     url = f"/units/{w.js_school.pk}/filing/2025/"
     page = client.get(url)
-    assert "不低于 10.00%" in page.content.decode() or "不低于 10%" in page.content.decode()
+    assert "有食堂的单位预留比例不低于 10%（全国规定）" in page.content.decode()
     bad = client.post(url, {"canteen": "own", "canteen_total": "100000", "ratio": "8"})
     assert bad.status_code == 200
     assert "预留比例不得低于10" in bad.content.decode()

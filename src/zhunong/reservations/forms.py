@@ -24,10 +24,6 @@ class UnionFilingForm(forms.Form):
     welfare_total = forms.CharField(label=_("年度福利费总额（元）"))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), max_length=500)
-
-
 class AmendmentForm(forms.Form):
     canteen_total = forms.CharField(label=_("年度食堂食材采购总额（元）"))
     ratio = forms.CharField(label=_("预留比例（%）"), required=False)

@@ -75,8 +75,9 @@ def filing_as_of(reservation: Reservation, as_of: date) -> FilingThen | None:
     return found[0] if found else None
 
 
-def history(reservation: Reservation):
-    return reservation.steps.select_related("actor").order_by("id")
+def filed_late(reservation: Reservation, deadline: date | None) -> bool:
+    """Filed after the region's filing deadline (accepted, and marked)."""
+    return bool(reservation.filed_on and deadline and reservation.filed_on > deadline)
 
 
 # --- the review lists ----------------------------------------------------------------------------
@@ -129,8 +130,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             flags.append("total_off")
         if r.unit.region_id not in deadlines:
             deadlines[r.unit.region_id] = rules_for(r.unit.region, year).deadline
-        deadline = deadlines[r.unit.region_id]
-        if r.filed_on and deadline and r.filed_on > deadline:
+        if filed_late(r, deadlines[r.unit.region_id]):
             flags.append("late")
         if status and r.status != status:
             continue

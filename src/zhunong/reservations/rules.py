@@ -49,7 +49,7 @@ class Rules:
     union_per_member: Decimal = UNION_PER_MEMBER
     union_welfare_ratio: Decimal = UNION_WELFARE_RATIO
     deadline: date | None = None
-    set_by: str = ""  # the region whose minimum applies, for the message
+    set_by: str = ""  # the name of the region whose minimum applies ("" = national)
 
     @property
     def encouraged_ratio(self) -> Decimal:
@@ -64,7 +64,10 @@ def rules_for(region, year: int) -> Rules:
     from .models import FilingRules
 
     codes = [*region.ancestor_codes(), region.code]
-    own = {r.region_id: r for r in FilingRules.objects.filter(region_id__in=codes, year=year)}
+    own = {
+        r.region_id: r
+        for r in FilingRules.objects.filter(region_id__in=codes, year=year).select_related("region")
+    }
     values: dict = {}
     for code in reversed(codes):  # nearest first
         found = own.get(code)
@@ -75,7 +78,7 @@ def rules_for(region, year: int) -> Rules:
             if value is not None and name not in values:
                 values[name] = value
                 if name == "min_ratio":
-                    values["set_by"] = code
+                    values["set_by"] = found.region.name
     deadlines = {
         s.region_id: s.filing_deadline
         for s in YearSettings.objects.filter(region_id__in=codes, year=year)

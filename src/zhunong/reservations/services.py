@@ -75,7 +75,6 @@ def figures(
     reserved_amount=None,
     members=None,
     welfare_total=None,
-    exempt: bool | None = None,
 ) -> dict:
     """The figures a filing would store, or a ValidationError naming each bad field and the rule
     it breaks. Shared by the filing, the amendment and the API."""
@@ -142,16 +141,10 @@ def figures(
         )
     if amount > total:
         raise ValidationError({"reserved_amount": _("预留金额不能超过食材采购总额")})
-    if exempt is None:
-        exempt = Exemption.objects.filter(unit=unit, year=year).exists()
-    if not exempt:
+    if not Exemption.objects.filter(unit=unit, year=year).exists():
         minimum = amount_of(total, rules.min_ratio)
         if amount < minimum:
-            who = (
-                _("%(region)s规定") % {"region": _region_name(rules.set_by)}
-                if rules.set_by
-                else _("全国规定")
-            )
+            who = _("%(region)s规定") % {"region": rules.set_by} if rules.set_by else _("全国规定")
             raise ValidationError(
                 {
                     "ratio": _(
@@ -171,13 +164,6 @@ def figures(
                     }
                 )
     return {"canteen": canteen, "canteen_total": total, "ratio": ratio, "reserved_amount": amount}
-
-
-def _region_name(code: str) -> str:
-    from zhunong.regions.models import Region
-
-    region = Region.objects.filter(code=code).first()
-    return region.name if region else code
 
 
 def _step(reservation: Reservation, action: str, actor, on: date | None, reason: str = ""):
@@ -254,6 +240,10 @@ def reservation_file(
                 % {"s": existing.get_status_display()}
             }
         )
+    if canteen == Canteen.SHARED and existing is not None:
+        raise ValidationError(
+            {"canteen": _("本单位已有本年度填报；改为共用食堂请联系确认单位退回后处理")}
+        )
     if unit.kind == UnitKind.BUDGET_UNIT:
         contractor = (contractor or "").strip()
         if canteen == Canteen.OUTSOURCED and not contractor:
@@ -275,10 +265,6 @@ def reservation_file(
         if canteen == Canteen.OUTSOURCED:
             _contractor_account(actor, unit, on)
         if canteen == Canteen.SHARED:
-            if existing is not None:
-                raise ValidationError(
-                    {"canteen": _("本单位已有本年度填报；改为共用食堂请联系确认单位退回后处理")}
-                )
             return None
     values = figures(
         unit=unit,

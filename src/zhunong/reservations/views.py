@@ -19,10 +19,10 @@ from zhunong.web.forms import add_service_errors
 
 from . import reminders, services
 from .exporters import reservations_xlsx
-from .forms import AmendmentForm, ExemptionForm, FilingForm, ReasonForm, RulesForm, UnionFilingForm
+from .forms import AmendmentForm, ExemptionForm, FilingForm, RulesForm, UnionFilingForm
 from .models import Amendment, Exemption, FilingRules, Reminder, Status
-from .queries import FLAGS, host_unit, not_filed, review
-from .rules import amount_of, rules_for
+from .queries import FLAGS, filed_late, host_unit, not_filed, review
+from .rules import rules_for
 
 
 def _year(value) -> int:
@@ -101,7 +101,6 @@ def unit_filing(request, unit_id: int, year: int):
         "reminders": unit.reminders.filter(reminder__year=year)
         .select_related("reminder__sent_by")
         .order_by("-reminder__sent_at"),
-        "minimum_example": amount_of(100000, rules.min_ratio),
     }
     if reservation is not None:
         context.update(
@@ -110,14 +109,11 @@ def unit_filing(request, unit_id: int, year: int):
             may_confirm=services.may_confirm(request.user, reservation),
             may_return=services.may_return(request.user, reservation),
             next_status=services.next_status(reservation),
-            reason_form=ReasonForm(),
             may_amend=access.can_file_for(request.user, unit)
             and reservation.status == Status.LOCKED,
             amendment_form=AmendmentForm(),
             may_decide=access.is_finance_over(request.user, unit.region),
-            late=bool(
-                reservation.filed_on and rules.deadline and reservation.filed_on > rules.deadline
-            ),
+            late=filed_late(reservation, rules.deadline),
         )
     return render(request, "reservations/filing.html", context)
 
@@ -236,7 +232,6 @@ def review_page(request):
             "flags": FLAGS,
             "missing": missing[:200],
             "missing_count": missing.count(),
-            "reason_form": ReasonForm(),
             "reminder_kinds": Reminder.Kind.choices,
             "may_remind": region is not None and access.is_finance_over(request.user, region),
         },
