@@ -12,9 +12,10 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from tests.conftest import make_account, make_unit
-from tests.supervision.conftest import filing, line, row, table
+from tests.supervision.conftest import figures, filing, line, row, table
 from zhunong.orgs import services
 from zhunong.supervision.numbers import percent, rate, wan
+from zhunong.supervision.unitfigures import unit_figures
 
 
 def test_numbers_round_half_up_and_show_a_dash_for_a_zero_denominator():
@@ -101,6 +102,52 @@ def test_a_unit_merged_before_the_cutoff_is_not_counted(world):
     )
     assert row(table(world.city), "410105").units == 0
     assert row(table(world.city, as_of=date(2024, 6, 29)), "410105").units == 1
+
+
+def test_a_merge_moves_the_absorbed_units_filing_and_purchases_to_the_survivor_from_its_date(
+    city_world,
+):
+    w = city_world
+    union = make_unit("J-SCH1-U", "金水区第一小学工会", w.jinshui, kind="union", owner=w.js_school)
+    line(union, "U1", "300.00", date(2024, 5, 5), channel="union")
+    services.unit_merge(
+        actor=w.city_finance, unit=w.js_school, into=w.eq_school, effective_on=date(2024, 6, 30)
+    )
+    # before the merge date nothing moves: J-SCH1 still counts in 金水区 with its filing
+    # (15000 of 100000) and purchases 12000 − 500 + the union's 300, beside J-SCH2
+    before = table(w.city, as_of=date(2024, 6, 29))
+    js, eq = row(before, "410105"), row(before, "410103")
+    assert (js.units, js.reserved, js.completed) == (2, Decimal("15000.00"), Decimal("11800.00"))
+    assert (eq.units, eq.reserved, eq.completed) == (1, Decimal("800.00"), Decimal("0.00"))
+    # from it, J-SCH1 is not counted (J-SCH2 is, its filing after the cut-off) and its figures
+    # are E-SCH1's, in 二七区: reserved 800 + 15000,
+    # canteen 80000 + 100000, completed 1 (B1) + 11800
+    after = table(w.city)
+    js, eq = row(after, "410105"), row(after, "410103")
+    assert (js.units, js.reserved, js.completed) == (1, Decimal("0.00"), Decimal("0.00"))
+    assert (eq.units, eq.canteen_total, eq.reserved, eq.completed) == (
+        1,
+        Decimal("180000.00"),
+        Decimal("15800.00"),
+        Decimal("11801.00"),
+    )
+    survivor = unit_figures(after)[w.eq_school.pk]
+    assert (survivor.filed, survivor.reserved, survivor.completed) == (
+        True,
+        Decimal("15800.00"),
+        Decimal("11801.00"),
+    )
+    # the city's total is the same either side of the merge date's move
+    assert after.total.reserved == Decimal("15800.00")
+
+
+def test_a_renamed_unit_changes_nothing_but_its_name(city_world):
+    w = city_world
+    before = figures(table(w.city))
+    services.unit_rename(
+        actor=w.js_finance, unit=w.js_school, name="金水区实验小学", effective_on=date(2024, 5, 1)
+    )
+    assert figures(table(w.city)) == before
 
 
 def test_a_stopped_trading_account_does_not_count_while_stopped(world):

@@ -37,6 +37,7 @@ operations = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 50)),
     st.tuples(st.just("move"), unit_no, st.sampled_from(REGIONS), days),
     st.tuples(st.just("dissolve"), unit_no, days),
+    st.tuples(st.just("merge"), unit_no, unit_no, days),
     st.tuples(st.just("open"), unit_no, st.sampled_from(list(AccountKind)), days),
     st.tuples(st.just("stop"), unit_no, days),
     st.tuples(st.just("owner"), unit_no, unit_no),
@@ -88,6 +89,12 @@ def apply(op, units, w, counter) -> None:
         unit = Unit.objects.get(pk=units[args[0]].pk)
         unit.subordinates.update(parent=None)
         services.unit_dissolve(actor=w.operator, unit=unit, effective_on=args[1])
+    elif kind == "merge":
+        unit = Unit.objects.get(pk=units[args[0]].pk)
+        unit.subordinates.update(parent=None)
+        Unit.objects.filter(canteen_host=unit).update(canteen_host=None, canteen="own")
+        into = Unit.objects.get(pk=units[args[1]].pk)
+        services.unit_merge(actor=w.operator, unit=unit, into=into, effective_on=args[2])
     elif kind == "open":
         unit, account_kind, day = units[args[0]], args[1], args[2]
         if account_kind == AccountKind.MANAGEMENT and unit.accounts.filter(kind=account_kind):

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from zhunong.ingest.anomalies import anomalies_in_region
 from zhunong.ledger.models import PurchaseLine
-from zhunong.orgs.models import Unit
 
 from . import timeprogress
 from .numbers import percent, rate, wan
-from .queries import progress_table_as_of
+from .queries import counting_units, progress_table_as_of
 from .unitfigures import unit_figures
 
 
@@ -42,17 +41,10 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
     rows = [r for r in table.rows if r.units]
     # the cumulative curve: completed by the end of each month, against the expected share of the
     # reserve by then
-    unit_ids = set(total.members.get("units", []))
-    owned = set(
-        Unit.objects.filter(owner_id__in=unit_ids, kind__in=["soe", "union"]).values_list(
-            "id", flat=True
-        )
-    )
+    buyers = counting_units(set(total.members.get("units", [])), as_of)
     by_day = defaultdict(Decimal)
     for day, amount in (
-        PurchaseLine.objects.filter(
-            unit_id__in=unit_ids | owned, year=year, completed_on__lte=as_of
-        )
+        PurchaseLine.objects.filter(unit_id__in=list(buyers), year=year, completed_on__lte=as_of)
         .values_list("completed_on")
         .annotate(total=Sum("amount"))
     ):

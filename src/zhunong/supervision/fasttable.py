@@ -7,10 +7,10 @@ rows; a property test holds them equal) but sums per region instead of per unit:
   written into the query;
 - completed amounts come from `ledger.Rollup` (per region of the buying unit, year and day);
 - the few units whose figures land elsewhere on the cut-off date are set right one by one: a unit
-  that moved after the date, or ended on or before it, is left out of the grouped sums and counted
-  by the reference code; lines that the rollup files under the buyer's region but that count to
-  another row (a union's or SOE's purchases count to the owning unit) or to none (their unit did
-  not count on the date) are moved or taken out.
+  that moved after the date, or ended on or before it, or survives a merge by then, is left out of
+  the grouped sums and counted by the reference code; lines that the rollup files under the
+  buyer's region but that count to another row (a union's or SOE's purchases count to the owning
+  unit) or to none (their unit did not count on the date) are moved or taken out.
 It carries no drill-down members: pages that list the records behind a figure use the reference.
 """
 
@@ -26,7 +26,14 @@ from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
 
-from .queries import ProgressTable, Row, ended_by, progress_table_as_of, sub_region_rows
+from .queries import (
+    ProgressTable,
+    Row,
+    ended_by,
+    merged_into_by,
+    progress_table_as_of,
+    sub_region_rows,
+)
 
 UNIT = Unit._meta.db_table
 ACCOUNT = Account._meta.db_table
@@ -74,7 +81,11 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
             "unit_id", flat=True
         )
     )
-    apart = sorted(moved | ended_by(as_of))
+    # a merge moves the absorbed unit's filing and purchases to the survivor: both are counted by
+    # the reference code, like the moved units
+    merged = merged_into_by(as_of)
+    rebuilt = moved | set(merged) | set(merged.values())
+    apart = sorted(rebuilt | ended_by(as_of))
     codes = sorted(key_of_region)
     not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
     # the unit's management account, if opened by the cut-off (one per unit)
@@ -223,10 +234,11 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
             if counted_in is not None:
                 counted_in.completed += amount
 
-    # Units that moved after the cut-off are counted as they stood on it, by the reference code.
-    if moved:
+    # Units that moved after the cut-off are counted as they stood on it, and the units of a merge
+    # as it stood, by the reference code.
+    if rebuilt:
         stood = progress_table_as_of(
-            region=region, year=year, as_of=as_of, units_qs=Unit.objects.filter(id__in=moved)
+            region=region, year=year, as_of=as_of, units_qs=Unit.objects.filter(id__in=rebuilt)
         )
         for part in stood.rows:
             by_key[part.key].add(part)

@@ -9,7 +9,9 @@ rebuilt and gives the same figures:
 - a filing of the year counts when filed on or before the cut-off (an imported filing without a
   date counts);
 - a purchase counts when completed in the year on or before the cut-off; the purchases of a trade
-  union or an SOE count to the unit that owns them.
+  union or an SOE count to the unit that owns them;
+- a unit merged into another on or before the cut-off counts no more, but its filing and purchases
+  of the year count to the surviving unit (`counting_units`); before the merge date nothing moves.
 `progress_table_as_of` sums the raw rows and carries, for each figure, the records behind it (the
 drill-down, statements and assessment read them); `progress_table` gives the same figures from
 the ledger's rollup when only the figures are wanted (supervision.fasttable).
@@ -166,6 +168,48 @@ def ended_by(as_of: date, events=None) -> set[int]:
     return {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
 
 
+def merged_into_by(as_of: date) -> dict[int, int]:
+    """Units merged on or before the date (and not reinstated by then), each with the unit that
+    survives it on the date: the end of a chain when the survivor was itself merged later on."""
+    last: dict[int, tuple[str, dict]] = {}
+    for unit_id, kind, changes in (
+        UnitEvent.objects.filter(
+            kind__in=[EventKind.MERGED, EventKind.DISSOLVED, EventKind.REINSTATED],
+            effective_on__lte=as_of,
+        )
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "kind", "changes")
+    ):
+        last[unit_id] = (kind, changes)
+    into_code = {
+        u: changes["merged_into"][1]
+        for u, (kind, changes) in last.items()
+        if kind == EventKind.MERGED and changes.get("merged_into")
+    }
+    id_of = dict(Unit.objects.filter(code__in=set(into_code.values())).values_list("code", "id"))
+    merged = {u: id_of[code] for u, code in into_code.items() if code in id_of}
+    for u in merged:
+        seen = {u}
+        while merged[u] in merged and merged[u] not in seen:
+            seen.add(merged[u])
+            merged[u] = merged[merged[u]]
+    return merged
+
+
+def counting_units(unit_ids: set[int], as_of: date) -> dict[int, int]:
+    """Every unit whose purchases (and filing) count, on the date, to one of `unit_ids`, mapped to
+    it: the unit itself; a unit merged into it by the date (from the merge date its filing and
+    purchases of the year are the survivor's, as the notices count them); and the trade unions and
+    SOEs of both, whose purchases count to their owner."""
+    counting = {u: u for u in unit_ids}
+    counting.update({a: s for a, s in merged_into_by(as_of).items() if s in unit_ids})
+    for unit_id, owner_id in Unit.objects.filter(
+        owner_id__in=list(counting), kind__in=["soe", "union"]
+    ).values_list("id", "owner_id"):
+        counting.setdefault(unit_id, counting[owner_id])
+    return counting
+
+
 def sub_region_rows(region: Region, children: list[Region]) -> list[Row]:
     """本级, then one row per child region in code order (the caller orders `children`)."""
     return [Row("own", f"{region.display_name}本级")] + [
@@ -268,35 +312,25 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
                 row.trading_activated += 1
                 row.members["trading_activated"].append(a["id"])
 
+    counting = counting_units(counted_units, as_of)
     # each filing with the figures it had on the date (reservations.queries.filings_as_of)
-    for r in filings_as_of(Reservation.objects.filter(unit__in=scoped, year=year), as_of):
-        if r.unit_id not in counted_units:
-            continue
-        row = row_of(r.unit_id)
+    # (a union's filing states its own target, not a canteen reserve: not summed here)
+    budget_filings = Reservation.objects.filter(
+        unit__in=list(counting), unit__kind="budget_unit", year=year
+    )
+    for r in filings_as_of(budget_filings, as_of):
+        row = row_of(counting[r.unit_id])
         row.canteen_total += r.canteen_total
         row.reserved += r.reserved_amount
         row.members["canteen_total"].append(r.id)
         row.members["reserved"].append(r.id)
 
-    owner_of = {
-        u["id"]: (u["owner_id"] if u["kind"] in ("soe", "union") and u["owner_id"] else u["id"])
-        for u in units
-    }
-    # a union or SOE registered in another region still buys for its owner here
-    owner_of.update(
-        Unit.objects.filter(owner_id__in=counted_units, kind__in=["soe", "union"]).values_list(
-            "id", "owner_id"
-        )
-    )
     for line in (
-        PurchaseLine.objects.filter(unit_id__in=list(owner_of), year=year, completed_on__lte=as_of)
+        PurchaseLine.objects.filter(unit_id__in=list(counting), year=year, completed_on__lte=as_of)
         .values("unit_id")
         .annotate(total=Sum("amount"))
     ):
-        counting = owner_of.get(line["unit_id"], line["unit_id"])
-        if counting not in counted_units:
-            continue
-        row = row_of(counting)
+        row = row_of(counting[line["unit_id"]])
         if row is not None:
             # SQLite sums decimals with stray digits ("0.0100000000000000"): money has two places
             row.completed += line["total"].quantize(ZERO)

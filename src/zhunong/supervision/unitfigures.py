@@ -1,5 +1,6 @@
 """Per-unit figures behind a progress table: what each counted unit reserved, bought and has on
-order, its own purchases together with those of its trade union and SOEs."""
+order, its own purchases together with those of its trade union and SOEs and of units merged into
+it (`queries.counting_units`)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,6 +10,8 @@ from django.db.models import Q, Sum
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Unit
 from zhunong.reservations.models import Reservation
+
+from .queries import counting_units
 
 ZERO = Decimal("0.00")
 
@@ -58,26 +61,23 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         )
         for r in rows
     }
+    as_of, year = table.as_of, table.year
+    # a unit's own filing and purchases with those merged into it and its unions' and SOEs'
+    counting = counting_units(unit_ids, as_of)
     for r in Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values(
         "unit_id", "canteen_total", "reserved_amount"
     ):
-        f = figures[r["unit_id"]]
+        f = figures[counting[r["unit_id"]]]
         f.filed = True
         f.canteen_total += r["canteen_total"]
         f.reserved += r["reserved_amount"]
-    owners = dict(
-        Unit.objects.filter(owner_id__in=unit_ids, kind__in=["soe", "union"]).values_list(
-            "id", "owner_id"
-        )
-    )
     # completed in the year by the cut-off; pending: ordered in the year by the cut-off and not
     # completed by then (whatever happened to the order later)
-    as_of, year = table.as_of, table.year
     completed_year = Q(year=year, completed_on__lte=as_of)
     ordered_year = Q(ordered_on__year=year, ordered_on__lte=as_of)
     pending = ordered_year & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
     lines = (
-        PurchaseLine.objects.filter(unit_id__in=unit_ids | set(owners))
+        PurchaseLine.objects.filter(unit_id__in=list(counting))
         .filter(completed_year | ordered_year)
         .values("unit_id")
         .annotate(
@@ -85,7 +85,7 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         )
     )
     for line in lines:
-        f = figures.get(owners.get(line["unit_id"], line["unit_id"]))
+        f = figures.get(counting[line["unit_id"]])
         if f is None:
             continue
         f.completed += line["completed"] or ZERO
