@@ -20,6 +20,7 @@ from zhunong.reservations.models import (
     FilingStep,
     Reservation,
 )
+from zhunong.supervision.models import BuyingTask
 
 # Routes anyone may open: logging in and out, choosing a language, the API's schema and docs.
 PUBLIC = {
@@ -130,6 +131,7 @@ def snapshot():
         UnitEvent.objects.count(),
         Region.objects.count(),
         sorted(Reservation.objects.values_list("id", "status", "reserved_amount", "version")),
+        BuyingTask.objects.count(),
         FilingStep.objects.count(),
         Exemption.objects.count(),
         FilingRules.objects.count(),

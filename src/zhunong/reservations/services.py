@@ -43,7 +43,9 @@ def _number(value, field: str, errors: dict, *, maximum: Decimal, out_of_range, 
     return found
 
 
-def _money(value, field: str, errors: dict) -> Decimal | None:
+def money_in(value, field: str, errors: dict) -> Decimal | None:
+    """A sum of money in yuan typed by a person (commas allowed), exact to the fen, or None when
+    blank; a bad one puts the field's message in `errors`."""
     return _number(
         value,
         field,
@@ -79,14 +81,14 @@ def figures(
     """The figures a filing would store, or a ValidationError naming each bad field and the rule
     it breaks. Shared by the filing, the amendment and the API."""
     errors: dict = {}
-    total = _money(canteen_total, "canteen_total", errors)
+    total = money_in(canteen_total, "canteen_total", errors)
     ratio = _percent(ratio, "ratio", errors)
-    amount = _money(reserved_amount, "reserved_amount", errors)
+    amount = money_in(reserved_amount, "reserved_amount", errors)
     if unit.kind == UnitKind.SOE:
         raise ValidationError({"unit": _("国有企业不单独填报预留份额，其采购计入所属单位")})
     rules = rules_for(unit.region, year)
     if unit.kind == UnitKind.UNION:
-        welfare = _money(welfare_total, "welfare_total", errors)
+        welfare = money_in(welfare_total, "welfare_total", errors)
         try:
             count = int(members) if members not in (None, "") else None
         except (TypeError, ValueError):
@@ -566,7 +568,7 @@ def filing_rules_set(
     errors: dict = {}
     min_ratio = _percent(min_ratio, "min_ratio", errors)
     welfare_ratio = _percent(union_welfare_ratio, "union_welfare_ratio", errors)
-    per_member = _money(union_per_member, "union_per_member", errors)
+    per_member = money_in(union_per_member, "union_per_member", errors)
     if min_ratio is not None and min_ratio < Decimal(10):
         errors["min_ratio"] = _("最低预留比例不能低于全国规定的10%")
     if errors:

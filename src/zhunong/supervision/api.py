@@ -1,11 +1,12 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router
+from ninja import Router, Schema
 
 from zhunong import access
 
-from . import timeprogress
+from . import services, timeprogress
+from .buyingtasks import task_rows
 from .exporters import as_json
 from .queries import progress_table, progress_table_as_of, table_units
 from .statements import statements
@@ -71,3 +72,44 @@ def progress(request, region: str, year: int, as_of: date):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
     table = progress_table(region=found, year=year, as_of=as_of, actor=request.auth)
     return as_json(table)
+
+
+def _task_out(r) -> dict:
+    return {
+        "key": r.key,
+        "name": r.name,
+        "task_yuan": None if r.task is None else str(r.task),
+        "completed_yuan": str(r.completed),
+        "ratio": None if r.ratio is None else str(r.ratio),
+        "reserved_yuan": str(r.reserved),
+    }
+
+
+@router.get(
+    "/regions/{code}/tasks/{year}", summary="下达任务：各下级地区的年度任务与截至某日的完成情况"
+)
+def buying_tasks(request, code: str, year: int, as_of: date):
+    found = access.get_visible_or_404(access.visible_regions(request.auth), code=code)
+    table = progress_table(region=found, year=year, as_of=as_of, actor=request.auth)
+    return {
+        "region": found.code,
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "rows": [_task_out(r) for r in task_rows(table)],
+    }
+
+
+class TasksIn(Schema):
+    amounts: dict[str, str | int | None] = {}
+
+
+@router.post(
+    "/regions/{code}/tasks/{year}",
+    summary="下达任务：设置（或以 null 撤回）各下级地区的年度任务金额（元，按下级区划代码）",
+)
+def set_buying_tasks(request, code: str, year: int, payload: TasksIn):
+    found = access.get_visible_or_404(access.visible_regions(request.auth), code=code)
+    saved = services.buying_tasks_set(
+        actor=request.auth, region=found, year=year, amounts=payload.amounts
+    )
+    return {"region": found.code, "year": year, "saved": [t.region_id for t in saved]}

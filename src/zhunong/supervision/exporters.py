@@ -8,6 +8,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from .numbers import wan
 from .queries import ProgressTable
 
 GROUPS = [
@@ -149,6 +150,40 @@ def assessment_xlsx(title: str, result: dict) -> bytes:
                 [s.rank, s.key, s.name, float(s.shown)]
                 + [round(float(s.parts[p]) * 100, 2) for p in parts]
             )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def tasks_xlsx(title: str, rows) -> bytes:
+    """The buying tasks (下达任务) and their completion: amounts in 万元 as numbers with two
+    decimals, the ratio as a percentage (blank where no task is set)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "下达任务完成情况"
+    ws.append([title])
+    ws.append(
+        [
+            "地区",
+            "下达任务 (万元)",
+            "已完成交易总额 (万元)",
+            "任务完成比例",
+            "拟预留采购总额 (万元)",
+        ]
+    )
+    for r in rows:
+        ws.append(
+            [
+                r.name,
+                None if r.task is None else float(wan(r.task)),
+                float(wan(r.completed)),
+                None if r.ratio is None else float(r.ratio),
+                float(wan(r.reserved)),
+            ]
+        )
+        for column in "BCE":
+            ws[f"{column}{ws.max_row}"].number_format = "0.00"
+        ws[f"D{ws.max_row}"].number_format = "0.00%"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -36,6 +36,31 @@ class YearSettings(models.Model):
         return date(year, 10, 31), date(year, 2, 28)
 
 
+class BuyingTask(models.Model):
+    """The yearly buying task (下达任务) a bureau hands one of its sub-regions: an amount in yuan
+    that the sub-region's completed purchases are measured against, beside its own reserve."""
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("地区")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("任务金额（元）"), max_digits=16, decimal_places=2)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("下达任务")
+        verbose_name_plural = _("下达任务")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_task_per_region_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+
 class NoticeTemplate(models.Model):
     """What a bureau writes once and every notice of its region reuses: the issuing body, the
     addressees and the "requirements and next steps" section."""

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhunong import access
+from zhunong.regions.models import Region
+from zhunong.reservations.services import money_in
 
-from .models import AssessmentWeights, NoticeSchedule, NoticeTemplate, YearSettings
+from .models import AssessmentWeights, BuyingTask, NoticeSchedule, NoticeTemplate, YearSettings
 
 
 @transaction.atomic
@@ -38,6 +40,42 @@ def year_settings_set(
         },
     )
     return setting
+
+
+@transaction.atomic
+def buying_tasks_set(*, actor, region, year: int, amounts: dict[str, object]) -> list[BuyingTask]:
+    """Hands the region's sub-regions their buying tasks for a year (amounts in yuan by sub-region
+    code; blank takes a task back). All or nothing: one bad amount, named by its sub-region,
+    changes none."""
+    access.require_region_manager(actor, region)
+    children = {c.code: c for c in Region.objects.filter(parent=region)}
+    errors: dict[str, str] = {}
+    parsed = {}
+    for code, value in amounts.items():
+        if code not in children:
+            errors[code] = _("%(code)s 不是%(region)s的下级地区") % {
+                "code": code,
+                "region": region.name,
+            }
+            continue
+        field_errors: dict = {}
+        parsed[code] = money_in(value, code, field_errors)
+        if field_errors:
+            errors[code] = f"{children[code].name}：{field_errors[code]}"
+    if errors:
+        raise ValidationError(errors)
+    saved = []
+    for code, amount in parsed.items():
+        if amount is None:
+            BuyingTask.objects.filter(region=children[code], year=year).delete()
+            continue
+        task, _created = BuyingTask.objects.update_or_create(
+            region=children[code],
+            year=year,
+            defaults={"amount": amount, "set_by": actor if getattr(actor, "pk", None) else None},
+        )
+        saved.append(task)
+    return saved
 
 
 @transaction.atomic

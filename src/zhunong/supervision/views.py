@@ -16,9 +16,10 @@ from zhunong.web.forms import add_service_errors
 from . import notices as notices_module
 from . import services, timeprogress
 from .assessment import assess
+from .buyingtasks import task_rows
 from .dashboard import dashboard
 from .drill import MEASURES, drill
-from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx
+from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx, tasks_xlsx
 from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
 from .queries import progress_table, progress_table_as_of, table_units
 from .statements import statements
@@ -88,6 +89,7 @@ def progress(request):
             "columns": COLUMNS,
             "query": query.urlencode(),
             "statements": statements(table) if table else [],
+            "tasks": [r for r in task_rows(table) if r.task is not None] if table else [],
         },
     )
 
@@ -161,6 +163,58 @@ def time_progress_page(request):
             settings_form=TargetForm(initial={"buying_target_date": target}),
         )
     return render(request, "supervision/time_progress.html", context)
+
+
+@login_required
+def buying_tasks_page(request):
+    """下达任务: the bureau hands each sub-region a buying task for the year and sees, as of a date,
+    how far each has come against it; `format=xlsx` downloads the list."""
+    initial = default_choice(request.user)
+    form = ProgressForm(request.GET or None, initial=initial)
+    context = {"form": form}
+    if form.is_valid():
+        region = _chosen_region(request, form)
+        year = form.cleaned_data["year"]
+        can_set = access.is_finance_over(request.user, region)
+        errors = {}
+        if request.method == "POST":
+            amounts = {
+                key.removeprefix("task-"): value
+                for key, value in request.POST.items()
+                if key.startswith("task-")
+            }
+            try:
+                services.buying_tasks_set(
+                    actor=request.user, region=region, year=year, amounts=amounts
+                )
+            except ValidationError as exc:
+                errors = {k: v[0] for k, v in exc.message_dict.items()}
+            else:
+                messages.success(request, _("已保存下达任务。"))
+                return redirect(request.get_full_path())
+        table = progress_table(
+            region=region, year=year, as_of=form.cleaned_data["as_of"], actor=request.user
+        )
+        rows = task_rows(table)
+        title = _("%(region)s %(year)s 年下达任务完成情况（截至 %(date)s）") % {
+            "region": region.name,
+            "year": year,
+            "date": table.as_of.isoformat(),
+        }
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(tasks_xlsx(title, rows), content_type=XLSX)
+            name = f"{region.code}-{year}-{table.as_of.isoformat()}"
+            response["Content-Disposition"] = f'attachment; filename="tasks-{name}.xlsx"'
+            return response
+        for r in rows:
+            r.error = errors.get(r.key, "")
+            r.typed = request.POST.get(f"task-{r.key}") if errors else None
+        query = request.GET.copy()
+        query.pop("format", None)
+        context.update(
+            region=region, title=title, rows=rows, can_set=can_set, query=query.urlencode()
+        )
+    return render(request, "supervision/buying_tasks.html", context)
 
 
 @login_required
