@@ -69,6 +69,7 @@ urlpatterns = [
     path("supervision/time-progress/", supervision.time_progress_page, name="time-progress"),
     path("supervision/dashboard/", supervision.dashboard_page, name="dashboard"),
     path("supervision/tasks/", supervision.buying_tasks_page, name="buying-tasks"),
+    path("supervision/channels/", supervision.channels_page, name="channels"),
     path("supervision/assessment/", supervision.assessment_page, name="assessment"),
     path("supervision/notices/", supervision.notice_list, name="notice-list"),
     path("supervision/notices/template/", supervision.notice_template, name="notice-template"),

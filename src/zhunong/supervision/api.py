@@ -7,6 +7,7 @@ from zhunong import access
 
 from . import services, timeprogress
 from .buyingtasks import task_rows
+from .channels import channel_rows
 from .exporters import as_json
 from .queries import progress_table, progress_table_as_of, table_units
 from .statements import statements
@@ -113,3 +114,31 @@ def set_buying_tasks(request, code: str, year: int, payload: TasksIn):
         actor=request.auth, region=found, year=year, amounts=payload.amounts
     )
     return {"region": found.code, "year": year, "saved": [t.region_id for t in saved]}
+
+
+@router.get(
+    "/regions/{code}/channels/{year}",
+    summary="各渠道（食堂、工会、国有企业、个人）完成交易额与食堂完成比例，截至某日",
+)
+def channels(request, code: str, year: int, as_of: date):
+    found = access.get_visible_or_404(access.visible_regions(request.auth), code=code)
+    table = progress_table_as_of(
+        region=found, year=year, as_of=as_of, units_qs=table_units(request.auth, found)
+    )
+    return {
+        "region": found.code,
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "rows": [
+            {
+                "key": r.key,
+                "name": r.name,
+                "reserved_yuan": str(r.reserved),
+                "by_channel_yuan": {k: str(v) for k, v in r.by_channel.items()},
+                "completed_yuan": str(r.completed),
+                "canteen_ratio": None if r.canteen_ratio is None else str(r.canteen_ratio),
+                "ratio": None if r.ratio is None else str(r.ratio),
+            }
+            for r in channel_rows(table)
+        ],
+    }

@@ -187,3 +187,37 @@ def tasks_xlsx(title: str, rows) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+CHANNEL_COLUMNS = ["食堂", "工会", "国有企业", "个人"]
+
+
+def channels_xlsx(title: str, rows) -> bytes:
+    """Completed purchases by channel per row, in 万元 as numbers, with the canteen-only and the
+    overall completion ratios as percentages."""
+    from zhunong.ledger.models import Channel
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "按渠道"
+    ws.append([title])
+    ws.append(
+        ["县市区", "拟预留采购总额 (万元)"]
+        + [f"{c} (万元)" for c in CHANNEL_COLUMNS]
+        + ["合计 (万元)", "食堂完成比例", "预留份额完成比例"]
+    )
+    channels = [Channel.CANTEEN, Channel.UNION, Channel.SOE, Channel.EMPLOYEE]
+    for r in rows:
+        ws.append(
+            [r.name, float(wan(r.reserved))]
+            + [float(wan(r.by_channel[c])) for c in channels]
+            + [float(wan(r.completed))]
+            + [None if x is None else float(x) for x in (r.canteen_ratio, r.ratio)]
+        )
+        for column in "BCDEFG":
+            ws[f"{column}{ws.max_row}"].number_format = "0.00"
+        for column in "HI":
+            ws[f"{column}{ws.max_row}"].number_format = "0.00%"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

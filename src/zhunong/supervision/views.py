@@ -17,9 +17,18 @@ from . import notices as notices_module
 from . import services, timeprogress
 from .assessment import assess
 from .buyingtasks import task_rows
+from .channels import channel_rows
 from .dashboard import dashboard
 from .drill import MEASURES, drill
-from .exporters import COLUMNS, as_csv, as_xlsx, assessment_xlsx, records_xlsx, tasks_xlsx
+from .exporters import (
+    COLUMNS,
+    as_csv,
+    as_xlsx,
+    assessment_xlsx,
+    channels_xlsx,
+    records_xlsx,
+    tasks_xlsx,
+)
 from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
 from .queries import progress_table, progress_table_as_of, table_units
 from .statements import statements
@@ -215,6 +224,33 @@ def buying_tasks_page(request):
             region=region, title=title, rows=rows, can_set=can_set, query=query.urlencode()
         )
     return render(request, "supervision/buying_tasks.html", context)
+
+
+@login_required
+def channels_page(request):
+    """Completed purchases by channel, and the canteen-only figure against the reserve, per row
+    of the progress table; `format=xlsx` downloads it."""
+    initial = default_choice(request.user)
+    form = ProgressForm(request.GET or None, initial=initial)
+    context = {"form": form}
+    if form.is_valid():
+        region = _chosen_region(request, form)
+        table = _chosen_table(request, form, region)
+        rows = channel_rows(table)
+        title = _("%(region)s %(year)s 年各渠道完成交易额（截至 %(date)s）") % {
+            "region": region.name,
+            "year": table.year,
+            "date": table.as_of.isoformat(),
+        }
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(channels_xlsx(title, rows), content_type=XLSX)
+            name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
+            response["Content-Disposition"] = f'attachment; filename="channels-{name}.xlsx"'
+            return response
+        query = request.GET.copy()
+        query.pop("format", None)
+        context.update(title=title, rows=rows, query=query.urlencode())
+    return render(request, "supervision/channels.html", context)
 
 
 @login_required
