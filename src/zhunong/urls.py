@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("filings/", reservations.review_page, name="filing-review"),
     path("filings/rules/", reservations.rules_page, name="filing-rules"),
+    path("filings/unions/", reservations.unions_page, name="filing-unions"),
     path("filings/remind/", reservations.remind, name="filing-remind"),
     path("audit/", web.audit_log, name="audit-log"),
     path("imports/", ingest.import_list, name="import-list"),

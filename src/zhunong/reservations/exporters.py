@@ -98,3 +98,36 @@ def _cell(ws, column: int, value):
     if column in FORMATS and isinstance(value, (Decimal, date)):
         cell.number_format = FORMATS[column]
     return cell
+
+
+def unions_xlsx(title: str, progress) -> bytes:
+    """The unions' targets and what they had bought by the date: amounts in yuan, the ratio as a
+    percentage."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "工会"
+    ws.append([title])
+    ws.append(
+        ["工会编码", "工会名称", "所属单位", "会员人数", "年度福利费总额(元)", "年度采购目标(元)"]
+        + ["已完成(元)", "完成比例"]
+    )
+    for p in progress:
+        r = p.reservation
+        ws.append(
+            [
+                r.unit.code,
+                r.unit.name,
+                r.unit.owner.name if r.unit.owner else "",
+                r.members,
+                None if r.welfare_total is None else float(r.welfare_total),
+                float(r.reserved_amount),
+                float(p.completed),
+                None if p.ratio is None else float(p.ratio),
+            ]
+        )
+        for column in "EFG":
+            ws[f"{column}{ws.max_row}"].number_format = "#,##0.00"
+        ws[f"H{ws.max_row}"].number_format = "0.00%"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+
+from zhunong.ledger.models import PurchaseLine
 
 from .models import FilingStep, Reservation
 
@@ -78,6 +80,43 @@ def filing_as_of(reservation: Reservation, as_of: date) -> FilingThen | None:
 def filed_late(reservation: Reservation, deadline: date | None) -> bool:
     """Filed after the region's filing deadline (accepted, and marked)."""
     return bool(reservation.filed_on and deadline and reservation.filed_on > deadline)
+
+
+# --- unions' progress -----------------------------------------------------------------------------
+
+
+@dataclass
+class UnionProgress:
+    """A union's filed target for the year against what it had bought by a date."""
+
+    reservation: Reservation
+    completed: Decimal
+
+    @property
+    def ratio(self) -> Decimal | None:
+        target = self.reservation.reserved_amount
+        return self.completed / target if target else None
+
+
+def union_progress(filings, year: int, as_of: date) -> list[UnionProgress]:
+    """The unions' filings of the year among `filings` (already scoped to the reader), each with
+    the union's own purchases of the year completed by the date — the figure its target (300 yuan
+    a member or 15% of the welfare total) is measured against; the owning unit's table counts the
+    same lines in its completed amount."""
+    found = list(
+        filings.filter(year=year, unit__kind="union")
+        .select_related("unit", "unit__owner")
+        .order_by("unit__code")
+    )
+    done = dict(
+        PurchaseLine.objects.filter(
+            unit_id__in=[r.unit_id for r in found], year=year, completed_on__lte=as_of
+        )
+        .values_list("unit_id")
+        .annotate(total=Sum("amount"))
+    )
+    cent = Decimal("0.01")
+    return [UnionProgress(r, (done.get(r.unit_id) or Decimal(0)).quantize(cent)) for r in found]
 
 
 # --- the review lists ----------------------------------------------------------------------------

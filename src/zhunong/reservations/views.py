@@ -13,15 +13,16 @@ from django.views.decorators.http import require_POST
 
 from zhunong import access
 from zhunong.clock import today
+from zhunong.dates import parse_date
 from zhunong.orgs.models import Canteen, UnitKind
 from zhunong.orgs.views import XLSX
 from zhunong.web.forms import add_service_errors
 
 from . import reminders, services
-from .exporters import reservations_xlsx
+from .exporters import reservations_xlsx, unions_xlsx
 from .forms import AmendmentForm, ExemptionForm, FilingForm, RulesForm, UnionFilingForm
-from .models import Amendment, Exemption, FilingRules, Reminder, Status
-from .queries import FLAGS, filed_late, host_unit, not_filed, review
+from .models import Amendment, Exemption, FilingRules, Reminder, Reservation, Status
+from .queries import FLAGS, filed_late, host_unit, not_filed, review, union_progress
 from .rules import rules_for
 
 
@@ -102,6 +103,10 @@ def unit_filing(request, unit_id: int, year: int):
         .select_related("reminder__sent_by")
         .order_by("-reminder__sent_at"),
     }
+    if reservation is not None and is_union:
+        context["union_done"] = union_progress(
+            Reservation.objects.filter(pk=reservation.pk), year, today()
+        )[0]
     if reservation is not None:
         context.update(
             steps=reservation.steps.select_related("actor").order_by("id"),
@@ -234,6 +239,45 @@ def review_page(request):
             "missing_count": missing.count(),
             "reminder_kinds": Reminder.Kind.choices,
             "may_remind": region is not None and access.is_finance_over(request.user, region),
+        },
+    )
+
+
+@login_required
+def unions_page(request):
+    """工会: each union's filed target for the year against its purchases by a date, for the
+    bureau's region or the supervising unit's units; `format=xlsx` downloads the list."""
+    reach = access.reach_of(request.user)
+    if not (reach.everything or reach.finance_paths or reach.supervised_paths):
+        raise Http404(_("没有找到，或无权查看。"))
+    year = _year(request.GET.get("year"))
+    region = _review_region(request)
+    as_of = parse_date(request.GET.get("as_of", "")) or today()
+    filings = access.visible_reservations(request.user)
+    if region is not None:
+        filings = filings.filter(unit__region__path__startswith=region.path)
+    progress = union_progress(filings, year, as_of)
+    title = _("%(where)s%(y)s年度工会采购完成情况（截至 %(d)s）") % {
+        "where": region.name if region else "",
+        "y": year,
+        "d": as_of.isoformat(),
+    }
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(unions_xlsx(title, progress), content_type=XLSX)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(f"{title}.xlsx")
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "reservations/unions.html",
+        {
+            "progress": progress,
+            "title": title,
+            "year": year,
+            "region": region,
+            "as_of": as_of,
+            "query": query.urlencode(),
         },
     )
 

@@ -14,3 +14,9 @@ document.addEventListener("change", (event) => {
     box.checked = event.target.checked;
   });
 });
+
+// A bar whose data-width is a shown percentage ("57.50%", "—") fills that far, at most 100%.
+document.querySelectorAll("[data-width]").forEach((bar) => {
+  const value = parseFloat(bar.dataset.width);
+  bar.style.width = `${Number.isFinite(value) ? Math.min(value, 100) : 0}%`;
+});
