@@ -266,8 +266,15 @@ def can_manage_unit(user, unit) -> bool:
 
 
 def can_manage_accounts(user, unit) -> bool:
-    """Create, activate and deactivate accounts: the unit's own admin, or its finance bureau."""
-    return unit.id in reach_of(user).admin_unit_ids or can_manage_unit(user, unit)
+    """Create, activate and deactivate accounts: the unit's own admin, the admin of the unit that
+    owns it (an SOE's owning unit or 国资委 opens its accounts, domain.md), or its finance
+    bureau."""
+    admin_of = reach_of(user).admin_unit_ids
+    return (
+        unit.id in admin_of
+        or (unit.owner_id is not None and unit.owner_id in admin_of)
+        or can_manage_unit(user, unit)
+    )
 
 
 def can_file_for(user, unit) -> bool:

@@ -31,6 +31,7 @@ def test_template_is_a_real_workbook_with_the_columns_and_instructions(client_fo
         "手机号",
         "开通日期",
         "食堂承包方使用",
+        "国有企业编码",
     ]
     assert "填写说明" in wb.sheetnames
 
@@ -123,3 +124,54 @@ def test_upload_page_opens_the_accounts(client_for, world):
     response = client.post(f"/units/{world.js_school.pk}/accounts/bulk/", {"file": upload})
     assert response.status_code == 302
     assert Account.objects.filter(login__startswith="j-page-").count() == 2
+
+
+SOE_HEADER = ("账号*", "使用人", "手机号", "开通日期", "食堂承包方使用", "国有企业编码")
+
+
+def owned_soes(world):
+    from tests.conftest import make_unit
+
+    farm = make_unit("J-SOE1", "金水农业公司", world.jinshui, kind="soe", owner=world.js_school)
+    mill = make_unit("J-SOE2", "金水面粉公司", world.erqi, kind="soe", owner=world.js_school)
+    stranger = make_unit("E-SOE1", "二七粮油公司", world.erqi, kind="soe", owner=world.eq_school)
+    return farm, mill, stranger
+
+
+def test_an_owning_unit_opens_its_soes_accounts_in_bulk(world):
+    farm, mill, _stranger = owned_soes(world)
+    data = workbook(
+        [
+            ("soe-farm-01", "王五", None, "2024-03-01", None, "J-SOE1"),
+            ("soe-mill-01", None, None, "2024-03-01", None, "J-SOE2"),
+            ("j-own-01", None, None, "2024-03-01", None, None),
+        ],
+        header=SOE_HEADER,
+    )
+    assert accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=data) == 3
+    holders = dict(Account.objects.filter(opened_on=date(2024, 3, 1)).values_list("login", "unit"))
+    assert holders == {
+        "soe-farm-01": farm.pk,
+        "soe-mill-01": mill.pk,
+        "j-own-01": world.js_school.pk,
+    }
+
+
+def test_an_soe_of_another_owner_is_named_and_nothing_is_opened(world):
+    owned_soes(world)
+    before = Account.objects.count()
+    data = workbook(
+        [
+            ("soe-farm-01", None, None, "2024-03-01", None, "J-SOE1"),
+            ("soe-x-01", None, None, "2024-03-01", None, "E-SOE1"),
+            ("soe-y-01", None, None, "2024-03-01", "是", "J-SOE2"),
+        ],
+        header=SOE_HEADER,
+    )
+    with pytest.raises(BulkError) as caught:
+        accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=data)
+    assert caught.value.messages == [
+        "第3行 国有企业编码：E-SOE1 不是金水区第一小学所属的国有企业",
+        "第4行 食堂承包方使用：为国有企业开通的账号不能标为食堂承包方使用",
+    ]
+    assert Account.objects.count() == before

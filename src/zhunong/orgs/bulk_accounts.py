@@ -1,5 +1,6 @@
 """Trading accounts in bulk from an Excel template: every bad row named, nothing created when any
-row is bad."""
+row is bad. A unit that owns SOEs (an owning budget unit, or the state-assets commission, 国资委)
+fills in 国有企业编码 to open the row's account for one of its SOEs instead of for itself."""
 
 import io
 import zipfile
@@ -16,7 +17,7 @@ from zhunong import access
 from zhunong.clock import today
 from zhunong.dates import parse_date
 
-from .models import AccountKind, Canteen, Unit
+from .models import AccountKind, Canteen, Unit, UnitKind
 from .services import account_open, validate_new_account
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -27,6 +28,7 @@ COLUMNS = [
     ("mobile", "手机号", False),
     ("opened_on", "开通日期", False),
     ("is_contractor", "食堂承包方使用", False),
+    ("soe_code", "国有企业编码", False),
 ]
 HEADER_NAMES = {label: key for key, label, _required in COLUMNS}
 FIELD_LABELS = {key: label for key, label, _required in COLUMNS}
@@ -59,6 +61,8 @@ def template_workbook() -> bytes:
         "手机号：选填，以1开头的11位数字。",
         "开通日期：选填，格式 2025-03-01 或 2025/3/1，不填为今天，不能晚于今天。",
         "食堂承包方使用：选填，填“是”表示为食堂承包方开通（仅限食堂外包的单位）。",
+        "国有企业编码：选填，为本单位所属的国有企业开通时填写该企业的单位编码（主管单位或国资委批量开通）；"
+        "不填为本单位开通。",
         "有任何一行有误时整个文件都不会导入，页面会列出每一行的问题。",
         "示例：zz-jy-001 | 张三 | 13800000000 | 2025-03-01 | 否",
     ]
@@ -138,7 +142,30 @@ def _row_values(raw: dict) -> tuple[dict, dict]:
     if flag not in ("", "是", "否"):
         errors.setdefault("is_contractor", _("请填写“是”或“否”"))
     values["is_contractor"] = flag == "是"
+    values["soe_code"] = _text(raw.get("soe_code"))
     return values, errors
+
+
+def _account_holder(unit: Unit, values: dict, errors: dict) -> Unit:
+    """The unit the row's account is for: the uploading unit, or the SOE it names, which must be
+    one of the unit's own SOEs and in normal status."""
+    code = values.pop("soe_code")
+    if not code:
+        return unit
+    soe = Unit.objects.filter(code=code, kind=UnitKind.SOE, owner=unit).first()
+    if soe is None:
+        errors.setdefault(
+            "soe_code",
+            _("%(code)s 不是%(unit)s所属的国有企业") % {"code": code, "unit": unit.name},
+        )
+    elif not soe.is_active:
+        errors.setdefault(
+            "soe_code",
+            _("%(name)s已是“%(s)s”状态") % {"name": soe.name, "s": soe.get_status_display()},
+        )
+    elif values["is_contractor"]:
+        errors.setdefault("is_contractor", _("为国有企业开通的账号不能标为食堂承包方使用"))
+    return soe or unit
 
 
 def accounts_bulk_open(*, actor, unit: Unit, data: bytes) -> int:
@@ -151,13 +178,14 @@ def accounts_bulk_open(*, actor, unit: Unit, data: bytes) -> int:
     messages, planned, seen = [], [], {}
     for number, raw in read_rows(data):
         values, errors = _row_values(raw)
+        holder = _account_holder(unit, values, errors)
         opened_on = values["opened_on"] or today()
         # a bad date still lets the row's other fields be checked, so every problem shows at once
         checked = validate_new_account(values["login"], values["mobile"], opened_on)
         if "opened_on" in errors:
             checked.pop("opened_on", None)
         errors = {**checked, **errors}
-        if values["is_contractor"] and unit.canteen != Canteen.OUTSOURCED:
+        if values["is_contractor"] and holder == unit and unit.canteen != Canteen.OUTSOURCED:
             errors.setdefault("is_contractor", _("只有食堂外包的单位可以为承包方开通交易账号"))
         login = values["login"]
         if login and login in seen and "login" not in errors:
@@ -168,13 +196,13 @@ def accounts_bulk_open(*, actor, unit: Unit, data: bytes) -> int:
                 _("第%(row)d行 %(field)s：%(message)s")
                 % {"row": number, "field": FIELD_LABELS.get(key, key), "message": message}
             )
-        planned.append({**values, "opened_on": opened_on})
+        planned.append({**values, "opened_on": opened_on, "unit": holder})
     if messages:
         raise BulkError(messages)
     try:
         with transaction.atomic():
             for values in planned:
-                account_open(actor=actor, unit=unit, kind=AccountKind.TRADING, **values)
+                account_open(actor=actor, kind=AccountKind.TRADING, **values)
     except ValidationError as exc:
         raise BulkError([f"{k}: {'；'.join(v)}" for k, v in exc.message_dict.items()]) from exc
     return len(planned)
