@@ -180,3 +180,13 @@ def test_a_unit_with_a_filing_cannot_turn_to_a_shared_canteen_and_nothing_change
     assert "canteen" in err.value.message_dict
     w.js_school.refresh_from_db()
     assert (w.js_school.canteen, w.js_school.canteen_host) == (Canteen.OWN, None)
+
+
+def test_a_staff_count_is_kept_and_a_bad_one_is_named(filing_world):
+    r = file(filing_world, canteen_total="100000", ratio="10", staff="50")
+    assert r.staff == 50
+    with pytest.raises(ValidationError) as err:
+        file(filing_world, canteen_total="100000", ratio="10", staff="-3")
+    assert err.value.message_dict["staff"] == ["请填写大于0的整数"]
+    r.refresh_from_db()
+    assert r.staff == 50

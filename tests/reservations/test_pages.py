@@ -126,3 +126,28 @@ def test_a_supervisor_reviews_only_its_subordinate_units(filing_world, client_fo
     page = client_for(w.js_supervisor).get("/filings/", {"year": 2025}).content.decode()
     assert "金水区第一小学" in page and "二七区蓝天小学" not in page
     assert client_for(w.js_buyer).get("/filings/").status_code == 404
+
+
+def test_a_canteen_total_far_off_its_peers_per_head_is_flagged(filing_world):
+    from tests.conftest import make_unit
+    from zhunong.reservations.queries import review
+
+    w = filing_world
+    # per head: 2000, 2500 and 3000 yuan (median 2500); 9000 is more than double it, 1000 less
+    # than half
+    figures = {"P1": (100000, 50), "P2": (125000, 50), "P3": (150000, 50)}
+    figures.update({"HIGH": (90000, 10), "LOW": (50000, 50)})
+    for code, (total, staff) in figures.items():
+        unit = make_unit(code, f"单位{code}", w.jinshui)
+        Reservation.objects.create(
+            unit=unit,
+            year=2025,
+            canteen="own",
+            canteen_total=total,
+            ratio=10,
+            reserved_amount=total / 10,
+            staff=staff,
+            filed_on=date(2025, 1, 5),
+        )
+    rows, _totals = review(Reservation.objects.all(), year=2025, flag="per_head_off")
+    assert sorted(r.reservation.unit.code for r in rows) == ["HIGH", "LOW"]

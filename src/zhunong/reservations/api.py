@@ -100,6 +100,7 @@ class FilingIn(Schema):
     reserved_amount: str | None = None
     members: str | None = None
     welfare_total: str | None = None
+    staff: str | None = Field(None, description="职工人数（选填，用于核对人均采购额）")
     host_code: str = Field("", description="共用食堂的代表单位编码")
     contractor: str = ""
 

@@ -15,6 +15,11 @@ class FilingForm(forms.Form):
         help_text=_("比例和金额填一项即可，另一项自动算出"),
     )
     reserved_amount = forms.CharField(label=_("预留金额（元）"), required=False)
+    staff = forms.CharField(
+        label=_("职工人数"),
+        required=False,
+        help_text=_("选填：在食堂就餐的职工人数，用于核对人均食材采购额"),
+    )
     host = forms.CharField(label=_("代表单位编码（共用食堂）"), required=False, max_length=40)
     contractor = forms.CharField(label=_("食堂承包方（食堂外包）"), required=False, max_length=128)
 

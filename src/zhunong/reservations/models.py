@@ -32,6 +32,8 @@ class Reservation(models.Model):
     welfare_total = models.DecimalField(
         _("年度福利费总额"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # the staff the canteen feeds, to see whether the canteen total is plausible per head
+    staff = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     filed_on = models.DateField(_("填报日期"), null=True, blank=True)
     # the date the current figures took effect (a correction or an approved amendment); before
     # it, the figures are those of the last step on or before the date

@@ -1,5 +1,7 @@
-"""Reads of filings: as they stood on a date, and the review lists with their flags."""
+"""Reads of filings: as they stood on a date, the review lists with their flags, and the unions'
+progress."""
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -125,6 +127,7 @@ FLAGS = {
     "under_min": _("预留比例低于10%"),
     "zero_with_canteen": _("有食堂但预留为零"),
     "total_off": _("采购总额与上年相差一倍以上"),
+    "per_head_off": _("人均采购额与本地区中位数相差一倍以上"),
     "late": _("逾期填报"),
 }
 
@@ -155,6 +158,10 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             unit_id__in=[r.unit_id for r in filings], year=year - 1
         ).values_list("unit_id", "canteen_total")
     )
+    # the median canteen total per head of the filings listed (with a staff count), so a unit
+    # far above or below its peers stands out; too few filings give no median to compare with
+    per_head = [r.canteen_total / r.staff for r in filings if r.staff and r.canteen_total]
+    median = statistics.median(per_head) if len(per_head) >= 3 else None
     deadlines: dict[str, date | None] = {}
     rows = []
     for r in filings:
@@ -167,6 +174,9 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
         before = last_year.get(r.unit_id)
         if before and r.canteen_total and not before / 2 <= r.canteen_total <= before * 2:
             flags.append("total_off")
+        head = r.canteen_total / r.staff if r.staff else None
+        if median and head and not median / 2 <= head <= median * 2:
+            flags.append("per_head_off")
         if r.unit.region_id not in deadlines:
             deadlines[r.unit.region_id] = rules_for(r.unit.region, year).deadline
         if filed_late(r, deadlines[r.unit.region_id]):

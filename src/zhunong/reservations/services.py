@@ -77,10 +77,12 @@ def figures(
     reserved_amount=None,
     members=None,
     welfare_total=None,
+    staff=None,
 ) -> dict:
     """The figures a filing would store, or a ValidationError naming each bad field and the rule
     it breaks. Shared by the filing, the amendment and the API."""
     errors: dict = {}
+    head_count = _count(staff, "staff", errors)
     total = money_in(canteen_total, "canteen_total", errors)
     ratio = _percent(ratio, "ratio", errors)
     amount = money_in(reserved_amount, "reserved_amount", errors)
@@ -165,7 +167,24 @@ def figures(
                         % {"y": year - 1, "a": last.reserved_amount}
                     }
                 )
-    return {"canteen": canteen, "canteen_total": total, "ratio": ratio, "reserved_amount": amount}
+    found = {"canteen": canteen, "canteen_total": total, "ratio": ratio, "reserved_amount": amount}
+    if staff is not None:
+        found["staff"] = head_count
+    return found
+
+
+def _count(value, field: str, errors: dict) -> int | None:
+    """A head count typed by a person: blank for none, else a whole number above zero."""
+    if value in (None, ""):
+        return None
+    try:
+        found = int(str(value).replace(",", "").strip())
+    except ValueError:
+        found = 0
+    if found <= 0:
+        errors[field] = _("请填写大于0的整数")
+        return None
+    return found
 
 
 def _step(reservation: Reservation, action: str, actor, on: date | None, reason: str = ""):
@@ -213,6 +232,7 @@ def reservation_file(
     reserved_amount=None,
     members=None,
     welfare_total=None,
+    staff=None,
     host: Unit | None = None,
     contractor: str = "",
     on: date | None = None,
@@ -277,6 +297,7 @@ def reservation_file(
         reserved_amount=reserved_amount,
         members=members,
         welfare_total=welfare_total,
+        staff=staff,
     )
     if existing is None:
         reservation = Reservation(

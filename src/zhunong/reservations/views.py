@@ -21,7 +21,7 @@ from zhunong.web.forms import add_service_errors
 from . import reminders, services
 from .exporters import reservations_xlsx, unions_xlsx
 from .forms import AmendmentForm, ExemptionForm, FilingForm, RulesForm, UnionFilingForm
-from .models import Amendment, Exemption, FilingRules, Reminder, Reservation, Status
+from .models import Amendment, Exemption, FilingRules, Reminder, Status
 from .queries import FLAGS, filed_late, host_unit, not_filed, review, union_progress
 from .rules import rules_for
 
@@ -59,6 +59,7 @@ def unit_filing(request, unit_id: int, year: int):
             ratio=reservation.ratio,
             members=reservation.members,
             welfare_total=reservation.welfare_total,
+            staff=reservation.staff,
         )
     form = form_class(request.POST or None, initial=initial) if may_file else None
     if request.method == "POST":
@@ -105,7 +106,7 @@ def unit_filing(request, unit_id: int, year: int):
     }
     if reservation is not None and is_union:
         context["union_done"] = union_progress(
-            Reservation.objects.filter(pk=reservation.pk), year, today()
+            access.visible_reservations(request.user).filter(pk=reservation.pk), year, today()
         )[0]
     if reservation is not None:
         context.update(
