@@ -404,6 +404,7 @@ def _filings_and_purchases(rng, units):
 
     from zhunong.ledger.models import PurchaseLine
     from zhunong.reservations.models import Reservation
+    from zhunong.reservations.rules import union_target
 
     filings, lines = [], []
     for unit in sorted(units.values(), key=lambda u: u.code):
@@ -463,8 +464,80 @@ def _filings_and_purchases(rng, units):
                     product="退款",
                 )
             )
+    # unions file their members and welfare total and buy welfare goods; SOEs buy for their owner
+    for unit in sorted(units.values(), key=lambda u: u.code):
+        if unit.kind not in (UnitKind.UNION, UnitKind.SOE):
+            continue
+        if unit.kind == UnitKind.UNION:
+            members = rng.randrange(20, 300)
+            welfare = Decimal(members * rng.randrange(1500, 3000))
+            target = union_target(members, welfare, Decimal(300), Decimal(15))
+            filings.append(
+                Reservation(
+                    unit=unit,
+                    year=DEMO_YEAR,
+                    canteen="",
+                    canteen_total=Decimal(0),
+                    ratio=Decimal(0),
+                    reserved_amount=target,
+                    members=members,
+                    welfare_total=welfare,
+                    filed_on=date(DEMO_YEAR, 2, 10) + timedelta(days=rng.randrange(20)),
+                    status="locked",
+                )
+            )
+        for n in range(1, rng.randrange(2, 6)):
+            done = date(DEMO_YEAR, 3, 1) + timedelta(days=rng.randrange(240))
+            supplier, product, origin = rng.choice(PRODUCTS)
+            lines.append(
+                PurchaseLine(
+                    order_no=f"832-{DEMO_YEAR}-{unit.code}-{n:02d}",
+                    unit=unit,
+                    channel=unit.kind,
+                    amount=Decimal(rng.randrange(2000, 60000)),
+                    ordered_on=done - timedelta(days=3),
+                    completed_on=done,
+                    year=DEMO_YEAR,
+                    supplier_name=supplier,
+                    product=product,
+                    origin_code=origin,
+                )
+            )
     Reservation.objects.bulk_create(filings, batch_size=1000)
     PurchaseLine.objects.bulk_create(lines, batch_size=2000)
+    _buying_tasks(filings)
+
+
+def _buying_tasks(filings):
+    """The city hands each district a buying task: its units' reserve, raised by a fifth and
+    rounded to ten thousand yuan (下达任务)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from zhunong.supervision.models import BuyingTask
+
+    city = Region.objects.get(code=CITY)
+    child_of = {}
+    for child in Region.objects.filter(parent=city):
+        for code in Region.objects.filter(path__startswith=child.path).values_list(
+            "code", flat=True
+        ):
+            child_of[code] = child
+    reserved = {}
+    for f in filings:
+        child = child_of.get(f.unit.region_id)
+        if child is not None and f.unit.kind == UnitKind.BUDGET_UNIT:
+            reserved[child] = reserved.get(child, Decimal(0)) + f.reserved_amount
+    BuyingTask.objects.filter(region__parent=city, year=DEMO_YEAR).delete()
+    BuyingTask.objects.bulk_create(
+        [
+            BuyingTask(
+                region=child,
+                year=DEMO_YEAR,
+                amount=(total * Decimal("1.2") / 10000).quantize(Decimal(1), ROUND_HALF_UP) * 10000,
+            )
+            for child, total in sorted(reserved.items(), key=lambda item: item[0].code)
+        ]
+    )
 
 
 def _history_examples(units):
