@@ -51,6 +51,13 @@ def _chosen_table(request, form, region):
     )
 
 
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download."""
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def default_choice(user) -> dict:
     """The region, year and date a page starts with: the bureau's own region, this year, today."""
     first = access.managed_regions(user).order_by("path").first()
@@ -84,9 +91,7 @@ def progress(request):
             response["Content-Disposition"] = f'attachment; filename="progress-{name}.csv"'
             return response
         if request.GET.get("format") == "xlsx":
-            response = HttpResponse(as_xlsx(table), content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="progress-{name}.xlsx"'
-            return response
+            return _xlsx(as_xlsx(table), f"progress-{name}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -120,9 +125,7 @@ def progress_detail(request):
         raise Http404
     title = f"{table.title} · {row.name} · {MEASURES[measure]}"
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(records_xlsx(title, header, rows), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="progress-detail.xlsx"'
-        return response
+        return _xlsx(records_xlsx(title, header, rows), "progress-detail.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -211,10 +214,8 @@ def buying_tasks_page(request):
             "date": table.as_of.isoformat(),
         }
         if request.GET.get("format") == "xlsx":
-            response = HttpResponse(tasks_xlsx(title, rows), content_type=XLSX)
             name = f"{region.code}-{year}-{table.as_of.isoformat()}"
-            response["Content-Disposition"] = f'attachment; filename="tasks-{name}.xlsx"'
-            return response
+            return _xlsx(tasks_xlsx(title, rows), f"tasks-{name}.xlsx")
         for r in rows:
             r.error = errors.get(r.key, "")
             r.typed = request.POST.get(f"task-{r.key}") if errors else None
@@ -243,10 +244,8 @@ def channels_page(request):
             "date": table.as_of.isoformat(),
         }
         if request.GET.get("format") == "xlsx":
-            response = HttpResponse(channels_xlsx(title, rows), content_type=XLSX)
             name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
-            response["Content-Disposition"] = f'attachment; filename="channels-{name}.xlsx"'
-            return response
+            return _xlsx(channels_xlsx(title, rows), f"channels-{name}.xlsx")
         query = request.GET.copy()
         query.pop("format", None)
         context.update(title=title, rows=rows, query=query.urlencode())
@@ -428,11 +427,7 @@ def assessment_page(request):
                 "y": year,
                 "d": table.as_of,
             }
-            response = HttpResponse(assessment_xlsx(title, result), content_type=XLSX)
-            response["Content-Disposition"] = (
-                f'attachment; filename="assessment-{region.code}-{year}.xlsx"'
-            )
-            return response
+            return _xlsx(assessment_xlsx(title, result), f"assessment-{region.code}-{year}.xlsx")
         if request.method != "POST":
             weights_form = WeightsForm(initial=result["weights"])
         query = request.GET.copy()
