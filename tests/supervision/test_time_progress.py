@@ -101,3 +101,22 @@ def test_the_page_and_the_api(city_world, client_for):
         .status_code
         == 404
     )
+
+
+def test_the_bureau_sets_the_filing_deadline_on_the_page_and_the_filings_follow_it(
+    city_world, client_for
+):
+    from zhunong.reservations.rules import rules_for
+
+    client = client_for(city_world.city_finance)
+    url = "/supervision/time-progress/?region=410100&year=2024&as_of=2024-07-31"
+    assert 'name="filing_deadline" value="2024-02-28"' in client.get(url).content.decode()
+    refused = client.post(
+        url, {"buying_target_date": "2024-10-31", "filing_deadline": "2024-11-30"}
+    )
+    assert "填报截止日期须早于采购目标日期" in refused.content.decode()
+    assert rules_for(city_world.jinshui, 2024).deadline == date(2024, 2, 28)
+    client.post(url, {"buying_target_date": "2024-10-31", "filing_deadline": "2024-03-15"})
+    # the districts inherit the city's deadline
+    assert rules_for(city_world.jinshui, 2024).deadline == date(2024, 3, 15)
+    assert 'value="2024-03-15"' in client.get(url).content.decode()

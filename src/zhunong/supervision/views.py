@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhunong import access
 from zhunong.clock import today
 from zhunong.orgs.views import XLSX
+from zhunong.reservations.rules import rules_for
 from zhunong.web.forms import add_service_errors
 
 from . import notices as notices_module
@@ -144,13 +145,14 @@ def progress_detail(request):
 @login_required
 def time_progress_page(request):
     """序时进度: expected against actual per sub-region and per unit, at-risk first; the bureau
-    sets the buying target date here."""
+    sets the buying target date and the filing deadline here."""
     initial = default_choice(request.user)
     form = ProgressForm(request.GET or None, initial=initial)
     context = {"form": form}
     if form.is_valid():
         region = _chosen_region(request, form)
         year = form.cleaned_data["year"]
+        settings_form = None
         if request.method == "POST":
             settings_form = TargetForm(request.POST)
             if settings_form.is_valid():
@@ -161,18 +163,22 @@ def time_progress_page(request):
                 except ValidationError as exc:
                     add_service_errors(settings_form, exc)
                 else:
-                    messages.success(request, _("已保存采购目标日期。"))
+                    messages.success(request, _("已保存采购目标日期和填报截止日期。"))
                     return redirect(request.get_full_path())
         table = _chosen_table(request, form, region)
         target = timeprogress.target_date(region, year)
+        deadline = rules_for(region, year).deadline
         context.update(
             region=region,
             table=table,
             target=target,
+            deadline=deadline,
             rows=timeprogress.time_progress(table, target),
             units=timeprogress.unit_time_progress(table, target)[:200],
             can_set=access.is_finance_over(request.user, region),
-            settings_form=TargetForm(initial={"buying_target_date": target}),
+            # a refused change shows again with its messages
+            settings_form=settings_form
+            or TargetForm(initial={"buying_target_date": target, "filing_deadline": deadline}),
         )
     return render(request, "supervision/time_progress.html", context)
 
