@@ -1,0 +1,54 @@
+"""A city finance bureau hands its districts buying tasks (下达任务), sees them under the progress
+table, and reads the purchases by channel — in a real browser, with screenshots."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+from .test_supervision_journey import QUERY, city_in_july, save_shot  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+
+def test_city_bureau_hands_out_tasks_and_reads_the_channels(
+    city_in_july,
+    page,
+    save_shot,
+    live_server,  # noqa: F811
+):
+    from playwright.sync_api import expect
+
+    world = city_in_july
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(error))
+    page.goto("/login/")
+    page.locator("#id_username").fill(world.city_finance.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/")
+
+    # 1. A bad amount is named by its district and nothing is saved.
+    page.goto(f"/supervision/tasks/?{QUERY}")
+    page.get_by_label("金水区下达任务（元）").fill("20000")
+    page.get_by_label("二七区下达任务（元）").fill("-1")
+    page.get_by_role("button", name="保存下达任务").click()
+    expect(page.locator("#buying-tasks")).to_contain_text("二七区：须为不小于0的金额")
+    save_shot(page, "10-tasks-refused")
+
+    # 2. Corrected: 金水区 completed 9,099.50 of 20,000 (45.50%), 二七区 2,500 of 5,000 (50.00%).
+    page.get_by_label("二七区下达任务（元）").fill("5000")
+    page.get_by_role("button", name="保存下达任务").click()
+    expect(page.locator(".alert-success")).to_contain_text("已保存下达任务")
+    rows = page.locator("#buying-tasks tbody tr")
+    expect(rows.filter(has_text="金水区")).to_contain_text("45.50%")
+    expect(rows.filter(has_text="二七区")).to_contain_text("50.00%")
+    save_shot(page, "11-tasks")
+
+    # 3. The progress table shows the tasks under it, and links to the channels.
+    page.goto(f"/supervision/progress/?{QUERY}")
+    expect(page.locator("#task-completion")).to_contain_text("45.50%")
+    page.get_by_role("link", name="按渠道").click()
+    channels = page.locator("#channels tbody tr")
+    expect(channels.filter(has_text="金水区")).to_contain_text("45.50%")
+    save_shot(page, "12-channels")
+    assert not page_errors
