@@ -5,7 +5,12 @@ import pytest
 
 from tests.conftest import PASSWORD
 
-from .test_supervision_journey import QUERY, city_in_july, save_shot  # noqa: F401
+from . import test_supervision_journey as supervision
+
+# the supervision journey's city and screenshot folder
+city_in_july = supervision.city_in_july
+save_shot = supervision.save_shot
+QUERY = supervision.QUERY
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +19,7 @@ def test_city_bureau_hands_out_tasks_and_reads_the_channels(
     city_in_july,
     page,
     save_shot,
-    live_server,  # noqa: F811
+    live_server,
 ):
     from playwright.sync_api import expect
 
