@@ -163,3 +163,17 @@ def test_the_bureau_edits_the_requirements_section(city_world, client_for):
         .status_code
         == 404
     )
+
+
+def test_issuing_keeps_the_attachment_of_the_frozen_figures(city_world):
+    notice = draft(city_world)
+    line(city_world.js_school, "LATE-2", "5000.00", date(2024, 7, 20))  # backdated, before issue
+    notices.notice_issue(
+        actor=city_world.city_finance,
+        notice=notice,
+        document_no="郑财〔2024〕13号",
+        issued_on=date(2024, 8, 5),
+    )
+    ws = load_workbook(f"{notice.folder}/attachment.xlsx").active
+    jinshui = next(r for r in ws.iter_rows(values_only=True) if r[1] == "金水区")
+    assert 1.15 in jinshui and 1.65 not in jinshui  # 已完成交易总额 (万元) as frozen

@@ -20,11 +20,10 @@ from docx.shared import Cm, Pt
 from zhunong import access
 
 from . import timeprogress
-from .chart import completion_chart
 from .exporters import COLUMNS, GROUPS, as_json, as_xlsx
 from .models import Notice, NoticeTemplate
 from .numbers import percent
-from .queries import progress_table_as_of, table_units
+from .queries import ProgressTable, progress_table_as_of, table_units
 from .statements import statements
 
 SECTIONS = [
@@ -60,10 +59,15 @@ def template_for(region) -> NoticeTemplate:
     )
 
 
-def build(region, year: int, as_of: date, units_qs) -> dict:
+def build(region, year: int, as_of: date, units_qs) -> tuple[dict, ProgressTable]:
     """Everything a notice says, from the data as of the date: the table, the statements, time
-    progress. The result is what a notice freezes."""
+    progress — what a notice freezes — and the table itself, for its attachment."""
     table = progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)
+    return _figures(table), table
+
+
+def _figures(table: ProgressTable) -> dict:
+    region, year, as_of = table.region, table.year, table.as_of
     target = timeprogress.target_date(region, year)
     expected = timeprogress.expected_share(year, target, as_of)
     items = {s.key: s for s in statements(table)}
@@ -126,6 +130,10 @@ def notice_docx(notice_fields: dict, figures: dict) -> bytes:
             if key in figures["statements"]:
                 _paragraph(doc, figures["statements"][key]["sentence"])
         if heading.startswith("三"):
+            # matplotlib loads in a fraction of a second: only when a notice is written, not
+            # with every process that imports the URLs
+            from .chart import completion_chart
+
             chart = figures["chart"]
             png = completion_chart(chart["names"], chart["ratios"], chart["expected"])
             doc.add_picture(io.BytesIO(png), width=Cm(16))
@@ -183,15 +191,13 @@ def _table(doc, table: dict) -> None:
     _paragraph(doc, f"备注：统计时间截止{d.year}年{d.month}月{d.day}日", 9, False, None, False)
 
 
-def attachment_xlsx(region, year, as_of, units_qs) -> bytes:
-    return as_xlsx(progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs))
-
-
 def notice_title(region, as_of: date) -> str:
     return f"关于截至{as_of.year}年{as_of.month}月{as_of.day}日{region.name}脱贫地区农副产品采购工作进展情况的通报"
 
 
-def _write_files(notice: Notice, units_qs) -> None:
+def _write_files(notice: Notice, table: ProgressTable | None = None) -> None:
+    """Writes notice.docx from the notice's frozen figures, and attachment.xlsx from the table the
+    figures were frozen from (at drafting; issuing keeps the attachment as it was)."""
     folder = Path(settings.DATA_DIR) / "notices" / str(notice.pk)
     folder.mkdir(parents=True, exist_ok=True)
     fields = {
@@ -203,9 +209,8 @@ def _write_files(notice: Notice, units_qs) -> None:
         "issued_on": notice.issued_on,
     }
     (folder / "notice.docx").write_bytes(notice_docx(fields, notice.figures))
-    (folder / "attachment.xlsx").write_bytes(
-        attachment_xlsx(notice.region, notice.year, notice.as_of, units_qs)
-    )
+    if table is not None:
+        (folder / "attachment.xlsx").write_bytes(as_xlsx(table))
     notice.folder = str(folder)
 
 
@@ -213,7 +218,7 @@ def _write_files(notice: Notice, units_qs) -> None:
 def notice_draft(*, actor, region, year: int, as_of: date, document_no: str = "") -> Notice:
     """Drafts a notice: its figures are computed now and frozen with it."""
     access.require_region_manager(actor, region)
-    units_qs = table_units(actor, region)
+    figures, table = build(region, year, as_of, table_units(actor, region))
     template = template_for(region)
     notice = Notice.objects.create(
         region=region,
@@ -224,17 +229,18 @@ def notice_draft(*, actor, region, year: int, as_of: date, document_no: str = ""
         issuing_body=template.issuing_body,
         addressees=template.addressees,
         requirements=template.requirements,
-        figures=json.loads(json.dumps(build(region, year, as_of, units_qs))),
+        figures=json.loads(json.dumps(figures)),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    _write_files(notice, units_qs)
+    _write_files(notice, table)
     notice.save(update_fields=["folder"])
     return notice
 
 
 @transaction.atomic
 def notice_issue(*, actor, notice: Notice, document_no: str, issued_on: date) -> Notice:
-    """Issues (印发) a draft: keeps its frozen figures and writes its final files."""
+    """Issues (印发) a draft: keeps its frozen figures and attachment, and writes the final
+    notice.docx with the document number and date."""
     access.require_region_manager(actor, notice.region)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.state == Notice.State.ISSUED:
@@ -243,17 +249,21 @@ def notice_issue(*, actor, notice: Notice, document_no: str, issued_on: date) ->
         raise ValidationError({"document_no": _("请填写文号")})
     notice.document_no, notice.issued_on = document_no.strip(), issued_on
     notice.state, notice.issued_by = Notice.State.ISSUED, actor
-    _write_files(notice, table_units(actor, notice.region))
+    _write_files(notice)
     notice.save()
     return notice
 
 
 def differences(notice: Notice, units_qs) -> list[str]:
     """Where today's data, as of the notice's date, differs from the notice's frozen figures."""
-    now = build(notice.region, notice.year, notice.as_of, units_qs)
+    now = as_json(
+        progress_table_as_of(
+            region=notice.region, year=notice.year, as_of=notice.as_of, units_qs=units_qs
+        )
+    )
     found = []
     frozen_rows = {r["key"]: r for r in notice.figures["table"]["rows"]}
-    for row in now["table"]["rows"]:
+    for row in now["rows"]:
         old = frozen_rows.get(row["key"])
         if old is None:
             found.append(f"新增行：{row['name']}")

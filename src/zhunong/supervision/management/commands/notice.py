@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from zhunong.dates import parse_date
 from zhunong.orgs.models import Unit
 from zhunong.regions.models import Region
+from zhunong.supervision.exporters import as_xlsx
 from zhunong.supervision.notices import (
-    attachment_xlsx,
     build,
     notice_docx,
     notice_title,
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if day is None:
             raise CommandError(f"截止日“{as_of}”格式不正确（应为 2025-07-31）")
         template = template_for(found)
-        figures = build(found, year, day, Unit.objects.all())
+        figures, table = build(found, year, day, Unit.objects.all())
         fields = {
             "issuing_body": template.issuing_body,
             "document_no": document_no,
@@ -47,9 +47,7 @@ class Command(BaseCommand):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "notice.docx").write_bytes(notice_docx(fields, figures))
-        (folder / "attachment.xlsx").write_bytes(
-            attachment_xlsx(found, year, day, Unit.objects.all())
-        )
+        (folder / "attachment.xlsx").write_bytes(as_xlsx(table))
         self.stdout.write(
             self.style.SUCCESS(f"已生成 {folder / 'notice.docx'} 和 {folder / 'attachment.xlsx'}")
         )
