@@ -1,5 +1,7 @@
 """Reminders (督办): to the units not filed, not activated or behind; in-app and by e-mail."""
 
+from datetime import date
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +43,16 @@ def test_not_activated_picks_units_without_an_activated_management_account(filin
     targets = reminder_targets(w.js_finance, region=w.jinshui, year=2025, kind="not_activated")
     assert w.js_school not in targets  # activated on 1 February 2021
     assert {w.js_dept, w.js_school2} <= set(targets)
+
+
+def test_an_activated_trading_account_does_not_hide_an_inactive_management_account(filing_world):
+    from tests.conftest import make_account
+
+    w = filing_world
+    make_account(w.js_school2, "j2-gl-off", "management")  # never activated
+    make_account(w.js_school2, "j2-jy-on", "trading", activated=date(2024, 1, 2))
+    targets = reminder_targets(w.js_finance, region=w.jinshui, year=2025, kind="not_activated")
+    assert w.js_school2 in targets
 
 
 def test_only_the_regions_bureau_reminds_and_bad_input_changes_nothing(filing_world):

@@ -40,19 +40,25 @@ def units_search(actor, params: dict) -> QuerySet[Unit]:
         if value:
             qs = qs.filter(**{field: value})
     activation = params.get("activation")
-    if activation in ("activated", "not_activated"):
-        activated = Account.objects.filter(
+    if activation == "activated":
+        qs = qs.filter(management_activated())
+    elif activation == "not_activated":
+        qs = qs.exclude(management_activated())
+    return qs.order_by("region_id", "code")
+
+
+def management_activated() -> Exists:
+    """A unit filter: its management account is activated and not stopped (today's state; the
+    as-of state is `account_states_on`). One condition on one account — the unit browser and the
+    reminders must not match a unit whose *trading* account is the activated one."""
+    return Exists(
+        Account.objects.filter(
             unit=OuterRef("pk"),
             kind=AccountKind.MANAGEMENT,
             activated_on__isnull=False,
             deactivated_on__isnull=True,
         )
-        qs = (
-            qs.filter(Exists(activated))
-            if activation == "activated"
-            else qs.exclude(Exists(activated))
-        )
-    return qs.order_by("region_id", "code")
+    )
 
 
 def unit_accounts(unit: Unit) -> QuerySet[Account]:

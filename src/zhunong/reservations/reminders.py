@@ -16,7 +16,8 @@ from .models import Reminder, ReminderRecipient
 
 def reminder_targets(actor, *, region, year: int, kind: str):
     """The units of the bureau's region a reminder of this kind goes to."""
-    from zhunong.orgs.models import AccountKind, UnitKind, UnitStatus
+    from zhunong.orgs.models import UnitKind, UnitStatus
+    from zhunong.orgs.queries import management_activated
 
     from .queries import not_filed
 
@@ -26,11 +27,7 @@ def reminder_targets(actor, *, region, year: int, kind: str):
         region__path__startswith=region.path, kind=UnitKind.BUDGET_UNIT, status=UnitStatus.ACTIVE
     )
     if kind == Reminder.Kind.NOT_ACTIVATED:
-        return list(
-            units.exclude(
-                accounts__kind=AccountKind.MANAGEMENT, accounts__activated_on__isnull=False
-            ).order_by("code")
-        )
+        return list(units.exclude(management_activated()).order_by("code"))
     if kind == Reminder.Kind.BEHIND:
         from zhunong.supervision.queries import progress_table_as_of, table_units
         from zhunong.supervision.timeprogress import target_date, unit_time_progress
