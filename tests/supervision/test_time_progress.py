@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.supervision.conftest import table
+from tests.supervision.conftest import line, table
 from zhunong.supervision import services
 from zhunong.supervision.numbers import percent
 from zhunong.supervision.timeprogress import (
@@ -120,3 +120,18 @@ def test_the_bureau_sets_the_filing_deadline_on_the_page_and_the_filings_follow_
     # the districts inherit the city's deadline
     assert rules_for(city_world.jinshui, 2024).deadline == date(2024, 3, 15)
     assert 'value="2024-03-15"' in client.get(url).content.decode()
+
+
+def test_unit_amounts_in_the_api_are_yuan_to_the_fen(city_world, client_for):
+    line(city_world.js_school, "CENTS-1", "0.03", date(2024, 7, 1))
+    line(city_world.js_school, "CENTS-2", "0.01", date(2024, 7, 2))
+    data = (
+        client_for(city_world.city_finance)
+        .get(
+            "/api/v1/supervision/time-progress",
+            {"region": "410100", "year": 2024, "as_of": "2024-07-31"},
+        )
+        .json()
+    )
+    school = next(u for u in data["units"] if u["key"] == "J-SCH1")
+    assert school["completed_yuan"] == "11500.04"

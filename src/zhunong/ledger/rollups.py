@@ -20,8 +20,8 @@ CENT = Decimal("0.01")
 
 
 def money(value) -> Decimal:
-    """A sum read from raw SQL as exact yuan: SQLite sums decimals as floats, and two places are
-    exact for any amount the ledger can hold."""
+    """A sum of money from SQL (raw or the ORM) as exact yuan: SQLite sums decimals as floats
+    ("11500.0300000000"), and two places are exact for any amount the ledger can hold."""
     return Decimal(str(value or 0)).quantize(CENT)
 
 

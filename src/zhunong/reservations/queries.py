@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from zhunong.ledger.models import PurchaseLine
+from zhunong.ledger.rollups import money
 
 from .models import FilingStep, Reservation
 
@@ -117,8 +118,7 @@ def union_progress(filings, year: int, as_of: date) -> list[UnionProgress]:
         .values_list("unit_id")
         .annotate(total=Sum("amount"))
     )
-    cent = Decimal("0.01")
-    return [UnionProgress(r, (done.get(r.unit_id) or Decimal(0)).quantize(cent)) for r in found]
+    return [UnionProgress(r, money(done.get(r.unit_id))) for r in found]
 
 
 # --- the review lists ----------------------------------------------------------------------------

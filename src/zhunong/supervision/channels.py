@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from zhunong.ledger.models import Channel, PurchaseLine
+from zhunong.ledger.rollups import money
 
 from .numbers import rate
 from .queries import counting_units
@@ -53,7 +54,7 @@ def channel_rows(table) -> list[ChannelRow]:
         .annotate(total=Sum("amount"))
     ):
         row = rows[row_of_unit[counting[unit_id]]]
-        row.by_channel[channel] = row.by_channel.get(channel, ZERO) + amount.quantize(ZERO)
+        row.by_channel[channel] = row.by_channel.get(channel, ZERO) + money(amount)
     total = ChannelRow("total", "合计", table.total.reserved)
     for row in rows.values():
         for channel, amount in row.by_channel.items():

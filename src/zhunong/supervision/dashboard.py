@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhunong.ingest.anomalies import anomalies_in_region
 from zhunong.ledger.models import PurchaseLine
+from zhunong.ledger.rollups import money
 
 from . import timeprogress
 from .numbers import percent, rate, wan
@@ -48,7 +49,7 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
         .values_list("completed_on")
         .annotate(total=Sum("amount"))
     ):
-        by_day[day] += amount
+        by_day[day] += money(amount)
     curve = []
     for end in month_ends(year, as_of):
         done = sum((v for d, v in by_day.items() if d <= end), Decimal(0))

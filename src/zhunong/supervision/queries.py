@@ -26,6 +26,7 @@ from django.db.models import Q, Sum
 
 from zhunong import access
 from zhunong.ledger.models import PurchaseLine
+from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, AccountKind, EventKind, Unit, UnitEvent
 from zhunong.orgs.queries import account_states_on
 from zhunong.regions.models import Region
@@ -332,8 +333,7 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
     ):
         row = row_of(counting[line["unit_id"]])
         if row is not None:
-            # SQLite sums decimals with stray digits ("0.0100000000000000"): money has two places
-            row.completed += line["total"].quantize(ZERO)
+            row.completed += money(line["total"])
             row.members["completed"].append(line["unit_id"])
 
     total = Row("total", "合计")

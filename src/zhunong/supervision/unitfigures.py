@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from zhunong.ledger.models import PurchaseLine
+from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Unit
 from zhunong.reservations.models import Reservation
 
@@ -88,6 +89,6 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         f = figures.get(counting[line["unit_id"]])
         if f is None:
             continue
-        f.completed += line["completed"] or ZERO
-        f.pending += line["pending"] or ZERO
+        f.completed += money(line["completed"])
+        f.pending += money(line["pending"])
     return figures
