@@ -223,3 +223,21 @@ def test_the_command_refuses_a_user_without_the_right_cleanly(world, tmp_path):
             "410105",
             "--no-progress",
         )
+
+
+def test_a_reserve_below_10_percent_to_the_fen_is_an_anomaly_though_it_shows_10_00(world):
+    """The minimum is checked on amounts, as the filing page checks it: 7,999.60 of 80,000 is
+    9.9995%, stored and shown as 10.00%."""
+    from zhunong.ingest.anomalies import anomalies_for
+
+    world.js_dept.canteen = "own"
+    world.js_dept.save()
+    Reservation.objects.create(
+        unit=world.js_dept,
+        year=2024,
+        canteen_total="80000",
+        ratio="10.00",
+        reserved_amount="7999.60",
+    )
+    found, _count = anomalies_for(unit_ids=[world.js_dept.pk], years=[2024])
+    assert [a["kind"] for a in found] == ["ratio_below_minimum"]

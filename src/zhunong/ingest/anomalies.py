@@ -7,10 +7,10 @@ from django.db.models import F, Q, QuerySet, Sum
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import HAS_CANTEEN, Unit
 from zhunong.reservations.models import Reservation
+from zhunong.reservations.rules import NATIONAL_MIN_RATIO, amount_of
 
 from .report import MAX_LISTED
 
-MIN_RATIO = 10  # the national minimum, percent
 KINDS = {
     "ratio_below_minimum": "有食堂但预留比例低于10%",
     "zero_reserve_with_canteen": "有食堂但预留金额为零",
@@ -38,7 +38,7 @@ def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict],
         return [], 0
     info = {u["id"]: u for u in units.values("id", "code", "name", "region_id", "canteen")}
     reservations = Reservation.objects.filter(unit__in=units, year__in=years).values(
-        "unit_id", "year", "ratio", "reserved_amount"
+        "unit_id", "year", "ratio", "canteen_total", "reserved_amount"
     )
     completed = {
         (r["unit_id"], r["year"]): r["total"]
@@ -58,7 +58,8 @@ def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict],
         if unit["canteen"] in HAS_CANTEEN:
             if reserved == 0:
                 found.append(_row("zero_reserve_with_canteen", unit, r["year"], "预留金额 0.00 元"))
-            elif r["ratio"] < MIN_RATIO:
+            elif reserved < amount_of(r["canteen_total"], NATIONAL_MIN_RATIO):
+                # checked on amounts, as the filing is (reservations.rules)
                 found.append(
                     _row("ratio_below_minimum", unit, r["year"], f"预留比例 {r['ratio']}%")
                 )

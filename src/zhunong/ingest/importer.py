@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from contextlib import closing
 from datetime import date
-from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from zhunong.clock import today
 from zhunong.orgs.models import Account, EventKind, Unit
 from zhunong.regions.models import Level, Region
 from zhunong.reservations.models import Action, FilingStep, Reservation
+from zhunong.reservations.rules import ratio_of
 
 from . import parse
 from .anomalies import anomalies_for
@@ -748,9 +748,7 @@ class PlatformImport:
                 if value is not None and value < 0:
                     self.report.error("reservations", number, column, f"{column}不能为负数")
             if ratio is None and total is not None and amount is not None:
-                ratio = (
-                    (amount * 100 / total).quantize(Decimal("0.01")) if total else Decimal("0.00")
-                )
+                ratio = ratio_of(total, amount)
             result[(unit, year)] = {
                 "row": number,
                 "unit": unit,

@@ -13,6 +13,7 @@ from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.rollups import money
 
 from .models import FilingStep, Reservation
+from .rules import NATIONAL_MIN_RATIO, amount_of, rules_for
 
 _EARLIEST = date.min
 
@@ -145,8 +146,6 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
     its flags for implausible figures. Returns (rows, totals)."""
     from zhunong.orgs.models import HAS_CANTEEN, UnitKind
 
-    from .rules import rules_for
-
     filings = filings.filter(year=year).select_related("unit__region", "unit__parent")
     if region is not None:
         filings = filings.filter(unit__region__path__startswith=region.path)
@@ -167,7 +166,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
     for r in filings:
         flags = []
         with_canteen = r.unit.kind == UnitKind.BUDGET_UNIT and r.canteen in (*HAS_CANTEEN, "")
-        if with_canteen and r.canteen_total and r.ratio < 10:
+        if with_canteen and r.reserved_amount < amount_of(r.canteen_total, NATIONAL_MIN_RATIO):
             flags.append("under_min")
         if with_canteen and r.canteen_total and not r.reserved_amount:
             flags.append("zero_with_canteen")
