@@ -2,18 +2,16 @@
 
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zhunong import access
 from zhunong.clock import today
-from zhunong.orgs.views import XLSX
+from zhunong.orgs.views import xlsx_response
 
 from . import services
 from .anomalies import anomalies_in_region
@@ -34,12 +32,6 @@ def _top_managed_regions(user):
         if not any(r.path.startswith(t.path) for t in tops):
             tops.append(r)
     return tops
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 @login_required
@@ -114,12 +106,12 @@ def import_anomalies_xlsx(request, batch_id):
         _("导入 %(name)s 的异常报告") % {"name": batch.file_name},
         report.get("anomaly_count", 0),
     )
-    return _xlsx(data, f"异常报告-导入{batch.pk}.xlsx")
+    return xlsx_response(data, f"异常报告-导入{batch.pk}.xlsx")
 
 
 @login_required
 def import_template(request):
-    return _xlsx(template_workbook(), "平台数据导入模板.xlsx")
+    return xlsx_response(template_workbook(), "平台数据导入模板.xlsx")
 
 
 @login_required
@@ -130,7 +122,9 @@ def region_anomalies(request, code):
     rows, total = anomalies_in_region(region, year, access.visible_units(request.user))
     if request.GET.get("format") == "xlsx":
         title = _("%(region)s %(year)s年度异常报告") % {"region": region.name, "year": year}
-        return _xlsx(anomalies_xlsx(rows, title, total), f"异常报告-{region.code}-{year}.xlsx")
+        return xlsx_response(
+            anomalies_xlsx(rows, title, total), f"异常报告-{region.code}-{year}.xlsx"
+        )
     return render(
         request,
         "ingest/region_anomalies.html",
@@ -146,4 +140,4 @@ def region_export(request, code):
         path = Path(folder) / "export.xlsx"
         write_xlsx(path, region)
         data = path.read_bytes()
-    return _xlsx(data, f"平台数据-{region.code}-{today().isoformat()}.xlsx")
+    return xlsx_response(data, f"平台数据-{region.code}-{today().isoformat()}.xlsx")

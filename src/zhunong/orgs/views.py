@@ -1,5 +1,7 @@
 """Unit and account pages: parse, call a service or query, render."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +20,13 @@ from .bulk_accounts import BulkError, accounts_bulk_open, template_workbook
 from .models import Canteen, UnitKind, UnitStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download, its name in UTF-8 (RFC 5987) so Chinese names survive."""
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @login_required
@@ -251,11 +260,7 @@ def membership_remove(request, membership_id):
 
 @login_required
 def accounts_template(request):
-    response = HttpResponse(template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = (
-        "attachment; filename*=UTF-8''%E4%BA%A4%E6%98%93%E8%B4%A6%E5%8F%B7%E6%A8%A1%E6%9D%BF.xlsx"
-    )
-    return response
+    return xlsx_response(template_workbook(), "交易账号模板.xlsx")
 
 
 ACCOUNT_ACTIONS = {

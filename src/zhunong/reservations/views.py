@@ -1,11 +1,9 @@
 """Pages of the yearly filing: a unit's filing, the review lists, the region's rules."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +13,7 @@ from zhunong import access
 from zhunong.clock import today
 from zhunong.dates import parse_date
 from zhunong.orgs.models import Canteen, UnitKind
-from zhunong.orgs.views import XLSX
+from zhunong.orgs.views import xlsx_response
 from zhunong.web.forms import add_service_errors
 
 from . import reminders, services
@@ -221,9 +219,7 @@ def review_page(request):
             "where": region.name if region else "",
             "y": year,
         }
-        response = HttpResponse(reservations_xlsx(title, rows), content_type=XLSX)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(f"{title}.xlsx")
-        return response
+        return xlsx_response(reservations_xlsx(title, rows), f"{title}.xlsx")
     missing = not_filed(request.user, year=year, region=region)
     return render(
         request,
@@ -264,9 +260,7 @@ def unions_page(request):
         "d": as_of.isoformat(),
     }
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(unions_xlsx(title, progress), content_type=XLSX)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(f"{title}.xlsx")
-        return response
+        return xlsx_response(unions_xlsx(title, progress), f"{title}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhunong import access
 from zhunong.clock import today
-from zhunong.orgs.views import XLSX
+from zhunong.orgs.views import XLSX, xlsx_response
 from zhunong.reservations.rules import rules_for
 from zhunong.web.forms import add_service_errors
 
@@ -52,13 +52,6 @@ def _chosen_table(request, form, region):
     )
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    """A workbook as a download."""
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def default_choice(user) -> dict:
     """The region, year and date a page starts with: the bureau's own region, this year, today."""
     first = access.managed_regions(user).order_by("path").first()
@@ -92,7 +85,7 @@ def progress(request):
             response["Content-Disposition"] = f'attachment; filename="progress-{name}.csv"'
             return response
         if request.GET.get("format") == "xlsx":
-            return _xlsx(as_xlsx(table), f"progress-{name}.xlsx")
+            return xlsx_response(as_xlsx(table), f"progress-{name}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -126,7 +119,7 @@ def progress_detail(request):
         raise Http404
     title = f"{table.title} · {row.name} · {MEASURES[measure]}"
     if request.GET.get("format") == "xlsx":
-        return _xlsx(records_xlsx(title, header, rows), "progress-detail.xlsx")
+        return xlsx_response(records_xlsx(title, header, rows), "progress-detail.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -221,7 +214,7 @@ def buying_tasks_page(request):
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{year}-{table.as_of.isoformat()}"
-            return _xlsx(tasks_xlsx(title, rows), f"tasks-{name}.xlsx")
+            return xlsx_response(tasks_xlsx(title, rows), f"tasks-{name}.xlsx")
         for r in rows:
             r.error = errors.get(r.key, "")
             r.typed = request.POST.get(f"task-{r.key}") if errors else None
@@ -251,7 +244,7 @@ def channels_page(request):
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
-            return _xlsx(channels_xlsx(title, rows), f"channels-{name}.xlsx")
+            return xlsx_response(channels_xlsx(title, rows), f"channels-{name}.xlsx")
         query = request.GET.copy()
         query.pop("format", None)
         context.update(title=title, rows=rows, query=query.urlencode())
@@ -433,7 +426,9 @@ def assessment_page(request):
                 "y": year,
                 "d": table.as_of,
             }
-            return _xlsx(assessment_xlsx(title, result), f"assessment-{region.code}-{year}.xlsx")
+            return xlsx_response(
+                assessment_xlsx(title, result), f"assessment-{region.code}-{year}.xlsx"
+            )
         if request.method != "POST":
             weights_form = WeightsForm(initial=result["weights"])
         query = request.GET.copy()
