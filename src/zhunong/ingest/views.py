@@ -41,7 +41,7 @@ def import_list(request):
     return render(
         request,
         "ingest/import_list.html",
-        {"page": page, "can_import": bool(_top_managed_regions(request.user))},
+        {"page": page, "can_import": access.managed_regions(request.user).exists()},
     )
 
 

@@ -27,9 +27,9 @@ def ledger_list(request):
         pending=Sum("amount", filter=Q(completed_on__isnull=True)),
         count=Count("id"),
     )
-    page = Paginator(lines.order_by("-ordered_on", "order_no"), 50).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(lines.order_by("-ordered_on", "order_no"), 50)
+    paginator.count = totals["count"]  # counted with the sums above: one scan, not two
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

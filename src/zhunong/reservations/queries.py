@@ -137,7 +137,6 @@ FLAGS = {
 class ReviewRow:
     reservation: Reservation
     flags: list[str]
-    last_year_total: Decimal | None
 
 
 def review(filings, *, year: int, region=None, status: str = "", flag: str = "", q: str = ""):
@@ -184,7 +183,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             continue
         if flag and flag not in flags:
             continue
-        rows.append(ReviewRow(r, flags, before))
+        rows.append(ReviewRow(r, flags))
     totals = {
         "count": len(rows),
         "canteen_total": sum((x.reservation.canteen_total for x in rows), Decimal(0)),

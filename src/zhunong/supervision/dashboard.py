@@ -14,7 +14,7 @@ from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.rollups import money
 
 from . import timeprogress
-from .numbers import percent, rate, wan
+from .numbers import percent, wan
 from .queries import counting_units, progress_table_as_of
 from .unitfigures import unit_figures
 
@@ -107,5 +107,4 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
         "best": [(r.name, percent(r.completion)) for r in best],
         "behind": [(p.name, percent(p.actual), percent(p.expected)) for p in behind],
         "anomaly_count": anomaly_count,
-        "completion_rate": rate(total.completed, total.reserved),
     }

@@ -22,7 +22,6 @@ from .channels import channel_rows
 from .dashboard import dashboard
 from .drill import MEASURES, drill
 from .exporters import (
-    COLUMNS,
     as_csv,
     as_xlsx,
     assessment_xlsx,
@@ -94,7 +93,6 @@ def progress(request):
         {
             "form": form,
             "table": table,
-            "columns": COLUMNS,
             "query": query.urlencode(),
             "statements": statements(table) if table else [],
             "tasks": [r for r in task_rows(table) if r.task is not None] if table else [],
