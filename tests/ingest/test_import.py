@@ -39,7 +39,15 @@ def snapshot():
         ),
         sorted(
             PurchaseLine.objects.values_list(
-                "order_no", "unit_id", "amount", "ordered_on", "completed_on", "channel"
+                "order_no",
+                "unit_id",
+                "amount",
+                "ordered_on",
+                "completed_on",
+                "channel",
+                "supplier_name",
+                "product",
+                "origin_code",
             )
         ),
         sorted(Region.objects.filter(is_builtin=False).values_list("code", "name", "short_name")),
@@ -64,6 +72,12 @@ def test_import_creates_every_record_exactly(export_folder):
     assert Reservation.objects.get(unit__code="P-EQ1").ratio == Decimal("15.00")
     refund = PurchaseLine.objects.get(order_no="T-002")
     assert refund.amount == Decimal("-200.00") and refund.year == 2024
+    melon = PurchaseLine.objects.get(order_no="T-001")
+    assert (melon.supplier_name, melon.product, melon.origin_code) == (
+        "兰考合作社",
+        "蜜瓜",
+        "410225",
+    )
     pending = PurchaseLine.objects.get(order_no="T-004")
     assert pending.completed_on is None and pending.channel == "union" and pending.year == 2024
     assert Account.objects.get(login="p-js1-gl").opened_on == date(2020, 3, 2)
