@@ -16,7 +16,7 @@ It carries no drill-down members: pages that list the records behind a figure us
 
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from zhunong.ledger.models import PurchaseLine, Rollup
@@ -26,6 +26,8 @@ from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
 
+from . import tally
+from .models import RegionTally, TallyMark, UnitTally
 from .queries import (
     ProgressTable,
     Row,
@@ -42,6 +44,22 @@ REGION = Region._meta.db_table
 FILING = Reservation._meta.db_table
 LEDGER = PurchaseLine._meta.db_table
 ROLLUP = Rollup._meta.db_table
+TALLY = RegionTally._meta.db_table
+UNIT_TALLY = UnitTally._meta.db_table
+# more marked units than this (an import's) are counted from their records all at once
+MARKED_AT_MOST = 500
+
+# the unit's management account, if opened by the cut-off (one per unit)
+MANAGEMENT = (
+    f"LEFT JOIN {ACCOUNT} m ON m.unit_id = {{unit}} AND m.kind = 'management' AND m.opened_on <= %s"
+)
+# The last change on or before the cut-off decides an account's state; without one, its two
+# dates do (orgs.queries._state_on).
+LAST_CHANGE = (
+    f"LEFT JOIN (SELECT account_id, kind FROM (SELECT account_id, kind, ROW_NUMBER() OVER "
+    f'(PARTITION BY account_id ORDER BY "on" DESC, id DESC) AS n FROM {CHANGE} '
+    'WHERE "on" <= %s) AS changes WHERE n = 1) AS c ON c.account_id = a.id'
+)
 
 
 def _in(ids) -> str:
@@ -56,7 +74,22 @@ def _fetch(sql: str, params) -> list[tuple]:
 
 def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     """The table of a region with sub-regions, counting every unit in it (the caller checks the
-    actor sees the whole region)."""
+    actor sees the whole region). Its queries read one snapshot of the database, so a change
+    committed meanwhile is either wholly in the table or not at all; then the units marked since
+    the tally was written are tallied, for the next table."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            table, marked = _table(region=region, year=year, as_of=as_of)
+    else:
+        table, marked = _table(region=region, year=year, as_of=as_of)
+    if marked:
+        tally.refresh()
+    return table
+
+
+def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bool]:
     day = connection.ops.adapt_datefield_value(as_of)
     prefix = region.path + "%"
     children = list(Region.objects.filter(parent=region).order_by("code"))
@@ -87,83 +120,13 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     rebuilt = moved | set(merged) | set(merged.values())
     apart = sorted(rebuilt | ended_by(as_of))
     codes = sorted(key_of_region)
-    not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
-    # the unit's management account, if opened by the cut-off (one per unit)
-    management = (
-        f"LEFT JOIN {ACCOUNT} m ON m.unit_id = {{unit}} AND m.kind = 'management' "
-        "AND m.opened_on <= %s"
-    )
-    # The last change on or before the cut-off decides an account's state; without one, its two
-    # dates do (orgs.queries._state_on).
-    last_change = (
-        f"LEFT JOIN (SELECT account_id, kind FROM (SELECT account_id, kind, ROW_NUMBER() OVER "
-        f'(PARTITION BY account_id ORDER BY "on" DESC, id DESC) AS n FROM {CHANGE} '
-        'WHERE "on" <= %s) AS changes WHERE n = 1) AS c ON c.account_id = a.id'
-    )
-    # The region's budget units counted on the date: management account opened, not moved after
-    # the date or ended by it.
-    counted = (
-        f"{UNIT} u {management.format(unit='u.id')} WHERE u.region_id IN ({_in(codes)}) "
-        f"AND u.kind = 'budget_unit' AND m.id IS NOT NULL {not_apart}"
-    )
-    counted_params = [day, *codes, *apart]
-    for region_code, kind, count, active in _fetch(
-        "SELECT region_id, kind, COUNT(*), SUM(CASE WHEN active THEN 1 ELSE 0 END) FROM ("
-        "SELECT u.region_id, a.kind, CASE WHEN c.kind IS NOT NULL THEN c.kind = 'activated' "
-        "ELSE (a.activated_on <= %s AND (a.deactivated_on IS NULL OR a.deactivated_on > %s)) "
-        "END AS active, CASE WHEN c.kind IS NOT NULL THEN c.kind = 'deactivated' "
-        "ELSE (a.deactivated_on IS NOT NULL AND a.deactivated_on <= %s) END AS stopped "
-        f"FROM {ACCOUNT} a {last_change} CROSS JOIN {counted} AND a.unit_id = u.id "
-        "AND a.opened_on <= %s) AS states "
-        # a stopped trading account is not counted; a stopped management account still is
-        "WHERE kind = 'management' OR NOT stopped GROUP BY region_id, kind",
-        [day, day, day, day, *counted_params, day],
-    ):
-        row = row_of(region_code)
-        if row is None:
-            continue
-        if kind == "management":
-            row.units += count
-            row.units_activated += int(active or 0)
-        else:
-            row.trading += count
-            row.trading_activated += int(active or 0)
-    # filings of the year, filed by the cut-off (an imported filing without a date counts), with
-    # their current figures if these took effect by the date ...
-    for region_code, canteen_total, reserved in _fetch(
-        "SELECT u.region_id, SUM(f.canteen_total), SUM(f.reserved_amount) "
-        f"FROM {FILING} f CROSS JOIN {counted} AND f.unit_id = u.id AND f.year = %s "
-        "AND (f.filed_on <= %s OR f.filed_on IS NULL) "
-        "AND (f.figures_on <= %s OR f.figures_on IS NULL) GROUP BY u.region_id",
-        [*counted_params, year, day, day],
-    ):
-        row = row_of(region_code)
-        if row is not None:
-            row.canteen_total += money(canteen_total)
-            row.reserved += money(reserved)
-    # ... else with those of their last step by the date (corrected or amended since: few)
-    later = (
-        Reservation.objects.filter(year=year, figures_on__gt=as_of, unit__region_id__in=codes)
-        .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True))
-        .exclude(unit_id__in=apart)
-    )
-    then = filings_as_of(later, as_of)
-    unit_ids = sorted({r.unit_id for r in then})
-    region_of_counted = (
-        dict(
-            _fetch(
-                f"SELECT u.id, u.region_id FROM {counted} AND u.id IN ({_in(unit_ids)})",
-                [*counted_params, *unit_ids],
-            )
-        )
-        if unit_ids
-        else {}
-    )
-    for r in then:
-        row = row_of(region_of_counted[r.unit_id]) if r.unit_id in region_of_counted else None
-        if row is not None:
-            row.canteen_total += r.canteen_total
-            row.reserved += r.reserved_amount
+    marked = sorted(set(TallyMark.objects.values_list("unit_id", flat=True)))
+    if len(marked) > MARKED_AT_MOST:
+        # the tally is being rewritten (after an import): count every unit from its records
+        _count_from_records(row_of, codes, year, as_of, apart, only=None)
+    else:
+        _count_from_tally(row_of, codes, year, as_of, set(apart) | set(marked))
+        _count_from_records(row_of, codes, year, as_of, apart, only=marked)
     # completed amounts: the rollup files each line under its buyer's region ...
     for region_code, amount in _fetch(
         f"SELECT region_code, SUM(amount) FROM {ROLLUP} WHERE region_code IN ({_in(codes)}) "
@@ -188,12 +151,12 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
         f"SELECT u.id, u.region_id, CASE WHEN {owned} THEN o.region_id ELSE u.region_id END "
         f"AS counting_region, {counts} AS counted FROM {UNIT} u "
     )
-    management_of_counting = management.format(unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)")
+    management_of_counting = MANAGEMENT.format(unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)")
     odd = "WHERE counted = 0 OR counting_region <> region_id"
     found = (
         _fetch(
             # budget units of the region that do not count on the date
-            f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u {management.format(unit='u.id')} "
+            f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u {MANAGEMENT.format(unit='u.id')} "
             f"WHERE u.region_id IN ({_in(codes)}) AND u.kind = 'budget_unit' AND (m.id IS NULL"
             + (f" OR u.id IN ({_in(apart)})" if apart else "")
             + ")",
@@ -247,4 +210,129 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     for number, row in enumerate(rows, start=1):
         row.number = number
         total.add(row)
-    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows)
+    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows), bool(
+        marked
+    )
+
+
+def _count_from_records(row_of, codes, year, as_of, apart, only) -> None:
+    """Units, accounts and filed amounts, grouped by region in SQL with the as-of rules written
+    into the query (the rules `tally` keeps as steps), for the units of the regions not counted
+    apart, or `only` those."""
+    day = connection.ops.adapt_datefield_value(as_of)
+    if only is not None and not only:
+        return
+    not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
+    if only is not None:
+        not_apart += f" AND u.id IN ({_in(only)})"
+    # The region's budget units counted on the date: management account opened, not moved after
+    # the date or ended by it.
+    counted = (
+        f"{UNIT} u {MANAGEMENT.format(unit='u.id')} WHERE u.region_id IN ({_in(codes)}) "
+        f"AND u.kind = 'budget_unit' AND m.id IS NOT NULL {not_apart}"
+    )
+    counted_params = [day, *codes, *apart, *(only or [])]
+    for region_code, kind, count, active in _fetch(
+        "SELECT region_id, kind, COUNT(*), SUM(CASE WHEN active THEN 1 ELSE 0 END) FROM ("
+        "SELECT u.region_id, a.kind, CASE WHEN c.kind IS NOT NULL THEN c.kind = 'activated' "
+        "ELSE (a.activated_on <= %s AND (a.deactivated_on IS NULL OR a.deactivated_on > %s)) "
+        "END AS active, CASE WHEN c.kind IS NOT NULL THEN c.kind = 'deactivated' "
+        "ELSE (a.deactivated_on IS NOT NULL AND a.deactivated_on <= %s) END AS stopped "
+        f"FROM {ACCOUNT} a {LAST_CHANGE} CROSS JOIN {counted} AND a.unit_id = u.id "
+        "AND a.opened_on <= %s) AS states "
+        # a stopped trading account is not counted; a stopped management account still is
+        "WHERE kind = 'management' OR NOT stopped GROUP BY region_id, kind",
+        [day, day, day, day, *counted_params, day],
+    ):
+        row = row_of(region_code)
+        if row is None:
+            continue
+        if kind == "management":
+            row.units += count
+            row.units_activated += int(active or 0)
+        else:
+            row.trading += count
+            row.trading_activated += int(active or 0)
+    # filings of the year, filed by the cut-off (an imported filing without a date counts), with
+    # their current figures if these took effect by the date ...
+    for region_code, canteen_total, reserved in _fetch(
+        "SELECT u.region_id, SUM(f.canteen_total), SUM(f.reserved_amount) "
+        f"FROM {FILING} f CROSS JOIN {counted} AND f.unit_id = u.id AND f.year = %s "
+        "AND (f.filed_on <= %s OR f.filed_on IS NULL) "
+        "AND (f.figures_on <= %s OR f.figures_on IS NULL) GROUP BY u.region_id",
+        [*counted_params, year, day, day],
+    ):
+        row = row_of(region_code)
+        if row is not None:
+            row.canteen_total += money(canteen_total)
+            row.reserved += money(reserved)
+    # ... else with those of their last step by the date (corrected or amended since: few)
+    later = (
+        Reservation.objects.filter(year=year, figures_on__gt=as_of, unit__region_id__in=codes)
+        .filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True))
+        .exclude(unit_id__in=apart)
+    )
+    if only is not None:
+        later = later.filter(unit_id__in=only)
+    then = filings_as_of(later, as_of)
+    unit_ids = sorted({r.unit_id for r in then})
+    region_of_counted = (
+        dict(
+            _fetch(
+                f"SELECT u.id, u.region_id FROM {counted} AND u.id IN ({_in(unit_ids)})",
+                [*counted_params, *unit_ids],
+            )
+        )
+        if unit_ids
+        else {}
+    )
+    for r in then:
+        row = row_of(region_of_counted[r.unit_id]) if r.unit_id in region_of_counted else None
+        if row is not None:
+            row.canteen_total += r.canteen_total
+            row.reserved += r.reserved_amount
+
+
+def _count_from_tally(row_of, codes, year, as_of, apart) -> None:
+    """Units, accounts and filed amounts from the tally: each region's running totals on the
+    date, less the steps of the units counted apart (or marked, counted from their records)."""
+    day = connection.ops.adapt_datefield_value(as_of)
+    fields = ", ".join(f"t.{f}" for f in tally.FIELDS)
+    if connection.vendor == "postgresql":
+        # one index probe per region and year: its last row on or before the date
+        found = _fetch(
+            f"SELECT r.code, {fields} FROM unnest(%s::varchar[]) AS r(code) "
+            "CROSS JOIN unnest(ARRAY[%s, %s]::smallint[]) AS y(year) "
+            f"CROSS JOIN LATERAL (SELECT * FROM {TALLY} t WHERE t.region_code = r.code "
+            "AND t.year = y.year AND t.day <= %s ORDER BY t.day DESC LIMIT 1) AS t",
+            [codes, tally.ACCOUNTS, year, day],
+        )
+    else:
+        found = _fetch(
+            f"SELECT t.region_code, {fields} FROM {TALLY} t WHERE t.region_code IN ({_in(codes)}) "
+            "AND t.year IN (%s, %s) AND t.day = (SELECT MAX(day) FROM "
+            f"{TALLY} p WHERE p.region_code = t.region_code AND p.year = t.year AND p.day <= %s)",
+            [*codes, tally.ACCOUNTS, year, day],
+        )
+    apart = sorted(apart)
+    for start in range(0, len(apart), 2000):
+        chunk = apart[start : start + 2000]
+        found += [
+            (code, *(-v for v in values))
+            for code, *values in _fetch(
+                f"SELECT region_code, {', '.join(f'SUM({f})' for f in tally.FIELDS)} "
+                f"FROM {UNIT_TALLY} WHERE unit_id IN ({_in(chunk)}) AND year IN (%s, %s) "
+                "AND day <= %s GROUP BY region_code",
+                [*chunk, tally.ACCOUNTS, year, day],
+            )
+        ]
+    for code, units, units_activated, trading, trading_activated, canteen, reserved in found:
+        row = row_of(code)
+        if row is None:
+            continue
+        row.units += units
+        row.units_activated += units_activated
+        row.trading += trading
+        row.trading_activated += trading_activated
+        row.canteen_total += money(canteen)
+        row.reserved += money(reserved)
