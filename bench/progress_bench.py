@@ -7,7 +7,8 @@ which a city (郑州市) holds 2,000 units and 5,000,000 lines. The lines are wr
 batches, so the ledger's triggers keep the rollup as they do for an import.
 
 Then, for several random cut-off dates of 2025, times the table both ways in the same run:
-- fast: `supervision.queries.progress_table` (the rollups, what pages, API and CLI use);
+- fast: `supervision.queries.progress_table` (the ledger's rollup and the tally of units,
+  accounts and filings, rebuilt from scratch first; what pages, API and CLI use);
 - naive: `progress_table_as_of`, which groups the raw ledger lines of the region's units;
 checks they give the same figures, and writes the medians to bench/results/progress.json.
 """
@@ -142,6 +143,71 @@ def build(Region, Unit, Account, Reservation, connection) -> None:
         cur.execute("ANALYZE")
 
 
+def enliven(Unit, UnitEvent, AccountChange, FilingStep, connection) -> None:
+    """What a year does to the records, so the fast table's corrections are timed too: 1 trading
+    account in 50 stopped, 1 filing in 20 corrected later in the year (with its steps), and 12
+    units moved to another city in the autumn (3 of them out of the city)."""
+    rng = random.Random(2026)
+    start = date(YEAR, 1, 1)
+    ids = list(
+        Unit.objects.filter(code__startswith="PB").order_by("code").values_list("id", flat=True)
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT a.id, a.opened_on FROM orgs_account a JOIN orgs_unit u ON u.id = a.unit_id "
+            "WHERE u.code LIKE 'PB%' AND a.kind = 'trading' AND MOD(a.id, 50) = 0"
+        )
+        stops = [(i, max(opened, start + timedelta(days=rng.randrange(365)))) for i, opened in cur]
+        cur.executemany(
+            "UPDATE orgs_account SET deactivated_on = %s WHERE id = %s",
+            [(day, i) for i, day in stops],
+        )
+    AccountChange.objects.bulk_create(
+        AccountChange(account_id=i, kind="deactivated", on=day) for i, day in stops
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT f.id, f.filed_on, f.canteen_total, f.ratio, f.reserved_amount "
+            "FROM reservations_reservation f JOIN orgs_unit u ON u.id = f.unit_id "
+            "WHERE u.code LIKE 'PB%' AND MOD(f.id, 20) = 0"
+        )
+        corrected = [(*row, row[1] + timedelta(days=30 + rng.randrange(200))) for row in cur]
+        cur.executemany(
+            "UPDATE reservations_reservation SET reserved_amount = reserved_amount + 5000, "
+            "figures_on = %s WHERE id = %s",
+            [(later, i) for i, *_rest, later in corrected],
+        )
+    steps = []
+    for i, filed_on, total, ratio, reserved, later in corrected:
+        for action, on, amount in (
+            ("filed", filed_on, reserved),
+            ("corrected", later, reserved + 5000),
+        ):
+            steps.append(
+                FilingStep(
+                    reservation_id=i,
+                    action=action,
+                    status="locked",
+                    canteen_total=total,
+                    ratio=ratio,
+                    reserved_amount=amount,
+                    on=on,
+                )
+            )
+    FilingStep.objects.bulk_create(steps, batch_size=5000)
+    for n, unit_id in enumerate(rng.sample(ids[:CITY_UNITS], 3) + rng.sample(ids[CITY_UNITS:], 9)):
+        unit = Unit.objects.get(pk=unit_id)
+        to = "410200" if unit.region_id.startswith("4101") else "410102"  # 开封市, 中原区
+        UnitEvent.objects.create(
+            unit=unit,
+            kind="moved",
+            effective_on=date(YEAR, 9, 1) + timedelta(days=n * 7),
+            changes={"region": [unit.region_id, to]},
+        )
+        unit.region_id = to
+        unit.save(update_fields=["region"])
+
+
 def figures(table) -> list:
     return [(r.key, *r.exact().values()) for r in table.all_rows()]
 
@@ -166,9 +232,10 @@ def main() -> None:
     from django.utils import timezone
 
     from zhunong.ledger.models import PurchaseLine
-    from zhunong.orgs.models import Account, Unit
+    from zhunong.orgs.models import Account, AccountChange, Unit, UnitEvent
     from zhunong.regions.models import Region
-    from zhunong.reservations.models import Reservation
+    from zhunong.reservations.models import FilingStep, Reservation
+    from zhunong.supervision import tally
     from zhunong.supervision.queries import progress_table, progress_table_as_of
 
     call_command("migrate", verbosity=0)
@@ -181,6 +248,14 @@ def main() -> None:
         Unit.objects.filter(code__startswith="PB").delete()
         build(Region, Unit, Account, Reservation, connection)
         print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+    if not UnitEvent.objects.filter(unit__code__startswith="PB").exists():
+        print("a year of changes: accounts stopped, filings corrected, units moved …", flush=True)
+        enliven(Unit, UnitEvent, AccountChange, FilingStep, connection)
+    # the tally written from scratch, so the run proves it, not what earlier runs left
+    started = time.perf_counter()
+    tallied = tally.rebuild()
+    tally_s = round(time.perf_counter() - started, 1)
+    print(f"tally of {tallied:,} units rebuilt in {tally_s} s", flush=True)
 
     rng = random.Random(2025)
     cutoffs = sorted(date(YEAR, 1, 1) + timedelta(days=rng.randrange(365)) for _ in range(CUTOFFS))
@@ -218,6 +293,7 @@ def main() -> None:
         f"{platform.machine()} {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"PostgreSQL {server}"
     )
+    out["tally_rebuild_s"] = tally_s
     out["date"] = timezone.localdate().isoformat()
     path = Path(__file__).resolve().parent / "results" / "progress.json"
     path.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -15,6 +15,8 @@ from zhunong.ledger.models import PurchaseLine, Rollup
 from zhunong.orgs.models import Account, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
+from zhunong.supervision import tally
+from zhunong.supervision.models import TallyMark, UnitTally
 
 
 def run(path, actor=None, region=None):
@@ -128,6 +130,18 @@ def test_imports_keep_the_ledger_rollup_exact(tmp_path, export_folder):
         "800.00"
     )
     assert rollups.differences() == []
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_the_progress_tables_counts_tallied(tmp_path, export_folder):
+    run(export_folder)
+    rows = base_rows()
+    rows["units"][0][2] = "410103"  # P-CITY now stands in 二七区
+    run(write_folder(tmp_path / "newer", rows))
+    # the units imported and changed were marked by the triggers, then tallied by the worker
+    assert not TallyMark.objects.exists()
+    assert UnitTally.objects.filter(region_code="410103").exists()
+    assert tally.differences() == []
 
 
 @pytest.mark.django_db

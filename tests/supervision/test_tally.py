@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.conftest import make_account, make_unit
-from tests.supervision.conftest import filing, row, table
+from tests.supervision.conftest import filing, line, row, table
 from zhunong.orgs import services
 from zhunong.orgs.models import Account, AccountChange, Unit
 from zhunong.regions.models import Region
@@ -161,3 +161,37 @@ def test_a_damaged_tally_is_found_and_rebuilt(world, capsys):
     assert tally.differences() == []
     city = Region.objects.get(code="410100")
     assert row(fast_table(region=city, year=2024, as_of=date(2024, 7, 31)), "410105").trading == 1
+
+
+@pytest.mark.django_db
+def test_a_unit_moved_after_the_date_counts_from_the_tally_where_it_stood(world):
+    # 金水区第一小学 reserved 10,000, bought 300 (and its union 50) by 31 July, moved to 二七区
+    # on 1 September
+    city = Region.objects.get(code="410100")
+    union = make_unit(
+        "U-J1", "金水区第一小学工会", world.jinshui, kind="union", owner=world.js_school
+    )
+    filing(world.js_school, "100000", "10000")
+    line(world.js_school, "M-1", "300.00", date(2024, 3, 1))
+    line(union, "M-2", "50.00", date(2024, 4, 1))
+    services.unit_move(
+        actor=world.operator,
+        unit=Unit.objects.get(pk=world.js_school.pk),
+        region=world.erqi,
+        effective_on=date(2024, 9, 1),
+    )
+    tally.refresh()
+    before = fast_table(region=city, year=2024, as_of=date(2024, 7, 31))
+    assert not TallyMark.objects.exists()  # counted from the tally, not from its records
+    jinshui, erqi = row(before, "410105"), row(before, "410103")
+    assert (jinshui.units, jinshui.trading, jinshui.reserved, jinshui.completed) == (
+        1,
+        1,
+        Decimal("10000.00"),
+        Decimal("449.50"),  # with the world's own 99.50 of March
+    )
+    assert (erqi.units, erqi.reserved, erqi.completed) == (1, Decimal("0.00"), Decimal("0.00"))
+    after = fast_table(region=city, year=2024, as_of=date(2024, 9, 1))
+    assert (row(after, "410105").units, row(after, "410103").units) == (0, 2)
+    assert row(after, "410103").completed == Decimal("449.50")
+    table(city, as_of=date(2024, 7, 31))  # and the reference agrees

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhunong import access
+from zhunong.supervision.tally import refresh_tally
 
 from .importer import PlatformImport
 from .models import ImportBatch
@@ -101,5 +102,7 @@ def batch_run(batch: ImportBatch, path: Path | None = None, progress=None) -> Im
     batch.state = ImportBatch.State.SUCCEEDED if report.ok else ImportBatch.State.FAILED
     batch.finished_at = timezone.now()
     batch.save(update_fields=["report", "state", "finished_at"])
+    if report.ok:
+        refresh_tally.enqueue()
     report_progress(runner.total, runner.total, "done")
     return batch

@@ -109,24 +109,51 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bo
     def row_of(region_code) -> Row | None:
         return by_key.get(key_of_region.get(region_code, ""))
 
-    moved = set(
-        UnitEvent.objects.filter(kind=EventKind.MOVED, effective_on__gt=as_of).values_list(
-            "unit_id", flat=True
-        )
-    )
-    # a merge moves the absorbed unit's filing and purchases to the survivor: both are counted by
-    # the reference code, like the moved units
+    # where each unit that moved after the cut-off stood on it (its first later move's origin)
+    stood_in: dict[int, str] = {}
+    for unit_id, changes in (
+        UnitEvent.objects.filter(kind=EventKind.MOVED, effective_on__gt=as_of)
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "changes")
+    ):
+        stood_in.setdefault(unit_id, changes["region"][0])
+    # a merge moves the absorbed unit's filing and purchases to the survivor: the units of a
+    # merge are counted by the reference code
     merged = merged_into_by(as_of)
-    rebuilt = moved | set(merged) | set(merged.values())
-    apart = sorted(rebuilt | ended_by(as_of))
+    merge_units = set(merged) | set(merged.values())
+    ended = ended_by(as_of)
     codes = sorted(key_of_region)
     marked = sorted(set(TallyMark.objects.values_list("unit_id", flat=True)))
-    if len(marked) > MARKED_AT_MOST:
+    from_tally = len(marked) <= MARKED_AT_MOST
+    # a budget unit that moved after the date, and counts from the tally, is shifted back to
+    # where it stood: its tally, its purchases and its unions' and SOEs' (below); any other moved
+    # unit is counted by the reference code as it stood
+    shifted = {}
+    if from_tally and stood_in:
+        near = [u for u, code in stood_in.items() if code in key_of_region]
+        near += list(
+            Unit.objects.filter(id__in=list(stood_in), region_id__in=codes).values_list(
+                "id", flat=True
+            )
+        )
+        shifted = {
+            unit_id: stood_in[unit_id]
+            for unit_id in Unit.objects.filter(id__in=near, kind="budget_unit").values_list(
+                "id", flat=True
+            )
+            if unit_id not in merge_units and unit_id not in ended and unit_id not in marked
+        }
+    rebuilt = (set(stood_in) - set(shifted)) | merge_units
+    apart = sorted(rebuilt | ended | set(shifted))
+    counted_then: dict[int, bool] = {}
+    if from_tally:
+        counted_then = _count_from_tally(
+            row_of, codes, year, as_of, set(apart) | set(marked), shifted
+        )
+        _count_from_records(row_of, codes, year, as_of, apart, only=marked)
+    else:
         # the tally is being rewritten (after an import): count every unit from its records
         _count_from_records(row_of, codes, year, as_of, apart, only=None)
-    else:
-        _count_from_tally(row_of, codes, year, as_of, set(apart) | set(marked))
-        _count_from_records(row_of, codes, year, as_of, apart, only=marked)
     # completed amounts: the rollup files each line under its buyer's region ...
     for region_code, amount in _fetch(
         f"SELECT region_code, SUM(amount) FROM {ROLLUP} WHERE region_code IN ({_in(codes)}) "
@@ -180,6 +207,12 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bo
         )
     )
     odd_units = {unit_id: rest for unit_id, *rest in found}
+    # the shifted units' purchases, and those of their unions and SOEs, count where they stood
+    for unit_id, region_code, owner_id in Unit.objects.filter(
+        Q(id__in=list(shifted)) | Q(owner_id__in=list(shifted), kind__in=["soe", "union"])
+    ).values_list("id", "region_id", "owner_id"):
+        counting = unit_id if unit_id in shifted else owner_id
+        odd_units[unit_id] = (region_code, shifted[counting], counted_then.get(counting, False))
     ids = sorted(odd_units)
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
@@ -293,9 +326,11 @@ def _count_from_records(row_of, codes, year, as_of, apart, only) -> None:
             row.reserved += r.reserved_amount
 
 
-def _count_from_tally(row_of, codes, year, as_of, apart) -> None:
+def _count_from_tally(row_of, codes, year, as_of, apart, shifted) -> dict[int, bool]:
     """Units, accounts and filed amounts from the tally: each region's running totals on the
-    date, less the steps of the units counted apart (or marked, counted from their records)."""
+    date, less the steps of the units counted apart (or marked, counted from their records);
+    those of a shifted unit are added to the region it stood in. Returns whether each shifted
+    unit counted on the date."""
     day = connection.ops.adapt_datefield_value(as_of)
     fields = ", ".join(f"t.{f}" for f in tally.FIELDS)
     if connection.vendor == "postgresql":
@@ -315,17 +350,19 @@ def _count_from_tally(row_of, codes, year, as_of, apart) -> None:
             [*codes, tally.ACCOUNTS, year, day],
         )
     apart = sorted(apart)
+    counted = {}
     for start in range(0, len(apart), 2000):
         chunk = apart[start : start + 2000]
-        found += [
-            (code, *(-v for v in values))
-            for code, *values in _fetch(
-                f"SELECT region_code, {', '.join(f'SUM({f})' for f in tally.FIELDS)} "
-                f"FROM {UNIT_TALLY} WHERE unit_id IN ({_in(chunk)}) AND year IN (%s, %s) "
-                "AND day <= %s GROUP BY region_code",
-                [*chunk, tally.ACCOUNTS, year, day],
-            )
-        ]
+        for unit_id, code, *values in _fetch(
+            f"SELECT unit_id, region_code, {', '.join(f'SUM({f})' for f in tally.FIELDS)} "
+            f"FROM {UNIT_TALLY} WHERE unit_id IN ({_in(chunk)}) AND year IN (%s, %s) "
+            "AND day <= %s GROUP BY unit_id, region_code",
+            [*chunk, tally.ACCOUNTS, year, day],
+        ):
+            found.append((code, *(-v for v in values)))
+            if unit_id in shifted:
+                found.append((shifted[unit_id], *values))
+                counted[unit_id] = counted.get(unit_id, False) or values[0] > 0
     for code, units, units_activated, trading, trading_activated, canteen, reserved in found:
         row = row_of(code)
         if row is None:
@@ -336,3 +373,4 @@ def _count_from_tally(row_of, codes, year, as_of, apart) -> None:
         row.trading_activated += trading_activated
         row.canteen_total += money(canteen)
         row.reserved += money(reserved)
+    return counted
