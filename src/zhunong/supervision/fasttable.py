@@ -181,14 +181,7 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bo
     management_of_counting = MANAGEMENT.format(unit=f"(CASE WHEN {owned} THEN o.id ELSE u.id END)")
     odd = "WHERE counted = 0 OR counting_region <> region_id"
     found = (
-        _fetch(
-            # budget units of the region that do not count on the date
-            f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u {MANAGEMENT.format(unit='u.id')} "
-            f"WHERE u.region_id IN ({_in(codes)}) AND u.kind = 'budget_unit' AND (m.id IS NULL"
-            + (f" OR u.id IN ({_in(apart)})" if apart else "")
-            + ")",
-            [day, *codes, *apart],
-        )
+        _uncounted(codes, as_of, apart, marked if from_tally else None)
         + _fetch(
             # unions and SOEs of the region: they count to their owner, if it counts
             f"SELECT * FROM ({columns} LEFT JOIN {UNIT} o ON o.id = u.owner_id "
@@ -374,3 +367,37 @@ def _count_from_tally(row_of, codes, year, as_of, apart, shifted) -> dict[int, b
         row.canteen_total += money(canteen)
         row.reserved += money(reserved)
     return counted
+
+
+def _uncounted(codes, as_of, apart, marked) -> list[tuple]:
+    """The budget units of the regions that do not count on the date (management account not yet
+    opened) or are counted apart, as (unit, region, region, 0): from the tally, which gives each
+    such unit a step on the day it starts to count (or none ever), and from the records for the
+    marked units; or all from the records (`marked` None)."""
+    day = connection.ops.adapt_datefield_value(as_of)
+    from_records = (
+        f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u {MANAGEMENT.format(unit='u.id')} "
+        f"WHERE u.region_id IN ({_in(codes)}) AND u.kind = 'budget_unit' AND (m.id IS NULL"
+        + (f" OR u.id IN ({_in(apart)})" if apart else "")
+        + ")"
+    )
+    if marked is None:
+        return _fetch(from_records, [day, *codes, *apart])
+    found = _fetch(
+        f"SELECT unit_id, region_code, region_code, 0 FROM {UNIT_TALLY} "
+        f"WHERE region_code IN ({_in(codes)}) AND year = %s AND day > %s "
+        "AND (units > 0 OR day = %s)",
+        [*codes, tally.ACCOUNTS, day, connection.ops.adapt_datefield_value(tally.NEVER)],
+    )
+    found = [f for f in found if f[0] not in set(marked)]
+    if marked:
+        found += _fetch(
+            from_records + f" AND u.id IN ({_in(marked)})", [day, *codes, *apart, *marked]
+        )
+    if apart:
+        found += _fetch(
+            f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u WHERE u.region_id IN "
+            f"({_in(codes)}) AND u.kind = 'budget_unit' AND u.id IN ({_in(apart)})",
+            [*codes, *apart],
+        )
+    return found

@@ -29,6 +29,7 @@ from .models import RegionTally, TallyMark, UnitTally
 
 ACCOUNTS = 0  # the year of the steps of units and accounts, which belong to no year
 EARLIEST = date(1, 1, 1)  # an undated imported filing or step counts from the start
+NEVER = date(9999, 12, 31)  # the day of a zero step: a budget unit that never counts yet
 CHUNK = 2000
 ZERO = Decimal("0.00")
 FIELDS = ("units", "units_activated", "trading", "trading_activated", "canteen_total", "reserved")
@@ -91,6 +92,9 @@ def unit_steps(kind, accounts, changes, filings, steps) -> list[tuple]:
                 (ACCOUNTS, day, *(n - b for n, b in zip(now, before, strict=True)), ZERO, ZERO)
             )
             before = now
+    if kind == UnitKind.BUDGET_UNIT and not management:
+        # a zero step by which the fast table finds the budget units that never count yet
+        out.append((ACCOUNTS, NEVER, 0, 0, 0, 0, ZERO, ZERO))
     by_year = defaultdict(list)
     for filing in filings:
         by_year[filing[1]].append(filing)
