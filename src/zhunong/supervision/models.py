@@ -165,12 +165,10 @@ class NoticeSchedule(models.Model):
         return f"{self.region} {self.get_frequency_display()}"
 
 
-class UnitTally(models.Model):
-    """What one unit adds to its region's row of the progress table, as steps: on `day` its
-    counts (year 0: counted unit, accounts) or filed amounts (the filing's year) change by these
-    values. Written by `tally.refresh`, never by hand (docs/decisions/0013)."""
+class TallyFigures(models.Model):
+    """What the tally counts of a region on a day: the progress table's units, accounts and
+    filed amounts (year 0 for units and accounts, which belong to no year)."""
 
-    unit_id = models.BigIntegerField(db_index=True)
     region_code = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()
     day = models.DateField()
@@ -182,6 +180,17 @@ class UnitTally(models.Model):
     reserved = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
+        abstract = True
+
+
+class UnitTally(TallyFigures):
+    """What one unit adds to its region's row of the progress table, as steps: on `day` its
+    figures change by these values. Written by `tally.refresh`, never by hand
+    (docs/decisions/0013)."""
+
+    unit_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
         verbose_name = _("单位计数")
         verbose_name_plural = _("单位计数")
         indexes = [models.Index(fields=["region_code", "year", "day"])]
@@ -190,19 +199,9 @@ class UnitTally(models.Model):
         return f"{self.unit_id} {self.year} {self.day}"
 
 
-class RegionTally(models.Model):
+class RegionTally(TallyFigures):
     """The running totals of `UnitTally` per region, year and day: a region's figures on a date
     are those of its last row on or before it."""
-
-    region_code = models.CharField(max_length=12)
-    year = models.PositiveSmallIntegerField()
-    day = models.DateField()
-    units = models.IntegerField(default=0)
-    units_activated = models.IntegerField(default=0)
-    trading = models.IntegerField(default=0)
-    trading_activated = models.IntegerField(default=0)
-    canteen_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    reserved = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("地区计数")
