@@ -195,3 +195,17 @@ def test_a_unit_moved_after_the_date_counts_from_the_tally_where_it_stood(world)
     assert (row(after, "410105").units, row(after, "410103").units) == (0, 2)
     assert row(after, "410103").completed == Decimal("449.50")
     table(city, as_of=date(2024, 7, 31))  # and the reference agrees
+
+
+@pytest.mark.django_db
+def test_a_union_merged_into_another_unit_counts_once_to_the_survivor(world):
+    city = Region.objects.get(code="410100")
+    union = make_unit(
+        "U-J1", "金水区第一小学工会", world.jinshui, kind="union", owner=world.js_school
+    )
+    line(union, "M-2", "50.00", date(2024, 4, 1))
+    services.unit_merge(
+        actor=world.operator, unit=union, into=world.eq_school, effective_on=date(2024, 5, 1)
+    )
+    t = table(city, as_of=date(2024, 7, 31))  # the fast table, twice, equals the reference
+    assert t.total.completed == Decimal("149.50")  # the world's 99.50 and the union's 50, once

@@ -14,9 +14,10 @@ rows; a property test holds them equal) but sums per region instead of per unit:
 It carries no drill-down members: pages that list the records behind a figure use the reference.
 """
 
+import logging
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from zhunong.ledger.models import PurchaseLine, Rollup
@@ -36,6 +37,8 @@ from .queries import (
     progress_table_as_of,
     sub_region_rows,
 )
+
+logger = logging.getLogger(__name__)
 
 UNIT = Unit._meta.db_table
 ACCOUNT = Account._meta.db_table
@@ -77,19 +80,26 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     actor sees the whole region). Its queries read one snapshot of the database, so a change
     committed meanwhile is either wholly in the table or not at all; then the units marked since
     the tally was written are tallied, for the next table."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with transaction.atomic():
-            with connection.cursor() as cur:
+    pg = connection.vendor == "postgresql"
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            if pg and not outer:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            table, marked = _table(region=region, year=year, as_of=as_of)
-    else:
+            elif pg:
+                # inside a caller's transaction: no refresh may commit between our reads
+                cur.execute("SELECT pg_advisory_xact_lock_shared(%s)", [tally.LOCK])
+        # (on SQLite the transaction itself keeps writers out until the table is read)
         table, marked = _table(region=region, year=year, as_of=as_of)
-    if marked:
-        tally.refresh()
+    if 0 < marked <= MARKED_AT_MOST:
+        try:
+            tally.refresh(wait=False)
+        except DatabaseError:  # the table is right without it; the next one tries again
+            logger.exception("tally refresh after a table failed")
     return table
 
 
-def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bool]:
+def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, int]:
     day = connection.ops.adapt_datefield_value(as_of)
     prefix = region.path + "%"
     children = list(Region.objects.filter(parent=region).order_by("code"))
@@ -121,6 +131,13 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bo
     # merge are counted by the reference code
     merged = merged_into_by(as_of)
     merge_units = set(merged) | set(merged.values())
+    # a union or SOE merged into a unit: its owner is counted with the merge, so its purchases
+    # count once, to the survivor
+    merge_units |= set(
+        Unit.objects.filter(id__in=list(merged), kind__in=["soe", "union"])
+        .exclude(owner_id=None)
+        .values_list("owner_id", flat=True)
+    )
     ended = ended_by(as_of)
     codes = sorted(key_of_region)
     marked = sorted(set(TallyMark.objects.values_list("unit_id", flat=True)))
@@ -236,9 +253,7 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, bo
     for number, row in enumerate(rows, start=1):
         row.number = number
         total.add(row)
-    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows), bool(
-        marked
-    )
+    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows), len(marked)
 
 
 def _count_from_records(row_of, codes, year, as_of, apart, only) -> None:
@@ -389,7 +404,8 @@ def _uncounted(codes, as_of, apart, marked) -> list[tuple]:
         "AND (units > 0 OR day = %s)",
         [*codes, tally.ACCOUNTS, day, connection.ops.adapt_datefield_value(tally.NEVER)],
     )
-    found = [f for f in found if f[0] not in set(marked)]
+    skip = set(marked)
+    found = [f for f in found if f[0] not in skip]
     if marked:
         found += _fetch(
             from_records + f" AND u.id IN ({_in(marked)})", [day, *codes, *apart, *marked]

@@ -31,6 +31,7 @@ ACCOUNTS = 0  # the year of the steps of units and accounts, which belong to no 
 EARLIEST = date(1, 1, 1)  # an undated imported filing or step counts from the start
 NEVER = date(9999, 12, 31)  # the day of a zero step: a budget unit that never counts yet
 CHUNK = 2000
+LOCK = 832013  # the advisory lock of refreshes (PostgreSQL)
 ZERO = Decimal("0.00")
 FIELDS = ("units", "units_activated", "trading", "trading_activated", "canteen_total", "reserved")
 
@@ -190,18 +191,26 @@ def _sum_regions(codes: list[str]) -> None:
         )
 
 
-def _lock() -> None:
-    """One refresh at a time (a second waits): two rewriting the same unit would double it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(832013)")
+def _lock(wait: bool = True) -> bool:
+    """One refresh at a time: two rewriting the same unit would double it. A table being read
+    inside a transaction holds the lock shared, so no refresh commits between its reads."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite: one writer at a time anyway
+    with connection.cursor() as cur:
+        if wait:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+            return True
+        cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK])
+        return cur.fetchone()[0]
 
 
 @transaction.atomic
-def refresh() -> int:
+def refresh(wait: bool = True) -> int:
     """Rewrite the tally of the marked units; returns how many. The marks read are deleted by id,
-    so a unit marked again meanwhile stays marked."""
-    _lock()
+    so a unit marked again meanwhile stays marked. With `wait` False (after a table), a refresh
+    already running elsewhere is left to do the work."""
+    if not _lock(wait):
+        return 0
     marks = list(TallyMark.objects.values_list("id", "unit_id"))
     if not marks:
         return 0
