@@ -1,14 +1,17 @@
-"""The progress table of a city or province from the ledger's rollup, for the speed bureaus need
-on millions of lines (docs/decisions/0011).
+"""The progress table of a city or province from the ledger's rollup and the tally, for the speed
+bureaus need on millions of lines (docs/decisions/0011, 0013).
 
 It gives exactly the figures of `queries.progress_table_as_of` (the reference, which sums the raw
 rows; a property test holds them equal) but sums per region instead of per unit:
-- units and accounts, and filings, are grouped by the unit's region in SQL, with the as-of rules
-  written into the query;
+- units, accounts and filed amounts come from the tally (`tally.py`: running totals per region
+  and day), less the units it cannot answer for, which are counted from their records in SQL with
+  the as-of rules written into the query: those marked since their tally was written (or every
+  unit, while an import's marks wait for the worker);
 - completed amounts come from `ledger.Rollup` (per region of the buying unit, year and day);
-- the few units whose figures land elsewhere on the cut-off date are set right one by one: a unit
-  that moved after the date, or ended on or before it, or survives a merge by then, is left out of
-  the grouped sums and counted by the reference code; lines that the rollup files under the
+- the few units whose figures land elsewhere on the cut-off date are set right one by one: a
+  budget unit that moved after the date is shifted back to where it stood, with its purchases
+  and its unions' and SOEs'; a unit ended on or before the date is left out; the units of a merge
+  (and other moved units) are counted by the reference code; lines that the rollup files under the
   buyer's region but that count to another row (a union's or SOE's purchases count to the owning
   unit) or to none (their unit did not count on the date) are moved or taken out.
 It carries no drill-down members: pages that list the records behind a figure use the reference.
@@ -22,7 +25,7 @@ from django.db.models import Q
 
 from zhunong.ledger.models import PurchaseLine, Rollup
 from zhunong.ledger.rollups import money
-from zhunong.orgs.models import Account, AccountChange, EventKind, Unit, UnitEvent
+from zhunong.orgs.models import Account, AccountChange, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
@@ -35,6 +38,7 @@ from .queries import (
     ended_by,
     merged_into_by,
     progress_table_as_of,
+    stood_in_on,
     sub_region_rows,
 )
 
@@ -119,14 +123,7 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, in
     def row_of(region_code) -> Row | None:
         return by_key.get(key_of_region.get(region_code, ""))
 
-    # where each unit that moved after the cut-off stood on it (its first later move's origin)
-    stood_in: dict[int, str] = {}
-    for unit_id, changes in (
-        UnitEvent.objects.filter(kind=EventKind.MOVED, effective_on__gt=as_of)
-        .order_by("unit_id", "effective_on", "id")
-        .values_list("unit_id", "changes")
-    ):
-        stood_in.setdefault(unit_id, changes["region"][0])
+    stood_in = stood_in_on(as_of)
     # a merge moves the absorbed unit's filing and purchases to the survivor: the units of a
     # merge are counted by the reference code
     merged = merged_into_by(as_of)
@@ -140,22 +137,19 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, in
     )
     ended = ended_by(as_of)
     codes = sorted(key_of_region)
-    marked = sorted(set(TallyMark.objects.values_list("unit_id", flat=True)))
+    marked = set(TallyMark.objects.values_list("unit_id", flat=True))
     from_tally = len(marked) <= MARKED_AT_MOST
     # a budget unit that moved after the date, and counts from the tally, is shifted back to
     # where it stood: its tally, its purchases and its unions' and SOEs' (below); any other moved
     # unit is counted by the reference code as it stood
     shifted = {}
     if from_tally and stood_in:
-        near = [u for u, code in stood_in.items() if code in key_of_region]
-        near += list(
-            Unit.objects.filter(id__in=list(stood_in), region_id__in=codes).values_list(
-                "id", flat=True
-            )
+        near = Q(id__in=[u for u, code in stood_in.items() if code in key_of_region]) | Q(
+            id__in=list(stood_in), region_id__in=codes
         )
         shifted = {
             unit_id: stood_in[unit_id]
-            for unit_id in Unit.objects.filter(id__in=near, kind="budget_unit").values_list(
+            for unit_id in Unit.objects.filter(near, kind="budget_unit").values_list(
                 "id", flat=True
             )
             if unit_id not in merge_units and unit_id not in ended and unit_id not in marked
@@ -164,9 +158,7 @@ def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, in
     apart = sorted(rebuilt | ended | set(shifted))
     counted_then: dict[int, bool] = {}
     if from_tally:
-        counted_then = _count_from_tally(
-            row_of, codes, year, as_of, set(apart) | set(marked), shifted
-        )
+        counted_then = _count_from_tally(row_of, codes, year, as_of, set(apart) | marked, shifted)
         _count_from_records(row_of, codes, year, as_of, apart, only=marked)
     else:
         # the tally is being rewritten (after an import): count every unit from its records
@@ -370,7 +362,7 @@ def _count_from_tally(row_of, codes, year, as_of, apart, shifted) -> dict[int, b
             found.append((code, *(-v for v in values)))
             if unit_id in shifted:
                 found.append((shifted[unit_id], *values))
-                counted[unit_id] = counted.get(unit_id, False) or values[0] > 0
+                counted[unit_id] = values[0] > 0
     for code, units, units_activated, trading, trading_activated, canteen, reserved in found:
         row = row_of(code)
         if row is None:
@@ -404,8 +396,7 @@ def _uncounted(codes, as_of, apart, marked) -> list[tuple]:
         "AND (units > 0 OR day = %s)",
         [*codes, tally.ACCOUNTS, day, connection.ops.adapt_datefield_value(tally.NEVER)],
     )
-    skip = set(marked)
-    found = [f for f in found if f[0] not in skip]
+    found = [f for f in found if f[0] not in marked]
     if marked:
         found += _fetch(
             from_records + f" AND u.id IN ({_in(marked)})", [day, *codes, *apart, *marked]

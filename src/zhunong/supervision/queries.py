@@ -169,6 +169,20 @@ def ended_by(as_of: date, events=None) -> set[int]:
     return {u for u, kind in last_status.items() if kind != EventKind.REINSTATED}
 
 
+def stood_in_on(as_of: date, events=None) -> dict[int, str]:
+    """The region each unit that moved after the date stood in on it: the origin of its first
+    later move. `events` narrows the UnitEvents looked at."""
+    events = UnitEvent.objects.all() if events is None else events
+    stood: dict[int, str] = {}
+    for unit_id, changes in (
+        events.filter(kind=EventKind.MOVED, effective_on__gt=as_of)
+        .order_by("unit_id", "effective_on", "id")
+        .values_list("unit_id", "changes")
+    ):
+        stood.setdefault(unit_id, changes["region"][0])
+    return stood
+
+
 def merged_into_by(as_of: date) -> dict[int, int]:
     """Units merged on or before the date (and not reinstated by then), each with the unit that
     survives it on the date: the end of a chain when the survivor was itself merged later on."""
@@ -256,13 +270,7 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
 def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) -> ProgressTable:
     """`units_qs` is the units the reader's table counts (`table_units`)."""
     # a unit moved to another region after the cut-off still stood in its old one on the date
-    region_then: dict[int, str] = {}
-    for unit_id, changes in (
-        UnitEvent.objects.filter(unit__in=units_qs, kind=EventKind.MOVED, effective_on__gt=as_of)
-        .order_by("unit_id", "effective_on", "id")
-        .values_list("unit_id", "changes")
-    ):
-        region_then.setdefault(unit_id, changes["region"][0])
+    region_then = stood_in_on(as_of, UnitEvent.objects.filter(unit__in=units_qs))
     paths = dict(
         Region.objects.filter(code__in=set(region_then.values())).values_list("code", "path")
     )

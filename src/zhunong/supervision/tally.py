@@ -119,8 +119,12 @@ def unit_steps(kind, accounts, changes, filings, steps) -> list[tuple]:
 
 def _load(unit_ids: list[int]) -> list[UnitTally]:
     """The steps of these units, from their records."""
-    units = dict(Unit.objects.filter(id__in=unit_ids).values_list("id", "kind"))
-    regions = dict(Unit.objects.filter(id__in=unit_ids).values_list("id", "region_id"))
+    units = {
+        unit_id: (kind, region)
+        for unit_id, kind, region in Unit.objects.filter(id__in=unit_ids).values_list(
+            "id", "kind", "region_id"
+        )
+    }
     accounts = defaultdict(list)
     for unit_id, *account in Account.objects.filter(unit_id__in=unit_ids).values_list(
         "unit_id", "id", "kind", "opened_on", "activated_on", "deactivated_on"
@@ -144,12 +148,12 @@ def _load(unit_ids: list[int]) -> list[UnitTally]:
     return [
         UnitTally(
             unit_id=unit_id,
-            region_code=regions[unit_id],
+            region_code=region,
             year=year,
             day=day,
             **dict(zip(FIELDS, values, strict=True)),
         )
-        for unit_id, kind in units.items()
+        for unit_id, (kind, region) in units.items()
         for year, day, *values in unit_steps(
             kind, accounts[unit_id], changes, filings[unit_id], steps
         )
