@@ -15,7 +15,7 @@ $(INSTALLED): pyproject.toml
 	@test -n "$(PYTHON_FOUND)" || { echo "Python 3.12+ not found"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON_FOUND) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,production]'
 	touch $@
 
 assets: $(ASSETS)
@@ -23,8 +23,9 @@ assets: $(ASSETS)
 $(ASSETS): package.json package-lock.json scripts/vendor-assets
 	scripts/vendor-assets
 
-# The demo runs with DEBUG on (no SECRET_KEY needed, mail to the console); production: docs/admin.
-run: export DEBUG ?= 1
+# The demo runs as a local trial: DEBUG off (no technical error pages), a secret key made on first
+# run and kept in data/, plain HTTP, mail to the console. Production: docs/admin/production.md.
+run: export ZHUNONG_LOCAL ?= 1
 run: install
 	$(BIN)/zhunong migrate --no-input
 	$(BIN)/zhunong seed_demo --if-empty

@@ -2,6 +2,8 @@
 /api/v1/docs. Session (with CSRF) or bearer-token authentication; every route is scoped through
 `zhunong.access`, and every error is JSON: {"message": ..., "errors": {field: message}}."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -13,6 +15,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from zhunong.people.models import ApiToken, hash_token
+
+logger = logging.getLogger("django.request")
 
 
 class TokenAuth(HttpBearer):
@@ -82,6 +86,20 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     return api.create_response(request, {"message": str(exc), "errors": {}}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    """Anything unforeseen: logged with its traceback as Django logs a page's, answered in the
+    API's JSON (never an HTML page) without details that could leak."""
+    logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"request": request}
+    )
+    return api.create_response(
+        request,
+        {"message": _("服务器内部错误，请稍后重试；问题已记录。"), "errors": {}},
+        status=500,
+    )
 
 
 def api_not_found(request, *args, **kwargs):

@@ -1,14 +1,17 @@
 """Settings, all from the environment (see docs/admin/production.md).
 
 DATABASE_URL   default: SQLite file in the project's data folder (ZHUNONG_DATA_DIR, default ./data)
-SECRET_KEY     required when DEBUG is off
-DEBUG          off unless set to 1/true/yes
+SECRET_KEY     required when DEBUG is off, except for a local trial (ZHUNONG_LOCAL)
+DEBUG          off unless set to 1/true/yes; `make run` leaves it off too
+ZHUNONG_LOCAL  a trial on this machine (`make run`): plain HTTP on loopback, a secret key generated
+               once and kept in the data folder, mail to the console, static files from the package
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
 EMAIL_URL-like settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,16 +44,39 @@ DATA_DIR = Path(os.environ.get("ZHUNONG_DATA_DIR", PROJECT_DIR / "data"))
 DEBUG = env_bool("DEBUG")
 # pytest sets PYTEST_VERSION for the whole session (pytest >= 8.2).
 TESTING = env_bool("ZHUNONG_TESTING") or "PYTEST_VERSION" in os.environ
+# `make run`: DEBUG stays off (users never see Django's technical pages), but nothing has to be
+# configured: no HTTPS, and a secret key made on first run.
+LOCAL = env_bool("ZHUNONG_LOCAL")
+
+
+def local_secret_key(folder: Path) -> str:
+    """The local trial's secret key: generated once, kept readable by its owner only in the data
+    folder (ignored by git), so sessions survive a restart and no user ever has to choose one."""
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if LOCAL:
+        SECRET_KEY = local_secret_key(DATA_DIR)
+    elif DEBUG or TESTING:
+        SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+    else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see docs/admin).")
-    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+# Served from the package's folders without `collectstatic`: the development and trial setups.
+SERVE_FROM_SOURCE = DEBUG or TESTING or LOCAL
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "zhunong.web.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -168,14 +194,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
-if (DEBUG or TESTING) and "STATIC_ROOT" not in os.environ:
+if SERVE_FROM_SOURCE and "STATIC_ROOT" not in os.environ:
     STATIC_ROOT = None  # served from the apps' folders; `collectstatic` is for production
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = SERVE_FROM_SOURCE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if SERVE_FROM_SOURCE
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -185,8 +211,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail (Django 6.1 mailers). In DEBUG without EMAIL_HOST, mail goes to the console.
-if DEBUG and "EMAIL_HOST" not in os.environ:
+# E-mail (Django 6.1 mailers). In DEBUG or a local trial without EMAIL_HOST, mail goes to the console.
+if (DEBUG or LOCAL) and "EMAIL_HOST" not in os.environ:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     MAILERS = {
@@ -222,7 +248,7 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not TESTING:
+if not DEBUG and not TESTING and not LOCAL:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

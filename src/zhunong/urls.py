@@ -86,3 +86,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
 ]
+
+handler400 = "zhunong.web.errors.bad_request"
+handler403 = "zhunong.web.errors.permission_denied"
+handler404 = "zhunong.web.errors.page_not_found"
+handler500 = "zhunong.web.errors.server_error"
