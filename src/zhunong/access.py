@@ -205,16 +205,33 @@ def visible_import_batches(user) -> QuerySet:
 
 
 def visible_notices(user) -> QuerySet:
-    """Notices of regions in reach: a bureau sees its region's and those of regions below it."""
+    """Notices (ADR 0014). A draft is the finance bureau's working paper: only the bureaus whose
+    region contains the notice's (and the operator) see it. An issued notice is a document sent to
+    its addressees, the bureaus and units of its region: it is also read by the finance bureaus of
+    the regions below, and by the people of every unit (buyers, admins, supervising units) that
+    stands in the notice's region or below. Suppliers and rural bureaus are not addressed."""
+    from zhunong.regions.models import Region
     from zhunong.supervision.models import Notice
 
-    return scope(Notice.objects.all(), region_filter(user, "region__"))
+    reach = reach_of(user)
+    if reach.everything:
+        return Notice.objects.all()
+    conditions = _prefix("region__path", reach.finance_paths)
+    own_paths = list(reach.finance_paths)
+    if reach.unit_ids or reach.supervised_paths:
+        unit_regions = visible_units(user).values("region_id")
+        own_paths += Region.objects.filter(code__in=unit_regions).values_list("path", flat=True)
+    addressed = {code for path in own_paths for code in path.split("/") if code}
+    if addressed:
+        conditions.append(Q(state=Notice.State.ISSUED, region_id__in=addressed))
+    return scope(Notice.objects.all(), _any(conditions))
 
 
 def visible_notice_schedules(user) -> QuerySet:
+    """Schedules draft notices: the finance bureaus' business only."""
     from zhunong.supervision.models import NoticeSchedule
 
-    return scope(NoticeSchedule.objects.all(), region_filter(user, "region__"))
+    return scope(NoticeSchedule.objects.all(), managed_region_filter(user, "region__"))
 
 
 def visible_regions(user) -> QuerySet:

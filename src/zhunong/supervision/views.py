@@ -298,6 +298,7 @@ def _notice_list_context(request, notices, form, schedule_errors=()):
         "notices": notices,
         "form": form,
         "schedules": access.visible_notice_schedules(request.user).select_related("region"),
+        # drafting and scheduling are a finance bureau's; units read the issued notices here
         "can_schedule": access.managed_regions(request.user).exists(),
         "schedule_errors": schedule_errors,
     }
@@ -340,6 +341,7 @@ def notice_schedule(request):
 @login_required
 def notice_detail(request, notice_id):
     notice = access.get_visible_or_404(access.visible_notices(request.user), pk=notice_id)
+    can_issue = access.is_finance_over(request.user, notice.region)
     form = IssueForm(
         request.POST if request.method == "POST" else None, initial={"issued_on": today()}
     )
@@ -357,10 +359,13 @@ def notice_detail(request, notice_id):
         {
             "notice": notice,
             "form": form,
+            # a bureau checks its notice against today's data; an addressee reads the document
             "differences": notices_module.differences(
                 notice, table_units(request.user, notice.region)
-            ),
-            "can_issue": access.is_finance_over(request.user, notice.region),
+            )
+            if can_issue
+            else None,
+            "can_issue": can_issue,
         },
     )
 
