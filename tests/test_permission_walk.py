@@ -1,26 +1,50 @@
-"""Every URL pattern and API route, walked as outsiders: a finance bureau of another district,
-a unit user of another district, and an anonymous visitor. Each must be refused (401/403/404,
-405 for a wrong method, a redirect to log in) or answer with nothing of the district it may not
-see — and nothing may change. New routes are walked without editing this file; a route with a
-parameter this file has no value for fails loudly, so it cannot slip through."""
+"""Every URL pattern and API route, walked with GET (plain, and as an Excel/CSV download) and with
+a POST carrying a real body, as every role the demo has.
 
+- Outsiders of the protected district (金水区): a district bureau, unit admin, buyer and supervising
+  unit of another district, a supplier, a rural bureau and an anonymous visitor. Each request is
+  refused (401/403/404/405, or a redirect to log in) or answers with nothing of the district — and
+  nothing may change.
+- Insiders (the operator, the province, the city, the district bureau, the supervising unit, the
+  unit's admin and buyer): whatever they may or may not do, no request answers a server error.
+
+New routes are walked without editing this file; a route with a parameter this file has no value
+for, or a write route without a body in `BODIES`, fails loudly, so it cannot slip through."""
+
+import io
 import re
+from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.conftest import make_unit, make_user
 from zhunong.ingest.models import ImportBatch
+from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
-from zhunong.orgs.models import Account, Membership, Unit, UnitEvent
+from zhunong.market.models import Supplier
+from zhunong.orgs.bulk_accounts import template_workbook
+from zhunong.orgs.models import Account, Membership, Role, Unit, UnitEvent
+from zhunong.people.models import ApiToken, User
 from zhunong.regions.models import Region
 from zhunong.reservations.models import (
     Amendment,
     Exemption,
     FilingRules,
     FilingStep,
+    Reminder,
     Reservation,
 )
-from zhunong.supervision.models import BuyingTask
+from zhunong.supervision import notices
+from zhunong.supervision.models import (
+    AssessmentWeights,
+    BuyingTask,
+    Notice,
+    NoticeSchedule,
+    NoticeTemplate,
+    YearSettings,
+)
 
 # Routes anyone may open: logging in and out, choosing a language, the API's schema and docs.
 PUBLIC = {
@@ -39,13 +63,125 @@ ACTIONS = {
 }
 SECRETS = ["金水区第一小学", "金水区教育局", "j-sch1-jy01", "J-SCH1"]
 REFUSED = {401, 403, 404, 405}
+QUERY = {"as_of": "2024-06-30", "on": "2024-06-30", "year": 2024}
+DAY = "2024-06-30"
+
+# A valid body for every route that writes, keyed by route name (and action): a refusal then comes
+# from the permission check, not from a form that would refuse anything anyway.
+BODIES = {
+    "login": {"username": "probe", "password": "probe"},
+    "set_language": {"language": "zh-hans", "next": "/"},
+    "password-change": {
+        "old_password": "correct-horse-battery-staple",
+        "new_password1": "a-new-long-passphrase-42",
+        "new_password2": "a-new-long-passphrase-42",
+    },
+    "zone-create": {"code": "410199", "name": "探针开发区", "short_name": "探针"},
+    "region-short-name": {"short_name": "金水"},
+    "unit-register": {
+        "code": "PROBE-1",
+        "name": "探针单位",
+        "region": "410105",
+        "kind": "budget_unit",
+        "canteen": "own",
+        "registered_on": DAY,
+    },
+    "unit-change:rename": {"name": "改名后的小学", "effective_on": DAY},
+    "unit-change:move": {"region": "410103", "effective_on": DAY},
+    "unit-change:parent": {"parent": "", "effective_on": DAY},
+    "unit-change:canteen": {"canteen": "none", "effective_on": DAY},
+    "unit-change:merge": {"into": "J-SCH2", "effective_on": DAY},
+    "unit-change:dissolve": {"effective_on": DAY},
+    "account-open": {"kind": "trading", "login": "probe-jy99", "opened_on": DAY},
+    "accounts-bulk": {"file": "accounts"},
+    "person-add": {"username": "probe_person", "role": "buyer"},
+    "membership-remove": {},
+    "account-action:activate": {"day": DAY},
+    "account-action:deactivate": {"day": DAY},
+    "account-action:delete": {},
+    "unit-filing": {"canteen": "own", "canteen_total": "100000", "ratio": "12"},
+    "filing-exemption": {"reason": "探针", "document_no": "探〔2024〕1号"},
+    "filing-action:confirm": {"version": "{version}"},
+    "filing-action:return": {"version": "{version}", "reason": "探针退回"},
+    "filing-action:amend": {"canteen_total": "90000", "ratio": "12", "reason": "探针调整"},
+    "filing-action:approve": {"amendment": "{amendment}", "reason": "同意"},
+    "filing-action:reject": {"amendment": "{amendment}", "reason": "不同意"},
+    "filing-review": {"ids": "{reservation}:{version}", "action": "confirm"},
+    "filing-rules": {"min_ratio": "12", "not_below_last_year": "", "union_per_member": ""},
+    "filing-remind": {"region": "410105", "year": "2024", "kind": "not_filed", "message": "请填报"},
+    "import-new": {"region": "410105", "file": "import"},
+    "time-progress": {"buying_target_date": "2024-11-30", "filing_deadline": "2024-02-28"},
+    "buying-tasks": {"task-410105": "10000"},
+    "assessment": {
+        "activation": "25",
+        "filing_on_time": "25",
+        "filing_compliant": "25",
+        "completion": "25",
+    },
+    "notice-list": {"region": "410105", "year": "2024", "as_of": DAY},
+    "notice-template": {"issuing_body": "探针", "addressees": "各单位", "requirements": "探针"},
+    "notice-schedule": {"region": "410105", "frequency": "monthly", "day": "5", "active": "on"},
+    "notice-detail": {"document_no": "金财〔2024〕9号", "issued_on": DAY},
+    "api:open_account": {"login": "probe-api-jy", "kind": "trading", "opened_on": DAY},
+    "api:activate_account": {"on": DAY},
+    "api:deactivate_account": {"on": DAY},
+    "api:set_buying_tasks": {"amounts": {"410105": "10000"}},
+    "api:file_reservation": {"canteen": "own", "canteen_total": "100000", "ratio": "12"},
+    "api:confirm": {"version": "{version}"},
+    "api:return_": {"version": "{version}", "reason": "探针退回"},
+    "api:request_amendment": {"canteen_total": "90000", "ratio": "12", "reason": "探针调整"},
+    "api:decide_amendment": {"approve": True, "reason": "同意"},
+}
+# Routes that only read (POST is refused or does the same as GET): no body needed.
+READ_ONLY = {
+    "home",
+    "logout",
+    "region-list",
+    "region-detail",
+    "unit-list",
+    "unit-detail",
+    "accounts-template",
+    "filing-unions",
+    "audit-log",
+    "import-list",
+    "import-template",
+    "import-detail",
+    "import-status",
+    "import-anomalies",
+    "region-anomalies",
+    "region-export",
+    "ledger-list",
+    "progress",
+    "progress-detail",
+    "dashboard",
+    "channels",
+    "notice-file",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+    "api:me",
+    "api:list_regions",
+    "api:get_region",
+    "api:region_children",
+    "api:list_units",
+    "api:get_unit",
+    "api:unit_as_of",
+    "api:unit_accounts",
+    "api:get_account",
+    "api:time_progress",
+    "api:statements_view",
+    "api:progress",
+    "api:buying_tasks",
+    "api:channels",
+    "api:list_reservations",
+    "api:get_reservation",
+}
 
 
 def walk(resolvers, prefix=""):
     for entry in resolvers:
         if isinstance(entry, URLResolver):
-            namespace = entry.namespace
-            yield from walk_resolver(entry, prefix, namespace)
+            yield from walk_resolver(entry, prefix, entry.namespace)
         else:
             yield prefix + str(entry.pattern), entry.name, None
 
@@ -54,8 +190,7 @@ def walk_resolver(resolver, prefix, namespace):
     for entry in resolver.url_patterns:
         route = prefix + str(resolver.pattern)
         if isinstance(entry, URLResolver):
-            inner = entry.namespace or namespace
-            yield from walk_resolver(entry, route, inner)
+            yield from walk_resolver(entry, route, entry.namespace or namespace)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
             yield route + str(entry.pattern), name, entry
@@ -78,7 +213,8 @@ def fill(route: str, values: dict[str, str]) -> str:
 
 
 def js_filing(world) -> Reservation:
-    """A filing of the protected district, filed and waiting for its supervising unit."""
+    """A filing of the protected district, filed and waiting for its supervising unit, with an
+    amendment request."""
     found, _created = Reservation.objects.get_or_create(
         unit=world.js_school,
         year=2024,
@@ -92,6 +228,8 @@ def js_filing(world) -> Reservation:
 
 
 def urls_to_visit(world):
+    """(route name, key into BODIES, url) for every route and action."""
+    filing = js_filing(world)
     base = {
         "unit_id": str(world.js_school.pk),
         "account_id": str(world.js_school_trade.pk),
@@ -100,8 +238,8 @@ def urls_to_visit(world):
         "batch_id": str(world.js_batch.pk),
         "notice_id": str(world.js_notice.pk),
         "year": "2024",
-        "reservation_id": str(js_filing(world).pk),
-        "amendment_id": str(js_filing(world).amendments.get().pk),
+        "reservation_id": str(filing.pk),
+        "amendment_id": str(filing.amendments.get().pk),
         "name": "notice.docx",
         # Django admin
         "app_label": "orgs",
@@ -116,10 +254,41 @@ def urls_to_visit(world):
     for route, name, _entry in all_routes():
         for action in ACTIONS.get(name, [None]):
             values = dict(base, action=action) if action else base
-            yield name, fill(route, values)
+            key = f"{name}:{action}" if action else name
+            yield name, key, fill(route, values)
+
+
+def body_for(world, key: str) -> dict:
+    """The route's body with the protected district's live values filled in."""
+    filing = js_filing(world)
+    filing.refresh_from_db()
+    live = {
+        "version": str(filing.version),
+        "reservation": str(filing.pk),
+        "amendment": str(filing.amendments.get().pk),
+    }
+    body = {}
+    for field, value in BODIES.get(key, {}).items():
+        if isinstance(value, str):
+            value = value.format(**live)
+            if field == "version" and key.startswith("api:"):
+                value = int(value)
+        body[field] = value
+    if body.get("file") == "accounts":
+        body["file"] = upload("accounts.xlsx", template_workbook())
+    elif body.get("file") == "import":
+        body["file"] = upload("export.xlsx", import_template())
+    return body
+
+
+def upload(name: str, content: bytes):
+    data = io.BytesIO(content)
+    data.name = name
+    return data
 
 
 def snapshot():
+    """Every model a route can write."""
     return (
         sorted(
             Unit.objects.values_list("id", "name", "status", "parent_id", "region_id", "canteen")
@@ -127,79 +296,211 @@ def snapshot():
         sorted(Account.objects.values_list("id", "activated_on", "deactivated_on")),
         sorted(PurchaseLine.objects.values_list("order_no", "amount")),
         ImportBatch.objects.count(),
-        Membership.objects.count(),
+        sorted(Membership.objects.values_list("id", "user_id", "role")),
         UnitEvent.objects.count(),
-        Region.objects.count(),
+        sorted(Region.objects.values_list("code", "short_name")),
         sorted(Reservation.objects.values_list("id", "status", "reserved_amount", "version")),
-        BuyingTask.objects.count(),
+        sorted(BuyingTask.objects.values_list("region_id", "year", "amount")),
         FilingStep.objects.count(),
         Exemption.objects.count(),
-        FilingRules.objects.count(),
-        Amendment.objects.count(),
+        sorted(FilingRules.objects.values_list("id", "min_ratio")),
+        sorted(Amendment.objects.values_list("id", "decision")),
+        Reminder.objects.count(),
+        sorted(Notice.objects.values_list("id", "state", "document_no")),
+        sorted(NoticeTemplate.objects.values_list("id", "issuing_body", "requirements")),
+        sorted(NoticeSchedule.objects.values_list("id", "day", "active")),
+        sorted(YearSettings.objects.values_list("id", "buying_target_date")),
+        sorted(AssessmentWeights.objects.values_list("id", "activation")),
+        sorted(User.objects.values_list("id", "password", "is_active")),
+        ApiToken.objects.count(),
     )
 
 
-def check(response, name, url, method, anonymous):
+class Walk:
+    """The persona's client, and what went wrong, collected so one run names every failure."""
+
+    def __init__(self, client: Client, outsider: bool = False):
+        self.client = client
+        self.outsider = outsider
+        self.problems: list[str] = []
+        self.visited = 0
+
+    def requests(self, world):
+        for name, key, url in urls_to_visit(world):
+            if name in ("logout", "admin:logout"):
+                continue  # would end the session being walked
+            is_api = url.startswith("/api/")
+            query = {**QUERY, "region": world.jinshui.code}
+            yield name, "GET", url, lambda u=url, q=query: self.client.get(u, q)
+            if not is_api and not url.startswith("/admin/"):
+                for fmt in ("xlsx", "csv"):
+                    yield (
+                        name,
+                        f"GET format={fmt}",
+                        url,
+                        lambda u=url, q=query, f=fmt: self.client.get(u, {**q, "format": f}),
+                    )
+            if is_api and name in READ_ONLY:
+                continue  # a POST would reach the write route sharing its path, walked on its own
+            if name == "password-change" and self.outsider:
+                continue  # one's own password: not the protected district's
+            body = body_for(world, key)
+            if is_api:
+                yield (
+                    name,
+                    "POST",
+                    url,
+                    lambda u=url, b=body: self.client.post(
+                        f"{u}?region={world.jinshui.code}&year=2024&as_of={DAY}",
+                        b,
+                        content_type="application/json",
+                    ),
+                )
+            else:
+                yield (
+                    name,
+                    "POST",
+                    url,
+                    lambda u=url, b=body, q=query: self.client.post(
+                        f"{u}?region={q['region']}&year=2024&as_of={DAY}", b
+                    ),
+                )
+
+
+@pytest.fixture
+def walk_world(world):
+    """The shared world with the demo's other roles: the province's finance bureau, a buyer and a
+    supervising unit of the foreign district, and a supplier and rural bureau of 兰考县."""
+    w = world
+    w.province = make_user("henan", Role.FINANCE, region=Region.objects.get(code="410000"))
+    w.eq_buyer = make_user("eq_buyer", Role.BUYER, unit=w.eq_school)
+    w.eq_supervisor = make_user("eq_supervisor", Role.SUPERVISOR, unit=w.eq_dept)
+    lankao = Region.objects.get(code="411025")
+    w.rural = make_user("lankao_rural", Role.RURAL_BUREAU, region=lankao)
+    cooperative = Supplier.objects.create(
+        name="兰考县蜜瓜合作社", credit_code="93410225MA00000001", county=lankao
+    )
+    w.supplier = make_user("supplier", Role.SUPPLIER, supplier=cooperative)
+    make_unit("J-UNION", "金水区第一小学工会", w.jinshui, kind="union", owner=w.js_school)
+    js_filing(w)
+    # a real draft, with the figures and files a drafted notice has
+    w.js_notice = notices.notice_draft(
+        actor=w.js_finance, region=w.jinshui, year=2024, as_of=date(2024, 6, 30)
+    )
+    return w
+
+
+def check_refused(walk: Walk, response, name, url, method, anonymous):
     status = response.status_code
     if name in PUBLIC:
+        if status >= 500:
+            walk.problems.append(f"{method} {url} answered {status}")
         return
     if status in (301, 302):
         location = response.headers["Location"]
-        assert "login" in location, f"{method} {url} redirected to {location}"
+        if "login" not in location:
+            walk.problems.append(f"{method} {url} redirected to {location}")
         return
     if status in REFUSED:
         return
-    assert not anonymous, f"anonymous {method} {url} answered {status}"
-    assert status == 200, f"{method} {url} answered {status}"
+    if anonymous:
+        walk.problems.append(f"anonymous {method} {url} answered {status}")
+        return
+    if status != 200:
+        walk.problems.append(f"{method} {url} answered {status}")
+        return
     body = response.content.decode(errors="replace")
     for secret in SECRETS:
-        assert secret not in body, f"{method} {url} shows {secret!r} to an outsider"
+        if secret in body:
+            walk.problems.append(f"{method} {url} shows {secret!r} to an outsider")
 
 
-@pytest.mark.parametrize("persona", ["eq_finance", "eq_admin", "anonymous"])
-def test_every_route_refuses_outsiders_and_changes_nothing(world, client, persona):
+OUTSIDERS = ["eq_finance", "eq_admin", "eq_buyer", "eq_supervisor", "supplier", "rural"]
+
+
+@pytest.mark.parametrize("persona", [*OUTSIDERS, "anonymous"])
+def test_every_route_refuses_outsiders_and_changes_nothing(walk_world, persona):
+    client = Client(raise_request_exception=False)
     anonymous = persona == "anonymous"
     if not anonymous:
-        client.force_login(getattr(world, persona))
-    js_filing(world)
+        client.force_login(getattr(walk_world, persona))
     before = snapshot()
-    visited = 0
-    for name, url in urls_to_visit(world):
-        if name in ("logout", "admin:logout"):
-            continue  # would end the session being tested
-        for method in ("get", "post"):
-            if url.startswith("/api/") and method == "post":
-                response = client.post(url, {"login": "probe"}, content_type="application/json")
-            elif url.startswith("/api/"):
-                # the query parameters routes may need, naming the protected district
-                query = {"on": "2024-06-30", "as_of": "2024-06-30", "year": 2024}
-                response = client.get(url, {**query, "region": world.jinshui.code})
-            elif method == "get":
-                query = {"as_of": "2024-06-30", "year": 2024, "region": world.jinshui.code}
-                response = client.get(url, query)
-            else:
-                response = client.post(url)
-            check(response, name, url, method.upper(), anonymous)
-            visited += 1
-    assert visited > 60
+    walk = Walk(client, outsider=True)
+    for name, method, url, send in walk.requests(walk_world):
+        check_refused(walk, send(), name, url, method, anonymous)
+        walk.visited += 1
+    assert walk.problems == []
+    assert walk.visited > 200
     assert snapshot() == before
 
 
-def test_the_walk_reaches_pages_admin_and_api(world):
-    urls = [url for _name, url in urls_to_visit(world)]
-    assert f"/units/{world.js_school.pk}/change/merge/" in urls
-    assert f"/api/v1/accounts/{world.js_school_trade.pk}/activate" in urls
+INSIDERS = [
+    "operator",
+    "province",
+    "city_finance",
+    "js_finance",
+    "js_supervisor",
+    "js_admin",
+    "js_buyer",
+]
+
+
+@pytest.mark.parametrize("persona", INSIDERS)
+def test_no_route_answers_a_server_error_to_any_role(walk_world, persona):
+    """Insiders may be allowed what they send (their requests do change data): the rule here is
+    only that nothing, allowed or refused, ends in a server error."""
+    client = Client(raise_request_exception=False)
+    client.force_login(getattr(walk_world, persona))
+    walk = Walk(client)
+    for _name, method, url, send in walk.requests(walk_world):
+        response = send()
+        if response.status_code >= 500:
+            walk.problems.append(f"{method} {url} answered {response.status_code}")
+        walk.visited += 1
+    assert walk.problems == []
+    assert walk.visited > 200
+
+
+def test_every_write_route_has_a_body(walk_world):
+    """A new route that writes must come with a valid body here, or the walk would only prove
+    that an empty form is refused."""
+    missing = sorted(
+        {
+            key
+            for name, key, _url in urls_to_visit(walk_world)
+            if name
+            and not name.startswith("admin:")
+            and name not in READ_ONLY
+            and key not in BODIES
+        }
+    )
+    assert missing == []
+    stale = sorted(set(BODIES) - {key for _n, key, _u in urls_to_visit(walk_world)})
+    assert stale == []
+
+
+def test_the_walk_reaches_pages_admin_api_and_downloads(walk_world):
+    urls = [url for _name, _key, url in urls_to_visit(walk_world)]
+    assert f"/units/{walk_world.js_school.pk}/change/merge/" in urls
+    assert f"/api/v1/accounts/{walk_world.js_school_trade.pk}/activate" in urls
     assert any(url.startswith("/admin/orgs/unit/") for url in urls)
-    assert f"/imports/{world.js_batch.pk}/anomalies.xlsx" in urls
+    assert f"/imports/{walk_world.js_batch.pk}/anomalies.xlsx" in urls
     assert "/regions/410105/export.xlsx" in urls
-    assert f"/filings/{js_filing(world).pk}/confirm/" in urls
-    assert f"/units/{world.js_school.pk}/filing/2024/" in urls
+    assert f"/filings/{js_filing(walk_world).pk}/confirm/" in urls
+    assert f"/units/{walk_world.js_school.pk}/filing/2024/" in urls
+    assert f"/supervision/notices/{walk_world.js_notice.pk}/notice.docx" in urls
 
 
-def test_insiders_do_see_what_outsiders_cannot(world, client):
+def test_insiders_do_see_what_outsiders_cannot(walk_world, client):
     """The walk would pass vacuously if pages showed nothing to anyone; they do show it to the
-    district's own bureau."""
-    client.force_login(world.js_finance)
+    district's own bureau, and its bodies do write when the right person sends them."""
+    w = walk_world
+    client.force_login(w.js_finance)
     assert "金水区第一小学" in client.get("/units/").content.decode()
-    assert client.get(f"/units/{world.js_school.pk}/").status_code == 200
-    assert client.get(f"/api/v1/units/{world.js_school.pk}").status_code == 200
+    assert client.get(f"/units/{w.js_school.pk}/").status_code == 200
+    assert client.get(f"/api/v1/units/{w.js_school.pk}").status_code == 200
+    progress = client.get("/supervision/progress/", {**QUERY, "region": "410105", "format": "xlsx"})
+    assert progress.status_code == 200 and progress.content[:2] == b"PK"
+    renamed = client.post(f"/units/{w.js_school.pk}/change/rename/", BODIES["unit-change:rename"])
+    assert renamed.status_code == 302
+    assert Unit.objects.get(pk=w.js_school.pk).name == "改名后的小学"

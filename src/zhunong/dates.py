@@ -1,16 +1,6 @@
-"""Dates as people type them: 2025-03-01, 2025/3/1, 2025.3.1."""
+"""Dates as people type them (2025-03-01, 2025/3/1, 2025.3.1): parsed by zhunong.inputs, the one
+parser; kept as a name for the command-line tools."""
 
-import re
-from datetime import date
+from zhunong.inputs import day_or_none as parse_date
 
-DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-
-
-def parse_date(text: str) -> date | None:
-    match = DATE.match((text or "").strip())
-    if not match:
-        return None
-    try:
-        return date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
+__all__ = ["parse_date"]

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from zhunong.api import api, api_not_found
 from zhunong.ingest import views as ingest
+from zhunong.inputs import IdConverter, YearConverter
 from zhunong.ledger import views as ledger
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
@@ -11,6 +12,10 @@ from zhunong.regions import views as regions
 from zhunong.reservations import views as reservations
 from zhunong.supervision import views as supervision
 from zhunong.web import views as web
+
+# Ids and years in paths are parsed by zhunong.inputs: too long or out of range is "no such page".
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "year")
 
 admin.site.site_header = "助农 · 管理后台"
 admin.site.site_title = "助农"
@@ -25,25 +30,25 @@ urlpatterns = [
     path("regions/<str:code>/short-name/", regions.short_name_set, name="region-short-name"),
     path("units/", orgs.unit_list, name="unit-list"),
     path("units/new/", orgs.unit_register, name="unit-register"),
-    path("units/<int:unit_id>/", orgs.unit_detail, name="unit-detail"),
-    path("units/<int:unit_id>/change/<str:action>/", orgs.unit_change, name="unit-change"),
-    path("units/<int:unit_id>/accounts/new/", orgs.account_open, name="account-open"),
-    path("units/<int:unit_id>/accounts/bulk/", orgs.accounts_bulk, name="accounts-bulk"),
-    path("units/<int:unit_id>/people/add/", orgs.person_add, name="person-add"),
+    path("units/<id:unit_id>/", orgs.unit_detail, name="unit-detail"),
+    path("units/<id:unit_id>/change/<str:action>/", orgs.unit_change, name="unit-change"),
+    path("units/<id:unit_id>/accounts/new/", orgs.account_open, name="account-open"),
+    path("units/<id:unit_id>/accounts/bulk/", orgs.accounts_bulk, name="accounts-bulk"),
+    path("units/<id:unit_id>/people/add/", orgs.person_add, name="person-add"),
     path(
-        "memberships/<int:membership_id>/remove/", orgs.membership_remove, name="membership-remove"
+        "memberships/<id:membership_id>/remove/", orgs.membership_remove, name="membership-remove"
     ),
     path("password/", PasswordChangeView.as_view(), name="password-change"),
     path("accounts/template.xlsx", orgs.accounts_template, name="accounts-template"),
-    path("accounts/<int:account_id>/<str:action>/", orgs.account_action, name="account-action"),
-    path("units/<int:unit_id>/filing/<int:year>/", reservations.unit_filing, name="unit-filing"),
+    path("accounts/<id:account_id>/<str:action>/", orgs.account_action, name="account-action"),
+    path("units/<id:unit_id>/filing/<year:year>/", reservations.unit_filing, name="unit-filing"),
     path(
-        "units/<int:unit_id>/filing/<int:year>/exemption/",
+        "units/<id:unit_id>/filing/<year:year>/exemption/",
         reservations.exemption_add,
         name="filing-exemption",
     ),
     path(
-        "filings/<int:reservation_id>/<str:action>/",
+        "filings/<id:reservation_id>/<str:action>/",
         reservations.filing_action,
         name="filing-action",
     ),
@@ -55,10 +60,10 @@ urlpatterns = [
     path("imports/", ingest.import_list, name="import-list"),
     path("imports/new/", ingest.import_new, name="import-new"),
     path("imports/template.xlsx", ingest.import_template, name="import-template"),
-    path("imports/<int:batch_id>/", ingest.import_detail, name="import-detail"),
-    path("imports/<int:batch_id>/status/", ingest.import_status, name="import-status"),
+    path("imports/<id:batch_id>/", ingest.import_detail, name="import-detail"),
+    path("imports/<id:batch_id>/status/", ingest.import_status, name="import-status"),
     path(
-        "imports/<int:batch_id>/anomalies.xlsx",
+        "imports/<id:batch_id>/anomalies.xlsx",
         ingest.import_anomalies_xlsx,
         name="import-anomalies",
     ),
@@ -75,9 +80,9 @@ urlpatterns = [
     path("supervision/notices/", supervision.notice_list, name="notice-list"),
     path("supervision/notices/template/", supervision.notice_template, name="notice-template"),
     path("supervision/notices/schedule/", supervision.notice_schedule, name="notice-schedule"),
-    path("supervision/notices/<int:notice_id>/", supervision.notice_detail, name="notice-detail"),
+    path("supervision/notices/<id:notice_id>/", supervision.notice_detail, name="notice-detail"),
     path(
-        "supervision/notices/<int:notice_id>/<str:name>",
+        "supervision/notices/<id:notice_id>/<str:name>",
         supervision.notice_file,
         name="notice-file",
     ),

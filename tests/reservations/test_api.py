@@ -39,10 +39,15 @@ def test_file_confirm_return_and_read_back_over_the_api(filing_world, client_for
     assert again.status_code == 400 and "version" in again.json()["errors"]
 
     finance = client_for(w.js_finance)
-    no_reason = post(finance, f"/api/v1/reservations/{rid}/return", {"version": None})
+    version = confirmed.json()["version"]
+    no_version = post(finance, f"/api/v1/reservations/{rid}/return", {"reason": "请核实总额"})
+    assert no_version.status_code == 422 and "version" in no_version.json()["errors"]
+    no_reason = post(finance, f"/api/v1/reservations/{rid}/return", {"version": version})
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
     monkeypatch.setattr("zhunong.reservations.services.today", lambda: date(2025, 1, 20))
-    returned = post(finance, f"/api/v1/reservations/{rid}/return", {"reason": "请核实总额"})
+    returned = post(
+        finance, f"/api/v1/reservations/{rid}/return", {"reason": "请核实总额", "version": version}
+    )
     assert returned.json()["status"] == "returned"
 
     detail = finance.get(f"/api/v1/reservations/{rid}", {"as_of": "2025-01-15"}).json()
@@ -61,7 +66,7 @@ def test_outsiders_neither_see_nor_act(filing_world, client_for):
     )
     foreign = client_for(w.eq_finance)
     assert foreign.get(f"/api/v1/reservations/{r.pk}").status_code == 404
-    assert post(foreign, f"/api/v1/reservations/{r.pk}/confirm", {}).status_code == 404
+    assert post(foreign, f"/api/v1/reservations/{r.pk}/confirm", {"version": 1}).status_code == 404
     assert foreign.get("/api/v1/reservations", {"year": 2025}).json()["count"] == 0
     assert (
         post(

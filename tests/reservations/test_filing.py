@@ -134,7 +134,7 @@ def test_an_outsourced_canteen_gives_its_contractor_a_trading_account(filing_wor
         w,
         canteen=Canteen.OUTSOURCED,
         contractor="郑州好味餐饮公司",
-        canteen_total="1e5",
+        canteen_total="100000",
         ratio="10",
     )
     account = Account.objects.get(unit=w.js_school, is_contractor=True)

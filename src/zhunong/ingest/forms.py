@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from zhunong import inputs
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -28,4 +30,4 @@ class UploadForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    year = inputs.YearField(label=_("年度"))

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
-from zhunong import access
+from zhunong import access, inputs
 
 from .models import Channel
 
@@ -13,15 +13,20 @@ def ledger_list(request):
     """Ledger lines in reach, by unit, year, channel or import; each with its source mark."""
     lines = access.visible_purchase_lines(request.user).select_related("unit", "source_batch")
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = access.visible_units(request.user).filter(pk=request.GET["unit"]).first()
+    unit_id, year, batch = (
+        inputs.id_or_none(request.GET.get("unit", "")),
+        inputs.year_or_none(request.GET.get("year", "")),
+        inputs.id_or_none(request.GET.get("batch", "")),
+    )
+    if unit_id is not None:
+        unit = access.visible_units(request.user).filter(pk=unit_id).first()
         lines = lines.filter(unit=unit) if unit else lines.none()
-    if request.GET.get("year", "").isdigit():
-        lines = lines.filter(year=int(request.GET["year"]))
+    if year is not None:
+        lines = lines.filter(year=year)
     if request.GET.get("channel") in Channel.values:
         lines = lines.filter(channel=request.GET["channel"])
-    if request.GET.get("batch", "").isdigit():
-        lines = lines.filter(source_batch_id=int(request.GET["batch"]))
+    if batch is not None:
+        lines = lines.filter(source_batch_id=batch)
     totals = lines.aggregate(
         completed=Sum("amount", filter=Q(completed_on__isnull=False)),
         pending=Sum("amount", filter=Q(completed_on__isnull=True)),

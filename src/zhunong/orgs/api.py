@@ -5,6 +5,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhunong import access
+from zhunong.inputs import ApiDay, ApiId
 
 from . import queries, services
 from .models import AccountKind
@@ -69,12 +70,12 @@ class AccountIn(Schema):
     kind: AccountKind = AccountKind.TRADING
     holder: str = Field("", max_length=64)
     mobile: str = Field("", max_length=11)
-    opened_on: date | None = None
+    opened_on: ApiDay | None = None
     is_contractor: bool = False
 
 
 class DayIn(Schema):
-    on: date | None = None
+    on: ApiDay | None = None
 
 
 @router.get("/units", response=UnitPage, summary="单位列表（搜索、筛选、分页）")
@@ -88,7 +89,7 @@ def list_units(
     status: str = "",
     canteen: str = "",
     activation: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(50, ge=1, le=500),
 ):
     params = {
@@ -112,12 +113,12 @@ def list_units(
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="一个单位")
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: ApiId):
     return access.get_visible_or_404(access.visible_units(request.auth), pk=unit_id)
 
 
 @router.get("/units/{unit_id}/as-of", response=UnitStateOut, summary="单位在某日的名称与状态")
-def unit_as_of(request, unit_id: int, on: date):
+def unit_as_of(request, unit_id: ApiId, on: ApiDay):
     unit = access.get_visible_or_404(access.visible_units(request.auth), pk=unit_id)
     state = queries.unit_as_of(unit, on)
     if state is None:
@@ -126,31 +127,31 @@ def unit_as_of(request, unit_id: int, on: date):
 
 
 @router.get("/units/{unit_id}/accounts", response=list[AccountOut], summary="单位的账号")
-def unit_accounts(request, unit_id: int):
+def unit_accounts(request, unit_id: ApiId):
     unit = access.get_visible_or_404(access.visible_units(request.auth), pk=unit_id)
     return list(queries.unit_accounts(unit))
 
 
 @router.post("/units/{unit_id}/accounts", response={201: AccountOut}, summary="开通账号")
-def open_account(request, unit_id: int, payload: AccountIn):
+def open_account(request, unit_id: ApiId, payload: AccountIn):
     unit = access.get_visible_or_404(access.visible_units(request.auth), pk=unit_id)
     account = services.account_open(actor=request.auth, unit=unit, **payload.dict())
     return Status(201, account)
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="一个账号")
-def get_account(request, account_id: int):
+def get_account(request, account_id: ApiId):
     return access.get_visible_or_404(access.visible_accounts(request.auth), pk=account_id)
 
 
 @router.post("/accounts/{account_id}/activate", response=AccountOut, summary="激活账号")
-def activate_account(request, account_id: int, payload: DayIn):
+def activate_account(request, account_id: ApiId, payload: DayIn):
     account = access.get_visible_or_404(access.visible_accounts(request.auth), pk=account_id)
     return services.account_activate(actor=request.auth, account=account, activated_on=payload.on)
 
 
 @router.post("/accounts/{account_id}/deactivate", response=AccountOut, summary="停用账号")
-def deactivate_account(request, account_id: int, payload: DayIn):
+def deactivate_account(request, account_id: ApiId, payload: DayIn):
     account = access.get_visible_or_404(access.visible_accounts(request.auth), pk=account_id)
     return services.account_deactivate(
         actor=request.auth, account=account, deactivated_on=payload.on

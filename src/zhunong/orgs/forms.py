@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhunong import access
+from zhunong import access, inputs
 from zhunong.clock import today
 
 from .models import Canteen, Unit, UnitKind
@@ -14,7 +14,7 @@ class DateInput(forms.DateInput):
 
 
 def date_field(label, required=True):
-    return forms.DateField(label=label, required=required, widget=DateInput, initial=today)
+    return inputs.DayField(label=label, required=required, widget=DateInput, initial=today)
 
 
 class UnitChoiceField(forms.CharField):
@@ -153,7 +153,7 @@ class BulkAccountsForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("日期"), required=False, widget=DateInput)
+    day = inputs.DayField(label=_("日期"), required=False, widget=DateInput)
 
 
 class PersonForm(forms.Form):

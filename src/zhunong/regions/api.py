@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from zhunong import access
 
@@ -22,7 +22,9 @@ class RegionOut(Schema):
 
 
 @router.get("", response=list[RegionOut], summary="区划查询（按代码或名称）")
-def list_regions(request, q: str = "", parent: str | None = None, limit: int = 100):
+def list_regions(
+    request, q: str = "", parent: str | None = None, limit: int = Query(100, ge=1, le=1000)
+):
     qs = access.visible_regions(request.auth)
     if parent:
         qs = qs.filter(parent_id=parent)

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from zhunong import access
+from zhunong.inputs import ApiDay, ApiId, ApiVersion, ApiYear
 
 from . import services
 from .models import Amendment
@@ -106,7 +107,7 @@ class FilingIn(Schema):
 
 
 class StepIn(Schema):
-    version: int | None = Field(None, description="读取时的 version；已被他人处理则拒绝")
+    version: ApiVersion = Field(description="必填：读取时的 version；已被他人处理则拒绝")
 
 
 class ReturnIn(StepIn):
@@ -145,12 +146,12 @@ def _visible(request, reservation_id: int):
 @router.get("/reservations", response=ReviewPage, summary="预留份额审核列表（含提示）")
 def list_reservations(
     request,
-    year: int,
+    year: ApiYear,
     region: str = "",
     status: str = "",
     flag: str = "",
     q: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(100, ge=1, le=1000),
 ):
     found = (
@@ -179,7 +180,7 @@ def list_reservations(
 
 
 @router.get("/reservations/{reservation_id}", response=ReservationDetail, summary="一份填报")
-def get_reservation(request, reservation_id: int, as_of: date | None = None):
+def get_reservation(request, reservation_id: ApiId, as_of: ApiDay | None = None):
     """With every step; with `as_of`, also its status and figures on that date (null if it
     had not been filed by then)."""
     reservation = _visible(request, reservation_id)
@@ -192,7 +193,7 @@ def get_reservation(request, reservation_id: int, as_of: date | None = None):
     response={200: ReservationOut | None},
     summary="填报（或退回后修改）预留份额",
 )
-def file_reservation(request, unit_id: int, year: int, payload: FilingIn):
+def file_reservation(request, unit_id: ApiId, year: ApiYear, payload: FilingIn):
     unit = access.get_visible_or_404(access.visible_units(request.auth), pk=unit_id)
     data = payload.dict()
     code = data.pop("host_code")
@@ -203,14 +204,14 @@ def file_reservation(request, unit_id: int, year: int, payload: FilingIn):
 
 
 @router.post("/reservations/{reservation_id}/confirm", response=ReservationOut, summary="确认")
-def confirm(request, reservation_id: int, payload: StepIn):
+def confirm(request, reservation_id: ApiId, payload: StepIn):
     return services.reservation_confirm(
         actor=request.auth, reservation=_visible(request, reservation_id), version=payload.version
     )
 
 
 @router.post("/reservations/{reservation_id}/return", response=ReservationOut, summary="退回")
-def return_(request, reservation_id: int, payload: ReturnIn):
+def return_(request, reservation_id: ApiId, payload: ReturnIn):
     return services.reservation_return(
         actor=request.auth,
         reservation=_visible(request, reservation_id),
@@ -224,7 +225,7 @@ def return_(request, reservation_id: int, payload: ReturnIn):
     response={201: AmendmentOut},
     summary="申请调整已锁定的填报",
 )
-def request_amendment(request, reservation_id: int, payload: AmendmentIn):
+def request_amendment(request, reservation_id: ApiId, payload: AmendmentIn):
     amendment = services.amendment_request(
         actor=request.auth, reservation=_visible(request, reservation_id), **payload.dict()
     )
@@ -236,7 +237,7 @@ def request_amendment(request, reservation_id: int, payload: AmendmentIn):
     response=AmendmentOut,
     summary="批准或驳回调整（财政部门）",
 )
-def decide_amendment(request, reservation_id: int, amendment_id: int, payload: DecisionIn):
+def decide_amendment(request, reservation_id: ApiId, amendment_id: ApiId, payload: DecisionIn):
     reservation = _visible(request, reservation_id)
     amendment = access.get_visible_or_404(
         Amendment.objects.filter(reservation=reservation), pk=amendment_id

@@ -6,7 +6,7 @@ names the version it was taken on, so the second finds the filing changed and is
 message instead of silently acting twice."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,57 +14,42 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhunong import access
+from zhunong import access, inputs
 from zhunong.clock import today
 from zhunong.orgs.models import Canteen, Unit, UnitKind
 
 from .models import Action, Amendment, Exemption, FilingRules, FilingStep, Reservation, Status
 from .rules import amount_of, ratio_of, rules_for, union_target
 
-_HUNDRED = Decimal(100)
-_MAX = Decimal("999999999999.99")
 
-
-def _number(value, field: str, errors: dict, *, maximum: Decimal, out_of_range, too_fine):
-    """A non-negative figure with at most two decimals, or None (and the field's message)."""
+def _parsed(value, field: str, errors: dict, parser):
+    """A figure typed by a person, parsed by the project's one parser (zhunong.inputs), or None:
+    blank, or bad (then the field's message goes into `errors`)."""
     if value in (None, ""):
         return None
     try:
-        found = Decimal(str(value).replace(",", "").replace("%", "").strip())
-    except InvalidOperation:
-        errors[field] = _("请填写数字")
+        return parser(value)
+    except ValidationError as exc:
+        errors[field] = "；".join(exc.messages)
         return None
-    if not found.is_finite() or found < 0 or found > maximum:
-        errors[field] = out_of_range
-        return None
-    if found != found.quantize(Decimal("0.01")):
-        errors[field] = too_fine
-        return None
-    return found
+
+
+def _checked_year(year) -> int:
+    """Every write names a year the system answers about (2000 to next year), before it writes."""
+    try:
+        return inputs.year(year)
+    except ValidationError as exc:
+        raise ValidationError({"year": exc.messages}) from exc
 
 
 def money_in(value, field: str, errors: dict) -> Decimal | None:
     """A sum of money in yuan typed by a person (commas allowed), exact to the fen, or None when
     blank; a bad one puts the field's message in `errors`."""
-    return _number(
-        value,
-        field,
-        errors,
-        maximum=_MAX,
-        out_of_range=_("须为不小于0的金额"),
-        too_fine=_("金额最多两位小数（精确到分）"),
-    )
+    return _parsed(value, field, errors, inputs.amount)
 
 
 def _percent(value, field: str, errors: dict) -> Decimal | None:
-    return _number(
-        value,
-        field,
-        errors,
-        maximum=_HUNDRED,
-        out_of_range=_("比例须在0到100之间"),
-        too_fine=_("比例最多两位小数"),
-    )
+    return _parsed(value, field, errors, inputs.percent)
 
 
 def figures(
@@ -91,15 +76,9 @@ def figures(
     rules = rules_for(unit.region, year)
     if unit.kind == UnitKind.UNION:
         welfare = money_in(welfare_total, "welfare_total", errors)
-        try:
-            count = int(members) if members not in (None, "") else None
-        except (TypeError, ValueError):
-            count = None
-            errors["members"] = _("请填写整数")
+        count = _parsed(members, "members", errors, inputs.count)
         if count is None and "members" not in errors:
             errors["members"] = _("请填写会员人数")
-        elif count is not None and count <= 0:
-            errors["members"] = _("会员人数须大于0")
         if welfare is None and "welfare_total" not in errors:
             errors["welfare_total"] = _("请填写年度福利费总额")
         if errors:
@@ -175,16 +154,7 @@ def figures(
 
 def _count(value, field: str, errors: dict) -> int | None:
     """A head count typed by a person: blank for none, else a whole number above zero."""
-    if value in (None, ""):
-        return None
-    try:
-        found = int(str(value).replace(",", "").strip())
-    except ValueError:
-        found = 0
-    if found <= 0:
-        errors[field] = _("请填写大于0的整数")
-        return None
-    return found
+    return _parsed(value, field, errors, inputs.count)
 
 
 def _step(reservation: Reservation, action: str, actor, on: date | None, reason: str = ""):
@@ -205,12 +175,16 @@ def _step(reservation: Reservation, action: str, actor, on: date | None, reason:
 
 
 def _locked(reservation: Reservation, version: int | None) -> Reservation:
+    """The filing, locked, if it is still at the version the actor saw: the one named, or else
+    the one of the object the caller holds. Never "whatever it is now": two requests could then
+    move a filing two steps (pages and the API require the version they were shown)."""
+    seen = reservation.version if version is None else version
     found = (
         Reservation.objects.select_for_update()
         .select_related("unit__region")
         .get(pk=reservation.pk)
     )
-    if version is not None and found.version != int(version):
+    if found.version != seen:
         raise ValidationError(
             {
                 "version": _("该填报已被他人处理（现为“%(s)s”），请刷新后查看")
@@ -242,6 +216,7 @@ def reservation_file(
     whose page lists it. An outsourced canteen names its contractor, who gets a trading account.
     """
     access.require_filer(actor, unit)
+    year = _checked_year(year)
     from zhunong.orgs import services as orgs
 
     on = on or today()
@@ -557,6 +532,7 @@ def amendment_decide(
 def exemption_record(*, actor, unit: Unit, year: int, reason: str, document_no: str) -> Exemption:
     """The finance bureau allows a unit a ratio under the minimum for a year, on a document."""
     access.require_unit_manager(actor, unit)
+    year = _checked_year(year)
     errors = {}
     reason, document_no = (reason or "").strip(), (document_no or "").strip()
     if not reason:
@@ -586,6 +562,7 @@ def filing_rules_set(
     """Sets the region's filing rules for a year; blank ones are inherited from above. A region
     may raise the national 10% minimum, never lower it."""
     access.require_region_manager(actor, region)
+    year = _checked_year(year)
     errors: dict = {}
     min_ratio = _percent(min_ratio, "min_ratio", errors)
     welfare_ratio = _percent(union_welfare_ratio, "union_welfare_ratio", errors)

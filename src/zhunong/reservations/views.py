@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhunong import access
+from zhunong import access, inputs
 from zhunong.clock import today
-from zhunong.dates import parse_date
 from zhunong.orgs.models import Canteen, UnitKind
 from zhunong.orgs.views import xlsx_response
 from zhunong.web.forms import add_service_errors
@@ -25,11 +24,8 @@ from .rules import rules_for
 
 
 def _year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return today().year
-    return year if 2000 <= year <= 2100 else today().year
+    """The year a list shows: the one asked for, or this year when none (or no real one) is."""
+    return inputs.year_or_none(value or "") or today().year
 
 
 @login_required
@@ -130,9 +126,13 @@ def filing_action(request, reservation_id: int, action: str):
     reservation = access.get_visible_or_404(
         access.visible_reservations(request.user).select_related("unit"), pk=reservation_id
     )
-    version = request.POST.get("version") or None
+    version = inputs.id_or_none(request.POST.get("version", ""))
     back = redirect("unit-filing", unit_id=reservation.unit_id, year=reservation.year)
     try:
+        if action in ("confirm", "return") and version is None:
+            # the page always sends the version it showed; without it a repeated request would
+            # act on whatever the filing has become since
+            raise ValidationError({"version": _("页面已过期，请刷新后再操作")})
         if action == "confirm":
             services.reservation_confirm(
                 actor=request.user, reservation=reservation, version=version
@@ -158,7 +158,8 @@ def filing_action(request, reservation_id: int, action: str):
             messages.success(request, _("调整申请已提交，待财政部门审批"))
         elif action in ("approve", "reject"):
             amendment = access.get_visible_or_404(
-                Amendment.objects.filter(reservation=reservation), pk=request.POST.get("amendment")
+                Amendment.objects.filter(reservation=reservation),
+                pk=inputs.id_or_none(request.POST.get("amendment", "")),
             )
             services.amendment_decide(
                 actor=request.user,
@@ -249,7 +250,7 @@ def unions_page(request):
         raise Http404(_("没有找到，或无权查看。"))
     year = _year(request.GET.get("year"))
     region = _review_region(request)
-    as_of = parse_date(request.GET.get("as_of", "")) or today()
+    as_of = inputs.day_or_none(request.GET.get("as_of", "")) or today()
     filings = access.visible_reservations(request.user)
     if region is not None:
         filings = filings.filter(unit__region__path__startswith=region.path)
@@ -283,8 +284,9 @@ def _bulk(request) -> bool:
     versions = {}
     for value in request.POST.getlist("ids"):
         pk, _sep, version = value.partition(":")
-        if pk.isdigit() and version.isdigit():
-            versions[int(pk)] = int(version)
+        pk, version = inputs.id_or_none(pk), inputs.id_or_none(version)
+        if pk is not None and version is not None:
+            versions[pk] = version
     try:
         if not versions:
             raise ValidationError({"ids": _("请先勾选要处理的填报")})

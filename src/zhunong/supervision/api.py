@@ -1,9 +1,9 @@
-from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from zhunong import access
+from zhunong.inputs import ApiCutoff, ApiFraction, ApiYear
 
 from . import services, timeprogress
 from .buyingtasks import task_rows
@@ -16,7 +16,7 @@ router = Router(tags=["supervision"])
 
 
 @router.get("/time-progress", summary="序时进度：各区县与各单位的应完成与实际完成比例，落后的在前")
-def time_progress(request, region: str, year: int, as_of: date):
+def time_progress(request, region: str, year: ApiYear, as_of: ApiCutoff):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
     table = progress_table_as_of(
         region=found, year=year, as_of=as_of, units_qs=table_units(request.auth, found)
@@ -49,11 +49,11 @@ def time_progress(request, region: str, year: int, as_of: date):
 def statements_view(
     request,
     region: str,
-    year: int,
-    as_of: date,
-    n: int = 3,
-    threshold: Decimal = Decimal("0.05"),
-    reference_ratio: Decimal | None = None,
+    year: ApiYear,
+    as_of: ApiCutoff,
+    n: int = Query(3, ge=1, le=50),
+    threshold: ApiFraction = Decimal("0.05"),
+    reference_ratio: ApiFraction | None = None,
 ):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
     table = progress_table_as_of(
@@ -69,7 +69,7 @@ def statements_view(
 
 
 @router.get("/progress", summary="进度表（预留比例填报和交易情况表），截至某日")
-def progress(request, region: str, year: int, as_of: date):
+def progress(request, region: str, year: ApiYear, as_of: ApiCutoff):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=region)
     table = progress_table(region=found, year=year, as_of=as_of, actor=request.auth)
     return as_json(table)
@@ -89,7 +89,7 @@ def _task_out(r) -> dict:
 @router.get(
     "/regions/{code}/tasks/{year}", summary="下达任务：各下级地区的年度任务与截至某日的完成情况"
 )
-def buying_tasks(request, code: str, year: int, as_of: date):
+def buying_tasks(request, code: str, year: ApiYear, as_of: ApiCutoff):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=code)
     table = progress_table(region=found, year=year, as_of=as_of, actor=request.auth)
     return {
@@ -108,7 +108,7 @@ class TasksIn(Schema):
     "/regions/{code}/tasks/{year}",
     summary="下达任务：设置（或以 null 撤回）各下级地区的年度任务金额（元，按下级区划代码）",
 )
-def set_buying_tasks(request, code: str, year: int, payload: TasksIn):
+def set_buying_tasks(request, code: str, year: ApiYear, payload: TasksIn):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=code)
     saved = services.buying_tasks_set(
         actor=request.auth, region=found, year=year, amounts=payload.amounts
@@ -120,7 +120,7 @@ def set_buying_tasks(request, code: str, year: int, payload: TasksIn):
     "/regions/{code}/channels/{year}",
     summary="各渠道（食堂、工会、国有企业、个人）完成交易额与食堂完成比例，截至某日",
 )
-def channels(request, code: str, year: int, as_of: date):
+def channels(request, code: str, year: ApiYear, as_of: ApiCutoff):
     found = access.get_visible_or_404(access.visible_regions(request.auth), code=code)
     table = progress_table_as_of(
         region=found, year=year, as_of=as_of, units_qs=table_units(request.auth, found)

@@ -22,6 +22,11 @@ def completion_chart(names: list[str], ratios: list[float], expected: float | No
     """Completion ratio (%) per sub-region as a bar chart, with time progress as a line."""
     font = cjk_font()
     fig, ax = plt.subplots(figsize=(8, 3.6), dpi=150)
+    if not names:
+        # a region without sub-regions (a district of units only) has no bars to draw
+        ax.axis("off")
+        ax.text(0.5, 0.5, "暂无下级地区数据", fontproperties=font, ha="center", va="center")
+        return _png(fig)
     ax.bar(range(len(names)), ratios, color="#198754")
     if expected is not None:
         ax.axhline(expected, color="#fd7e14", linestyle="--", linewidth=1.2)
@@ -41,6 +46,10 @@ def completion_chart(names: list[str], ratios: list[float], expected: float | No
     ax.set_title("各区县预留份额完成比例", fontproperties=font, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
+    return _png(fig)
+
+
+def _png(fig) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="png")
     plt.close(fig)

@@ -1,13 +1,12 @@
 """Writes of the supervision settings, by finance bureaus."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhunong import access
+from zhunong import access, inputs
 from zhunong.regions.models import Region
 from zhunong.reservations.services import money_in
 
@@ -83,8 +82,12 @@ def assessment_weights_set(*, actor, region, year: int, **weights) -> Assessment
     """Sets the region's assessment weights for a year; they must sum to 100."""
     access.require_region_manager(actor, region)
     keys = ("activation", "filing_on_time", "filing_compliant", "completion")
-    values = {k: Decimal(weights[k]) for k in keys}
-    errors = {k: _("权重不能为负数") for k, v in values.items() if v < 0}
+    values, errors = {}, {}
+    for key in keys:
+        try:
+            values[key] = inputs.percent(weights[key])
+        except ValidationError as exc:
+            errors[key] = "；".join(exc.messages)
     if not errors and sum(values.values()) != 100:
         errors["activation"] = _("四项权重之和须为100（现为 %(s)s）") % {"s": sum(values.values())}
     if errors:

@@ -1,10 +1,7 @@
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.dateparse import parse_datetime
 
-from zhunong import access
+from zhunong import access, inputs
 from zhunong.orgs.models import Role
 from zhunong.orgs.queries import account_counts, region_overview, subordinate_units
 
@@ -57,9 +54,7 @@ def home(request):
 
 @login_required
 def audit_log(request):
-    before = parse_datetime(request.GET.get("before", "")) if request.GET.get("before") else None
-    if isinstance(before, datetime) and before.tzinfo is None:
-        before = None
+    before = inputs.moment_or_none(request.GET.get("before", ""))
     entries = audit_entries(request.user, before=before, limit=50)
     next_before = entries[-1].when.isoformat() if len(entries) == 50 else None
     return render(request, "web/audit.html", {"entries": entries, "next_before": next_before})
