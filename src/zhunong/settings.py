@@ -177,10 +177,12 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Lockout: 5 failures for the same user name (or mobile) from the same address lock it for 30 min.
+# Lockout: 5 failures for one account (by user name or mobile) from one address lock it for 30 min.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# counted per account: typing the mobile number instead of the user name is the same account
+AXES_USERNAME_CALLABLE = "zhunong.people.backends.account_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_VERBOSE = False

@@ -152,9 +152,55 @@ def test_unit_admin_adds_a_new_person_who_gets_a_one_time_password(world, client
         mobile="13711112222",
     )
     assert password and user.check_password(password)
+    assert user.username == "J-SCH1.new-buyer"  # the unit's code keeps names apart
     response = client.post("/login/", {"username": "13711112222", "password": password})
     assert response.status_code == 302
     assert user.memberships.get().unit == world.js_school
+
+
+def test_a_stranger_s_account_is_never_attached_and_its_existence_not_told(world, client_for):
+    """eq_admin exists (another district's unit admin, mobile 13900000099): a 金水 school's admin
+    typing that name creates a new person of the school, exactly as for a name nobody has."""
+    world.eq_admin.mobile = "13900000099"
+    world.eq_admin.save()
+    stranger, _password = services.person_add(
+        actor=world.js_admin, unit=world.js_school, role="buyer", username="eq_admin"
+    )
+    nobody, _password = services.person_add(
+        actor=world.js_admin, unit=world.js_school, role="buyer", username="no_such_name"
+    )
+    assert (stranger.username, nobody.username) == ("J-SCH1.eq_admin", "J-SCH1.no_such_name")
+    assert stranger != world.eq_admin
+    assert list(world.eq_admin.memberships.values_list("role", "unit")) == [
+        ("unit_admin", world.eq_school.pk)
+    ]
+    page = client_for(world.js_admin).get(f"/units/{world.js_school.pk}/").content.decode()
+    assert "13900000099" not in page
+
+
+def test_the_page_answers_the_same_for_a_taken_and_a_free_name(world, client_for):
+    client = client_for(world.js_admin)
+    url = f"/units/{world.js_school.pk}/people/add/"
+    taken = client.post(url, {"username": "eq_finance", "role": "buyer"}, follow=True)
+    free = client.post(url, {"username": "free_name", "role": "buyer"}, follow=True)
+    for response, name in ((taken, "eq_finance"), (free, "free_name")):
+        assert response.status_code == 200
+        assert f"已创建用户 J-SCH1.{name}" in response.content.decode()
+
+
+def test_a_mobile_number_in_use_is_refused_without_naming_its_owner(world):
+    world.eq_admin.mobile = "13900000099"
+    world.eq_admin.save()
+    with pytest.raises(ValidationError) as exc:
+        services.person_add(
+            actor=world.js_admin,
+            unit=world.js_school,
+            role="buyer",
+            username="new-one",
+            mobile="13900000099",
+        )
+    message = exc.value.message_dict["mobile"][0]
+    assert "eq_admin" not in message and "二七" not in message
 
 
 def test_an_existing_user_gains_the_role_without_a_new_password(world):

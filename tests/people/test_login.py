@@ -47,6 +47,29 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(world, c
     assert login(client, "js_admin").status_code == 302
 
 
+def test_failures_by_user_name_and_by_mobile_count_against_one_account(world, client):
+    """js_finance's mobile is 13900000001: five wrong guesses, typed either way, lock the
+    account, and the right password by mobile does not get in (nor clear the lock)."""
+    limit = django_settings.AXES_FAILURE_LIMIT
+    for attempt in range(limit):
+        login(client, "js_finance" if attempt % 2 else "13900000001", "wrong")
+    assert login(client, "13900000001").status_code == 429
+    assert login(client, "js_finance").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_success_by_mobile_clears_only_what_it_should(world, client):
+    limit = django_settings.AXES_FAILURE_LIMIT
+    for _ in range(limit - 1):
+        login(client, "js_finance", "wrong")
+    assert login(client, "13900000001").status_code == 302  # the right password, one guess left
+    client.logout()
+    # the success reset the account's count: a new run of failures starts from zero
+    for _ in range(limit - 1):
+        login(client, "13900000001", "wrong")
+    assert login(client, "js_finance").status_code == 302
+
+
 def test_passwords_are_hashed_with_argon2(db, settings):
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS

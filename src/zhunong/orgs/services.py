@@ -499,8 +499,13 @@ def person_add(
     *, actor, unit: Unit, role: str, username: str, display_name: str = "", mobile: str = ""
 ) -> tuple:
     """Adds a person to a unit as buyer, unit admin or (for a supervising unit) its supervisor
-    staff. A new user is created with a one-time initial password, returned so the page can show
-    it once; an existing user simply gains the role."""
+    staff, and returns (user, one-time password or None).
+
+    Someone the actor can already see (a person of a unit in their reach) gains the role by their
+    user name. Anyone else is a new user whose login is the name typed, under the unit's code
+    (`J-SCH1.zhangsan`): a unit admin can neither attach a stranger's account — and so read their
+    mobile number on the unit's page — nor learn from the answer whether a user name exists
+    elsewhere on the platform."""
     from zhunong.people.models import User
 
     access.require_account_manager(actor, unit)
@@ -511,11 +516,14 @@ def person_add(
         errors["role"] = _("角色无效")
     if not USERNAME.match(username):
         errors["username"] = _("用户名须为3至150位字母、数字或 _ . @ -")
-    user = User.objects.filter(username=username).first()
+    user = _known_person(actor, username)
+    login = username if user else _login_in_unit(unit, username)
+    if user is None and User.objects.filter(username=login).exists():
+        errors["username"] = _("用户名 %(u)s 已被使用，请换一个") % {"u": login}
     if mobile and not MOBILE.match(mobile):
         errors["mobile"] = _("手机号须为以1开头的11位数字")
-    elif mobile and User.objects.filter(mobile=mobile).exclude(username=username).exists():
-        errors["mobile"] = _("手机号 %(m)s 已被其他用户使用") % {"m": mobile}
+    elif mobile and User.objects.filter(mobile=mobile).exclude(username=login).exists():
+        errors["mobile"] = _("该手机号已绑定其他账号，请换一个，或留空")
     if user and Membership.objects.filter(user=user, role=role, unit=unit).exists():
         errors["username"] = _("该用户已有此身份")
     if errors:
@@ -523,12 +531,24 @@ def person_add(
     password = None
     if user is None:
         password = secrets.token_urlsafe(9)
-        user = User(username=username, display_name=display_name, mobile=mobile or None)
+        user = User(username=login, display_name=display_name, mobile=mobile or None)
         user.set_password(password)
         user.save()
     membership = Membership(user=user, role=role, unit=unit)
     _save(membership, actor)
     return user, password
+
+
+def _known_person(actor, username: str):
+    """The user of that name if the actor can already see them (they hold a role in a unit, or a
+    bureau role in a region, within the actor's reach), else None — whether or not one exists."""
+    found = access.visible_memberships(actor).filter(user__username=username).first()
+    return found.user if found else None
+
+
+def _login_in_unit(unit: Unit, name: str) -> str:
+    prefix = f"{unit.code}."
+    return name if name.startswith(prefix) else (prefix + name)[:150]
 
 
 @transaction.atomic
