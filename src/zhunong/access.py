@@ -127,6 +127,14 @@ def visible_units(user) -> QuerySet:
     return scope(Unit.objects.all(), unit_filter(user))
 
 
+def managed_units(user) -> QuerySet:
+    """Units whose registration, place and supervising unit the user may change: those of the
+    regions the user's finance bureau manages (everything for the operator)."""
+    from zhunong.orgs.models import Unit
+
+    return scope(Unit.objects.all(), managed_region_filter(user, "region__"))
+
+
 def visible_accounts(user) -> QuerySet:
     from zhunong.orgs.models import Account
 

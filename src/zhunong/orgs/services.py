@@ -183,6 +183,22 @@ def unit_set_parent(
             raise ValidationError({"parent": _("无权选择该主管单位")})
     if (parent.pk if parent else None) == unit.parent_id:
         raise ValidationError({"parent": _("主管单位未改变")})
+    # Its subordinates move with it: a bureau may not so change who supervises a unit it does
+    # not manage (a department's schools in another district).
+    beyond = (
+        Unit.objects.filter(tree_path__startswith=unit.tree_path)
+        .exclude(pk=unit.pk)
+        .exclude(pk__in=access.managed_units(actor).values("pk"))
+    )
+    if beyond.exists():
+        raise ValidationError(
+            {
+                "parent": _(
+                    "“%(unit)s”有 %(n)s 个下级单位不在您管理的区划内，请由共同的上级财政部门调整"
+                )
+                % {"unit": unit.name, "n": beyond.count()}
+            }
+        )
     _not_future(effective_on)
     _not_before_last_event(unit, effective_on)
     old_parent_code = unit.parent.code if unit.parent_id else None

@@ -69,6 +69,7 @@ def unit_detail(request, unit_id):
         ),
         pk=unit_id,
     )
+    visible = access.visible_units(request.user)
     day_form = forms.DayForm(request.GET or None)
     state = None
     if day_form.is_valid() and day_form.cleaned_data["day"]:
@@ -88,10 +89,13 @@ def unit_detail(request, unit_id):
                 "-reminder__sent_at"
             )[:50],
             "history": history,
-            "subordinates": unit.subordinates.order_by("code")[:12],
-            "subordinate_count": queries.subordinate_units(unit).count(),
+            # only the subordinates and canteen guests the viewer may see themselves
+            "subordinates": visible.filter(parent=unit).order_by("code")[:12],
+            "subordinate_count": queries.subordinate_units(unit)
+            .filter(pk__in=visible.values("pk"))
+            .count(),
             "purchases": queries.unit_purchases_by_year(unit),
-            "canteen_guests": unit.canteen_guests.order_by("code"),
+            "canteen_guests": visible.filter(canteen_host=unit).order_by("code"),
             "can_manage_unit": access.can_manage_unit(request.user, unit),
             "can_manage_accounts": access.can_manage_accounts(request.user, unit),
             "day_form": day_form,
