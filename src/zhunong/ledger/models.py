@@ -9,6 +9,8 @@ ordered but not yet completed — kept so bureaus can see the gap.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhunong.fields import RoundedDecimalField
+
 
 class Channel(models.TextChoices):
     CANTEEN = "canteen", _("食堂")
@@ -44,7 +46,7 @@ class PurchaseLine(models.Model):
     channel = models.CharField(
         _("渠道"), max_length=12, choices=Channel.choices, default=Channel.CANTEEN
     )
-    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    amount = RoundedDecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     ordered_on = models.DateField(_("下单日期"))
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(
@@ -101,7 +103,7 @@ class Rollup(models.Model):
     region_code = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()
     day = models.DateField()
-    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    amount = RoundedDecimalField(max_digits=18, decimal_places=2)
 
     class Meta:
         # The name sorts after ledger_purchaseline: SQLite's flush deletes tables in name order,

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from zhunong.fields import half_up
+
 from .models import Rollup
 
 SUMS = (
@@ -16,13 +18,12 @@ SUMS = (
     "FROM ledger_purchaseline l JOIN orgs_unit u ON u.id = l.unit_id "
     "WHERE l.completed_on IS NOT NULL GROUP BY u.region_id, l.year, l.completed_on"
 )
-CENT = Decimal("0.01")
 
 
 def money(value) -> Decimal:
     """A sum of money from SQL (raw or the ORM) as exact yuan: SQLite sums decimals as floats
     ("11500.0300000000"), and two places are exact for any amount the ledger can hold."""
-    return Decimal(str(value or 0)).quantize(CENT)
+    return half_up(str(value or 0))
 
 
 def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:

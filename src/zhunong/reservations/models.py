@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhunong.fields import RoundedDecimalField
+
 
 class Status(models.TextChoices):
     FILED = "filed", _("已填报")
@@ -22,14 +24,14 @@ class Reservation(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     canteen = models.CharField(_("食堂情况"), max_length=12, blank=True)
-    canteen_total = models.DecimalField(_("年度食堂食材采购总额"), max_digits=14, decimal_places=2)
-    ratio = models.DecimalField(
+    canteen_total = RoundedDecimalField(_("年度食堂食材采购总额"), max_digits=14, decimal_places=2)
+    ratio = RoundedDecimalField(
         _("预留比例（%）"), max_digits=7, decimal_places=2, help_text=_("百分数，如 10.00")
     )
-    reserved_amount = models.DecimalField(_("预留金额"), max_digits=14, decimal_places=2)
+    reserved_amount = RoundedDecimalField(_("预留金额"), max_digits=14, decimal_places=2)
     # a union's filing: its members and welfare total give its target (reserved_amount)
     members = models.PositiveIntegerField(_("会员人数"), null=True, blank=True)
-    welfare_total = models.DecimalField(
+    welfare_total = RoundedDecimalField(
         _("年度福利费总额"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     # the staff the canteen feeds, to see whether the canteen total is plausible per head
@@ -83,9 +85,9 @@ class FilingStep(models.Model):
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("操作"), max_length=24, choices=Action.choices)
     status = models.CharField(_("操作后状态"), max_length=24, choices=Status.choices)
-    canteen_total = models.DecimalField(max_digits=14, decimal_places=2)
-    ratio = models.DecimalField(max_digits=7, decimal_places=2)
-    reserved_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    canteen_total = RoundedDecimalField(max_digits=14, decimal_places=2)
+    ratio = RoundedDecimalField(max_digits=7, decimal_places=2)
+    reserved_amount = RoundedDecimalField(max_digits=14, decimal_places=2)
     on = models.DateField(_("日期"), null=True, blank=True)  # null: undated import, counts always
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     actor = models.ForeignKey(
@@ -138,14 +140,14 @@ class FilingRules(models.Model):
 
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    min_ratio = models.DecimalField(
+    min_ratio = RoundedDecimalField(
         _("最低预留比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     not_below_last_year = models.BooleanField(_("预留金额不低于上年"), null=True, blank=True)
-    union_per_member = models.DecimalField(
+    union_per_member = RoundedDecimalField(
         _("工会每人标准（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    union_welfare_ratio = models.DecimalField(
+    union_welfare_ratio = RoundedDecimalField(
         _("工会福利费比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     updated_by = models.ForeignKey(
@@ -176,9 +178,9 @@ class Amendment(models.Model):
     reservation = models.ForeignKey(
         Reservation, on_delete=models.CASCADE, related_name="amendments"
     )
-    canteen_total = models.DecimalField(_("年度食堂食材采购总额"), max_digits=14, decimal_places=2)
-    ratio = models.DecimalField(_("预留比例（%）"), max_digits=7, decimal_places=2)
-    reserved_amount = models.DecimalField(_("预留金额"), max_digits=14, decimal_places=2)
+    canteen_total = RoundedDecimalField(_("年度食堂食材采购总额"), max_digits=14, decimal_places=2)
+    ratio = RoundedDecimalField(_("预留比例（%）"), max_digits=7, decimal_places=2)
+    reserved_amount = RoundedDecimalField(_("预留金额"), max_digits=14, decimal_places=2)
     reason = models.CharField(_("调整原因"), max_length=500)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

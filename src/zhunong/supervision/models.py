@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhunong.fields import RoundedDecimalField
+
 
 class YearSettings(models.Model):
     """The buying target date (and the filing deadline) of a region for a year. A region without
@@ -44,7 +46,7 @@ class BuyingTask(models.Model):
         "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("地区")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    amount = models.DecimalField(_("任务金额（元）"), max_digits=16, decimal_places=2)
+    amount = RoundedDecimalField(_("任务金额（元）"), max_digits=16, decimal_places=2)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -122,10 +124,10 @@ class AssessmentWeights(models.Model):
 
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    activation = models.DecimalField(_("账号激活"), max_digits=5, decimal_places=2)
-    filing_on_time = models.DecimalField(_("按时填报"), max_digits=5, decimal_places=2)
-    filing_compliant = models.DecimalField(_("预留比例合规"), max_digits=5, decimal_places=2)
-    completion = models.DecimalField(_("采购完成"), max_digits=5, decimal_places=2)
+    activation = RoundedDecimalField(_("账号激活"), max_digits=5, decimal_places=2)
+    filing_on_time = RoundedDecimalField(_("按时填报"), max_digits=5, decimal_places=2)
+    filing_compliant = RoundedDecimalField(_("预留比例合规"), max_digits=5, decimal_places=2)
+    completion = RoundedDecimalField(_("采购完成"), max_digits=5, decimal_places=2)
 
     class Meta:
         verbose_name = _("考核权重")
@@ -176,8 +178,8 @@ class TallyFigures(models.Model):
     units_activated = models.IntegerField(default=0)
     trading = models.IntegerField(default=0)
     trading_activated = models.IntegerField(default=0)
-    canteen_total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    reserved = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    canteen_total = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
+    reserved = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
         abstract = True

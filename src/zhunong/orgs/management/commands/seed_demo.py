@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from zhunong.fields import half_up
 from zhunong.market.models import Supplier
 from zhunong.orgs.models import (
     Account,
@@ -406,7 +407,7 @@ def _filings_and_purchases(rng, units):
 
     from zhunong.ledger.models import PurchaseLine
     from zhunong.reservations.models import Reservation
-    from zhunong.reservations.rules import union_target
+    from zhunong.reservations.rules import amount_of, union_target
 
     filings, lines = [], []
     for unit in sorted(units.values(), key=lambda u: u.code):
@@ -416,7 +417,7 @@ def _filings_and_purchases(rng, units):
             continue
         total = Decimal(rng.randrange(50, 2000) * 1000)
         ratio = Decimal(rng.choice([10, 10, 12, 15, 15, 20]) if rng.random() > 0.03 else 8)
-        reserved = (total * ratio / 100).quantize(Decimal("0.01"))
+        reserved = amount_of(total, ratio)
         filed = date(DEMO_YEAR, 2, 1) + timedelta(days=rng.randrange(40))
         filings.append(
             Reservation(
@@ -434,7 +435,7 @@ def _filings_and_purchases(rng, units):
         goal = reserved * Decimal(str(pace))
         while spent < goal and n < 12:
             n += 1
-            amount = (goal / rng.randrange(3, 8)).quantize(Decimal("0.01"))
+            amount = half_up(goal / rng.randrange(3, 8))
             ordered = date(DEMO_YEAR, 3, 1) + timedelta(days=rng.randrange(243))
             done = ordered + timedelta(days=rng.randrange(2, 15))
             supplier, product, origin = rng.choice(PRODUCTS)
@@ -458,7 +459,7 @@ def _filings_and_purchases(rng, units):
                 PurchaseLine(
                     order_no=refund.order_no + "-R",
                     unit=unit,
-                    amount=-refund.amount / 2,
+                    amount=-half_up(refund.amount / 2),
                     ordered_on=refund.ordered_on,
                     completed_on=refund.completed_on,
                     year=refund.year,

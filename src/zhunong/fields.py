@@ -1,0 +1,36 @@
+"""Model fields of our own. One so far: decimals rounded half up, the same on every database."""
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from django.db import models
+
+CENT = Decimal("0.01")
+
+
+def half_up(value, places: int = 2) -> Decimal:
+    """Money and ratios are rounded half up (四舍五入), as people and the national platform do:
+    2777.145 is 2777.15, -2777.145 is -2777.15."""
+    with localcontext() as context:
+        context.prec = 40
+        return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+class RoundedDecimalField(models.DecimalField):
+    """A DecimalField stored rounded half up to its decimal places.
+
+    Django hands a Decimal to the database as it is: SQLite then keeps -2777.145 while
+    PostgreSQL's numeric(14, 2) rounds it to -2777.15, so one demo gave two ledgers. Rounding here,
+    before any database sees the value, makes both store the same figure.
+
+    Migrations see a plain DecimalField (`deconstruct`): switching to this field rebuilds no table,
+    which on SQLite would drop the triggers that keep the rollups (ADR 0011, 0013)."""
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or self.decimal_places is None:
+            return value
+        return half_up(value, self.decimal_places)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
