@@ -118,3 +118,12 @@ def test_api_errors_are_json_even_a_server_error(world, monkeypatch):
     assert response.status_code == 500
     assert response.headers["Content-Type"].startswith("application/json")
     assert response.json() == {"message": "服务器内部错误，请稍后重试；问题已记录。", "errors": {}}
+
+
+def test_a_wrong_method_on_an_api_route_answers_json(world):
+    _token, raw = ApiToken.issue(world.js_finance, "test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.delete(f"/api/v1/units/{world.js_school.pk}")
+    assert response.status_code == 405
+    assert response.json() == {"message": "该接口不支持 DELETE 请求", "errors": {}}
+    assert "GET" in response["Allow"]

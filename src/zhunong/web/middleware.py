@@ -20,3 +20,36 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under /api/ every error is the API's JSON ({"message", "errors"}), whatever produced it: the
+    API's own handlers already answer so; this catches the rest (a wrong method's 405 from the
+    router, a 413 from the upload limits), so a client never parses text or HTML."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return self.as_json(request, response)
+        return response
+
+    @staticmethod
+    def as_json(request, response):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        if response.status_code == 405:
+            message = _("该接口不支持 %(method)s 请求") % {"method": request.method}
+        else:
+            message = _("请求未能处理（%(status)s）") % {"status": response.status_code}
+        found = JsonResponse({"message": message, "errors": {}}, status=response.status_code)
+        if "Allow" in response:
+            found["Allow"] = response["Allow"]
+        return found
