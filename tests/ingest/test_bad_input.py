@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from tests.ingest.conftest import HEADERS, base_rows, write_folder, write_xlsx
+from tests.ingest.conftest import HEADERS, base_rows, write_folder, write_xlsx, write_zip
 from tests.ingest.test_import import run, snapshot
 from zhunong.ledger.models import PurchaseLine
 
@@ -210,6 +210,25 @@ def test_a_zip_bomb_is_refused_before_unpacking(tmp_path):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("transactions.csv", b"0" * (50 * 1024 * 1024))  # 50 MB of zeros, ~50 KB packed
     assert "压缩炸弹" in refused(bomb)[0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_zip_of_too_many_members_is_refused_before_unpacking(tmp_path):
+    path = write_zip(tmp_path / "many.zip", base_rows())
+    with zipfile.ZipFile(path, "a") as z:
+        for i in range(1000):
+            z.writestr(f"export/junk-{i}.txt", b"")
+    assert "压缩包中的文件数超过上限（1000 个）" in refused(path)[0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_more_shared_strings_than_cells_allowed_is_refused(tmp_path, settings):
+    """The import accepts IMPORT_MAX_ROWS rows of at most 9 cells: no more distinct texts."""
+    settings.IMPORT_MAX_ROWS = 10
+    path = write_xlsx(tmp_path / "sst.xlsx", base_rows())
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>x</t></si>" * 91 + b"</sst>")
+    assert "共享字符串）超过 90 个" in refused(path)[0]["message"]
 
 
 @pytest.mark.django_db

@@ -1,6 +1,9 @@
 """Trading accounts in bulk from the Excel template: real xlsx files, opened and checked."""
 
 import io
+import random
+import time
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -175,3 +178,111 @@ def test_an_soe_of_another_owner_is_named_and_nothing_is_opened(world):
         "第4行 食堂承包方使用：为国有企业开通的账号不能标为食堂承包方使用",
     ]
     assert Account.objects.count() == before
+
+
+# --- archives that would tie up the server are refused before openpyxl opens them ---------------
+
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+
+
+def repacked(data: bytes, extra: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
+    """The workbook with more members; a sharedStrings.xml is registered as Excel does."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", method) as z:
+        for info in source.infolist():
+            member = source.read(info)
+            if "xl/sharedStrings.xml" in extra and info.filename == "[Content_Types].xml":
+                member = member.replace(
+                    b"</Types>",
+                    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS_TYPE}"/>'
+                    "</Types>".encode(),
+                )
+            z.writestr(info.filename, member)
+        for name, member in extra.items():
+            z.writestr(name, member)
+    return out.getvalue()
+
+
+def shared_strings(items: bytes) -> bytes:
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    return head + items + b"</sst>"
+
+
+def refused_quickly(world, data: bytes) -> str:
+    before = Account.objects.count()
+    started = time.perf_counter()
+    with pytest.raises(BulkError) as caught:
+        accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=data)
+    assert time.perf_counter() - started < 1
+    assert Account.objects.count() == before
+    assert len(caught.value.messages) == 1
+    return caught.value.messages[0]
+
+
+def good_rows() -> bytes:
+    return workbook([("j-bomb-01", "", "", "", "")])
+
+
+def test_a_million_shared_strings_in_48_kb_are_refused_at_once(world):
+    """openpyxl spent 12.7 s and 190 MB on this file before anything was checked."""
+    data = repacked(
+        good_rows(), {"xl/sharedStrings.xml": shared_strings(b"<si><t>a</t></si>" * 1_000_000)}
+    )
+    assert len(data) < 60_000
+    assert "疑似压缩炸弹" in refused_quickly(world, data)
+
+
+def test_shared_strings_over_the_limit_are_refused_even_when_the_file_is_plain(world):
+    """Distinct strings pack only about tenfold, under every size limit; their count alone is too
+    many for a template of 2000 rows."""
+    items = b"".join(b"<si><t>%d</t></si>" % i for i in range(60_000))
+    data = repacked(good_rows(), {"xl/sharedStrings.xml": shared_strings(items)})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo("xl/sharedStrings.xml")
+        assert info.file_size < 4 * 1024 * 1024 and info.file_size < 100 * info.compress_size
+    message = refused_quickly(world, data)
+    assert "共享字符串" in message and "20000" in message
+
+
+def test_a_zip_of_too_many_members_is_refused(world):
+    extra = {f"xl/media/{i}.bin": b"" for i in range(500)}
+    message = refused_quickly(world, repacked(good_rows(), extra, zipfile.ZIP_STORED))
+    assert "压缩包中的文件数超过上限（100 个）" in message
+
+
+def test_a_member_with_a_huge_compression_ratio_is_refused(world):
+    data = repacked(good_rows(), {"xl/media/zeros.bin": b"\0" * (3 * 1024 * 1024)})
+    assert "“xl/media/zeros.bin”压缩比超过 100 倍" in refused_quickly(world, data)
+
+
+def test_a_file_that_unpacks_too_big_is_refused(world):
+    """5 MB that packs only fourfold: no ratio alarm, but more than a template ever unpacks to."""
+    acgt = bytes(b"ACGT"[i % 4] for i in range(256))
+    noise = random.Random(1).randbytes(5 * 1024 * 1024).translate(acgt)
+    data = repacked(good_rows(), {"xl/media/noise.bin": noise})
+    assert len(data) < 2 * 1024 * 1024
+    assert "解压后大小 5 MB 超过上限 4 MB" in refused_quickly(world, data)
+
+
+def test_the_upload_page_shows_the_refusal(client_for, world):
+    upload = io.BytesIO(repacked(good_rows(), {"xl/media/zeros.bin": b"\0" * (3 * 1024 * 1024)}))
+    upload.name = "accounts.xlsx"
+    response = client_for(world.js_admin).post(
+        f"/units/{world.js_school.pk}/accounts/bulk/", {"file": upload}
+    )
+    assert response.status_code == 200
+    assert "疑似压缩炸弹" in response.content.decode()
+    assert not Account.objects.filter(login="j-bomb-01").exists()
+
+
+def test_a_normal_file_with_shared_strings_still_opens(world):
+    """A template saved by Excel keeps its texts in sharedStrings.xml."""
+    from openpyxl import load_workbook as load
+
+    data = workbook([("j-sst-01", "张三", "", "", "")])
+    items = b"<si><t>j-sst-02</t></si>"
+    data = repacked(data, {"xl/sharedStrings.xml": shared_strings(items)})
+    assert load(io.BytesIO(data)).active.max_row == 2
+    assert accounts_bulk_open(actor=world.js_admin, unit=world.js_school, data=data) == 1

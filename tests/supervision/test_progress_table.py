@@ -1,6 +1,7 @@
 """The progress table: its shape, its arithmetic, and every "as of" rule. Expected figures are
 worked out by hand in the comments."""
 
+import codecs
 import csv
 import io
 import json
@@ -180,7 +181,9 @@ def test_a_county_table_has_a_row_per_supervising_unit(world):
 def test_csv_has_the_columns_in_order_and_numbers_as_shown(city_world):
     from zhunong.supervision.exporters import as_csv
 
-    rows = list(csv.reader(io.StringIO(as_csv(table(city_world.city)))))
+    data = as_csv(table(city_world.city))
+    assert data.startswith(codecs.BOM_UTF8)  # so Excel opens the Chinese as Chinese
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["序号", "县市区", "预算单位数量", "预算单位激活数量", "激活比率"]
     assert rows[1][:2] == ["", "合计"] and rows[2][:2] == ["1", "郑州市本级"]
     js = next(r for r in rows if r[1] == "金水区")
@@ -233,6 +236,14 @@ def test_api_and_command_give_the_same_table(city_world, client_for, tmp_path, c
         str(out),
     )
     assert load_workbook(out).active["A1"].value == "郑州市各县市区预留比例填报和交易情况表"
+    args = ["--region", "410100", "--year", "2024", "--as-of", "2024-07-31", "--format", "csv"]
+    call_command("progress_report", *args)
+    printed = capsys.readouterr().out
+    assert printed.startswith("序号,") and "金水区" in printed
+    csv_file = tmp_path / "t.csv"
+    call_command("progress_report", *args, "--out", str(csv_file))
+    data = csv_file.read_bytes()
+    assert data.startswith("\ufeff序号,".encode()) and "金水区" in data.decode("utf-8-sig")
 
 
 def test_the_page_and_its_downloads(city_world, client_for):
@@ -240,11 +251,8 @@ def test_the_page_and_its_downloads(city_world, client_for):
     params = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
     html = client.get("/supervision/progress/", params).content.decode()
     assert "郑州市各县市区预留比例填报和交易情况表" in html and "76.67%" in html
-    assert (
-        client.get("/supervision/progress/", {**params, "format": "csv"})
-        .content.decode()
-        .startswith("序号")
-    )
+    download = client.get("/supervision/progress/", {**params, "format": "csv"}).content
+    assert download.startswith(codecs.BOM_UTF8 + "序号".encode())
     assert (
         client.get("/supervision/progress/", {**params, "as_of": "2999-01-01"}).context["table"]
         is None

@@ -1,41 +1,20 @@
 """The anomaly report as an .xlsx download (per import, or per region and year)."""
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from zhunong.spreadsheets import append, cell, workbook, xlsx_bytes
+
 HEADER = ["异常类型", "单位编码", "单位名称", "区划代码", "年度", "说明"]
+KEYS = ["label", "unit_code", "unit_name", "region", "year", "detail"]
 
 
 def anomalies_xlsx(rows: list[dict], title: str, total: int) -> bytes:
-    wb = Workbook(write_only=True)
+    wb = workbook(write_only=True)
     ws = wb.create_sheet("异常")
-    ws.append([WriteOnlyCell(ws, value=title)])
-    header = []
-    for name in HEADER:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
+    append(ws, [title])
+    append(ws, [cell(ws, name, font=Font(bold=True)) for name in HEADER])
     for r in rows:
-        cells = []
-        for value in (
-            r["label"],
-            r["unit_code"],
-            r["unit_name"],
-            r["region"],
-            r["year"],
-            r["detail"],
-        ):
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            cells.append(cell)
-        ws.append(cells)
+        append(ws, [r[key] for key in KEYS])
     if total > len(rows):
-        ws.append([f"共 {total} 条，此处列出前 {len(rows)} 条"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        append(ws, [f"共 {total} 条，此处列出前 {len(rows)} 条"])
+    return xlsx_bytes(wb)

@@ -1,20 +1,17 @@
 """Writing a region (and everything below it) in the platform export format, as an .xlsx workbook
 or a folder of .csv files. Export → import into an empty database → export gives the same rows."""
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.db.models import Q
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from zhunong import spreadsheets
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 
-from .parse import FORMULA_PREFIXES
 from .spec import (
     ACCOUNT_KINDS,
     CANTEENS,
@@ -25,10 +22,6 @@ from .spec import (
     UNIT_STATUSES,
     label_of,
 )
-
-# Every text cell Excel could take for a formula is protected, except amounts (a refund is
-# written as -200.00 and must stay a number).
-MONEY_COLUMNS = {"amount", "canteen_total", "reserved_amount"}
 
 
 def _day(value) -> str:
@@ -147,46 +140,30 @@ def sheet_rows(region: Region) -> dict[str, Iterator[list]]:
     }
 
 
-def _csv_safe(value: str) -> str:
-    """A text that Excel would run as a formula is written with a leading apostrophe (the import
-    removes it again)."""
-    return "'" + value if value[:1] in FORMULA_PREFIXES else value
-
-
 def write_csv_folder(folder: Path, region: Region) -> dict[str, int]:
+    """One .csv per sheet. Text Excel would run as a formula gets an apostrophe, which the import
+    removes again; amounts are plain numbers and are left alone, so a refund stays -200.00."""
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for sheet, rows in sheet_rows(region).items():
         spec = next(s for s in SHEETS if s.name == sheet)
-        amounts = [i for i, c in enumerate(spec.columns) if c.key in MONEY_COLUMNS]
-        with open(folder / f"{sheet}.csv", "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow([c.zh for c in spec.columns])
-            n = 0
-            for row in rows:
-                row = [v if i in amounts else _csv_safe(v or "") for i, v in enumerate(row)]
-                writer.writerow(row)
-                n += 1
-        counts[sheet] = n
+        header = [c.zh for c in spec.columns]
+        counts[sheet] = spreadsheets.write_csv(folder / f"{sheet}.csv", header, rows)
     return counts
 
 
 def write_xlsx(path: Path, region: Region) -> dict[str, int]:
-    """Text cells are written as text, so a name starting with "=" is never run as a formula."""
-    wb = Workbook(write_only=True)
+    """Every cell is a text cell (the rows are all text), so a name starting with "=" is never
+    run as a formula and codes keep their leading zeros."""
+    wb = spreadsheets.workbook(write_only=True)
     counts = {}
     for sheet, rows in sheet_rows(region).items():
         spec = next(s for s in SHEETS if s.name == sheet)
         ws = wb.create_sheet(sheet)
-        ws.append([c.zh for c in spec.columns])
+        spreadsheets.append(ws, [c.zh for c in spec.columns])
         n = 0
         for row in rows:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            ws.append(cells)
+            spreadsheets.append(ws, row)
             n += 1
         counts[sheet] = n
     wb.save(path)

@@ -5,13 +5,14 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from zhunong.spreadsheets import FORMULA_PREFIXES
+
 MONEY_PLAIN = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$", re.ASCII)
 MONEY_LONG = re.compile(r"^-?\d{13,}(\.\d{1,2})?$", re.ASCII)
 MONEY_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d{1,2})?$", re.ASCII)
 DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", re.ASCII)
 PERCENT_TEXT = re.compile(r"^\d{1,3}(\.\d+)?%?$", re.ASCII)
 MANY_DECIMALS = re.compile(r"^-?[\d,]+\.\d{3,}$", re.ASCII)
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_MONEY = Decimal("999999999999.99")
 _date_cache: dict[str, date] = {}
 
@@ -22,7 +23,8 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     s = str(value).strip()
-    # An exported text that Excel must not run is written with a leading apostrophe.
+    # An exported text that Excel must not run is written with a leading apostrophe
+    # (zhunong.spreadsheets); it is removed again here, so the export round-trips.
     if s[:1] == "'" and s[1:2] in FORMULA_PREFIXES:
         s = s[1:]
     return s

@@ -1,7 +1,8 @@
 """Opening a platform export safely: an .xlsx workbook, a folder of .csv files, or a .zip of them.
 
-Every limit is checked before the content is read (file size, unpacked size, compression ratio),
-so a file that is too big or a zip bomb is refused by the limit, never by running out of memory.
+Every limit is checked before the content is read (file size here; member count, unpacked size,
+compression ratio and shared strings in zhunong.uploads, which every upload shares), so a file that
+is too big or a zip bomb is refused by the limit, never by running out of memory.
 """
 
 import csv
@@ -13,24 +14,19 @@ from pathlib import Path
 
 from django.conf import settings
 
+from zhunong.uploads import LimitedReader, Limits, Refused, mb, open_archive
+
 from .spec import SHEETS
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_RATIO = 200  # unpacked ÷ packed, per member
+MAX_MEMBERS = 1000  # an .xlsx has a dozen or two; a .zip of the five .csv files fewer
 SHEET_FILE_NAMES = {f"{s.name}.csv": s.name for s in SHEETS} | {
     f"{s.zh}.csv": s.name for s in SHEETS
 }
 SHEET_TITLES = {s.name: s.name for s in SHEETS} | {s.zh: s.name for s in SHEETS}
 FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
-
-
-class Refused(Exception):
-    """The whole file is refused; the message says why and what to do."""
-
-
-def mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB"
 
 
 class Source:
@@ -87,41 +83,20 @@ def open_source(path: Path) -> Source:
     raise Refused("只能导入 .xlsx 工作簿、.zip 压缩包（内含 .csv）或 .csv 文件所在的文件夹")
 
 
+def import_limits() -> Limits:
+    """The import's archive limits, read from the settings at each import. At most one shared
+    string per cell the import accepts (a workbook saved by Excel keeps each distinct text once)."""
+    widest = max(len(s.columns) for s in SHEETS)
+    return Limits(
+        unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+        members=MAX_MEMBERS,
+        ratio=MAX_RATIO,
+        shared_strings=settings.IMPORT_MAX_ROWS * widest,
+    )
+
+
 def checked_zip(path: Path) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise Refused("文件已损坏，无法打开") from None
-    total = 0
-    for info in archive.infolist():
-        if info.flag_bits & 0x1:
-            raise Refused("压缩包已加密，请去掉密码后导入")
-        total += info.file_size
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise Refused(f"压缩包中的“{info.filename}”压缩比异常，拒绝解压（疑似压缩炸弹）")
-    if total > settings.IMPORT_MAX_UNPACKED_BYTES:
-        raise Refused(
-            f"解压后大小 {mb(total)} 超过上限 {mb(settings.IMPORT_MAX_UNPACKED_BYTES)}，请拆分后导入"
-        )
-    return archive
-
-
-class LimitedReader(io.RawIOBase):
-    """Reads at most `limit` bytes: a member whose real size exceeds what its header says stops."""
-
-    def __init__(self, raw, limit: int):
-        self.raw, self.left = raw, limit
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        data = self.raw.read(min(len(buffer), self.left + 1))
-        if len(data) > self.left:
-            raise Refused("压缩包内容与其声明的大小不符，拒绝导入")
-        self.left -= len(data)
-        buffer[: len(data)] = data
-        return len(data)
+    return open_archive(path, import_limits())
 
 
 def csv_rows(binary) -> Iterator[tuple[int, list]]:

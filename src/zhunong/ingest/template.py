@@ -1,10 +1,9 @@
 """The template workbook offered on the upload page: every sheet with its Chinese headers, and a
 sheet of instructions with an example of each."""
 
-import io
-
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+
+from zhunong.spreadsheets import put, workbook, xlsx_bytes
 
 from .spec import SHEETS
 
@@ -37,14 +36,13 @@ EXAMPLES = {
 
 
 def template_workbook() -> bytes:
-    wb = Workbook()
+    wb = workbook()
     wb.remove(wb.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.name)
         for col, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=1, column=col, value=column.zh)
-            cell.font, cell.fill = bold, fill
+            cell = put(ws, 1, col, column.zh, font=bold, fill=fill)
             ws.column_dimensions[cell.column_letter].width = max(14, len(column.zh) * 2 + 2)
         ws.freeze_panes = "A2"
     help_ws = wb.create_sheet("说明")
@@ -61,8 +59,6 @@ def template_workbook() -> bytes:
         lines.append(f"{sheet.name}（{sheet.zh}）：{cols}")
         lines.append("    示例：" + " | ".join(EXAMPLES[sheet.name]))
     for i, line in enumerate(lines, start=1):
-        help_ws.cell(row=i, column=1, value=line)
+        put(help_ws, i, 1, line)
     help_ws.column_dimensions["A"].width = 140
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)

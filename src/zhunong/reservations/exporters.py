@@ -1,13 +1,12 @@
 """The filings as an xlsx workbook: one row per filing with the unit, figures, status and dates
 (the review page's download and `zhunong reservations_export`)."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from zhunong.spreadsheets import append, cell, workbook, xlsx_bytes
 
 from .models import FilingStep
 from .queries import FLAGS
@@ -50,15 +49,13 @@ def reservations_xlsx(title: str, rows) -> bytes:
             known = last_step.get(step.reservation_id)
             if known is None or step.id > known.id:
                 last_step[step.reservation_id] = step
-    wb = Workbook(write_only=True)
+    wb = workbook(write_only=True)
     ws = wb.create_sheet("预留份额")
     ws.column_dimensions["B"].width = 30
     for col in "GIM":
         ws.column_dimensions[col].width = 18
-    heading = WriteOnlyCell(ws, value=title)
-    heading.font = Font(bold=True, size=14)
-    ws.append([heading])
-    ws.append([_bold(ws, h) for h in HEADER])
+    append(ws, [cell(ws, title, font=Font(bold=True, size=14))])
+    append(ws, [cell(ws, h, font=Font(bold=True)) for h in HEADER])
     for row in rows:
         r = row.reservation
         last = last_step.get(r.pk)
@@ -79,55 +76,42 @@ def reservations_xlsx(title: str, rows) -> bytes:
             last.on if last else None,
             "；".join(str(FLAGS[f]) for f in row.flags),
         ]
-        ws.append([_cell(ws, i, v) for i, v in enumerate(values)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _bold(ws, value):
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = Font(bold=True)
-    return cell
+        append(ws, [_cell(ws, i, v) for i, v in enumerate(values)])
+    return xlsx_bytes(wb)
 
 
 def _cell(ws, column: int, value):
-    # money as numbers, to the fen (float of a 2-place Decimal is exact enough for Excel's 15
-    # digits); dates as dates
-    cell = WriteOnlyCell(ws, value=float(value) if isinstance(value, Decimal) else value)
+    # money as numbers, to the fen; dates as dates
     if column in FORMATS and isinstance(value, (Decimal, date)):
-        cell.number_format = FORMATS[column]
-    return cell
+        return cell(ws, value, number_format=FORMATS[column])
+    return cell(ws, value)
 
 
 def unions_xlsx(title: str, progress) -> bytes:
     """The unions' targets and what they had bought by the date: amounts in yuan, the ratio as a
     percentage."""
-    wb = Workbook()
+    wb = workbook()
     ws = wb.active
     ws.title = "工会"
-    ws.append([title])
-    ws.append(
+    append(ws, [title])
+    append(
+        ws,
         ["工会编码", "工会名称", "所属单位", "会员人数", "年度福利费总额(元)", "年度采购目标(元)"]
-        + ["已完成(元)", "完成比例"]
+        + ["已完成(元)", "完成比例"],
     )
     for p in progress:
         r = p.reservation
-        ws.append(
+        append(
+            ws,
             [
                 r.unit.code,
                 r.unit.name,
                 r.unit.owner.name if r.unit.owner else "",
                 r.members,
-                None if r.welfare_total is None else float(r.welfare_total),
-                float(r.reserved_amount),
-                float(p.completed),
-                None if p.ratio is None else float(p.ratio),
-            ]
+                cell(ws, r.welfare_total, number_format="#,##0.00"),
+                cell(ws, r.reserved_amount, number_format="#,##0.00"),
+                cell(ws, p.completed, number_format="#,##0.00"),
+                cell(ws, p.ratio, number_format="0.00%"),
+            ],
         )
-        for column in "EFG":
-            ws[f"{column}{ws.max_row}"].number_format = "#,##0.00"
-        ws[f"H{ws.max_row}"].number_format = "0.00%"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)

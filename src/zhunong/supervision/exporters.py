@@ -1,12 +1,10 @@
 """One exporter for the progress table: the same rows as CSV, XLSX (two header rows with merged
-cells, numbers as numbers with the shown formats) and JSON."""
+cells, numbers as numbers with the shown formats) and JSON; and the supervision pages' other
+downloads. Every file is written through zhunong.spreadsheets, so no name is run as a formula."""
 
-import csv
-import io
-from decimal import Decimal
-
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+
+from zhunong.spreadsheets import append, cell, csv_bytes, put, workbook, xlsx_bytes
 
 from .numbers import wan
 from .queries import ProgressTable
@@ -37,13 +35,9 @@ COLUMNS = [
 ]
 
 
-def as_csv(table: ProgressTable) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in table.all_rows():
-        writer.writerow(row.shown())
-    return out.getvalue()
+def as_csv(table: ProgressTable) -> bytes:
+    """The rows as shown on the page, UTF-8 with a byte-order mark."""
+    return csv_bytes(COLUMNS, (row.shown() for row in table.all_rows()))
 
 
 def as_json(table: ProgressTable) -> dict:
@@ -62,7 +56,7 @@ def as_json(table: ProgressTable) -> dict:
 
 
 def as_xlsx(table: ProgressTable) -> bytes:
-    wb = Workbook()
+    wb = workbook()
     ws = wb.active
     ws.title = "进度表"
     thin = Side(style="thin")
@@ -70,17 +64,16 @@ def as_xlsx(table: ProgressTable) -> bytes:
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ncols = len(COLUMNS)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    ws.cell(1, 1, table.title).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = center
+    put(ws, 1, 1, table.title, font=Font(bold=True, size=14), alignment=center)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    ws.cell(2, 1, table.cutoff_label).alignment = center
+    put(ws, 2, 1, table.cutoff_label, alignment=center)
     col = 1
     for title, span in GROUPS:
-        cell = ws.cell(3, col, title)
+        put(ws, 3, col, title)
         if span > 1:
             ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + span - 1)
             for offset in range(span):
-                ws.cell(4, col + offset, COLUMNS[col + offset - 1])
+                put(ws, 4, col + offset, COLUMNS[col + offset - 1])
         else:
             ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
         col += span
@@ -105,88 +98,78 @@ def as_xlsx(table: ProgressTable) -> bytes:
             row.completion,
         ]
         for c, value in enumerate(values, start=1):
-            if isinstance(value, Decimal):
-                value = float(value)
-            cell = ws.cell(index, c, "—" if value is None and c in (5, 8, 12) else value)
-            cell.border = border
+            target = put(ws, index, c, "—" if value is None and c in (5, 8, 12) else value)
+            target.border = border
             if c in (5, 8, 12) and value is not None:
-                cell.number_format = "0.00%"
+                target.number_format = "0.00%"
             elif c in (9, 10, 11):
-                cell.number_format = "0.00"
+                target.number_format = "0.00"
     last = 5 + len(table.all_rows())
-    ws.cell(last, 1, table.footnote)
+    put(ws, last, 1, table.footnote)
     ws.column_dimensions["B"].width = 16
     for letter in "CDEFGHIJKL":
         ws.column_dimensions[letter].width = 13
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     """The records behind a figure (drill-down) as a plain sheet."""
-    wb = Workbook(write_only=True)
+    wb = workbook(write_only=True)
     ws = wb.create_sheet("明细")
-    ws.append([title])
-    ws.append(header)
+    append(ws, [title])
+    append(ws, header)
     for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        append(ws, row)
+    return xlsx_bytes(wb)
 
 
 def assessment_xlsx(title: str, result: dict) -> bytes:
     """Three sheets — sub-regions, departments, units — with rank, score and the four parts."""
-    wb = Workbook(write_only=True)
+    wb = workbook(write_only=True)
     parts = ["activation", "filing_on_time", "filing_compliant", "completion"]
     header = ["排名", "编码", "名称", "得分", "账号激活", "按时填报", "预留比例合规", "采购完成"]
     for key, sheet_title in (("regions", "区县"), ("departments", "部门"), ("units", "单位")):
         ws = wb.create_sheet(sheet_title)
-        ws.append([title])
-        ws.append(header)
+        append(ws, [title])
+        append(ws, header)
         for s in result[key]:
-            ws.append(
+            append(
+                ws,
                 [s.rank, s.key, s.name, float(s.shown)]
-                + [round(float(s.parts[p]) * 100, 2) for p in parts]
+                + [round(float(s.parts[p]) * 100, 2) for p in parts],
             )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 def tasks_xlsx(title: str, rows) -> bytes:
     """The buying tasks (下达任务) and their completion: amounts in 万元 as numbers with two
     decimals, the ratio as a percentage (blank where no task is set)."""
-    wb = Workbook()
+    wb = workbook()
     ws = wb.active
     ws.title = "下达任务完成情况"
-    ws.append([title])
-    ws.append(
+    append(ws, [title])
+    append(
+        ws,
         [
             "地区",
             "下达任务 (万元)",
             "已完成交易总额 (万元)",
             "任务完成比例",
             "拟预留采购总额 (万元)",
-        ]
+        ],
     )
     for r in rows:
-        ws.append(
+        append(
+            ws,
             [
                 r.name,
-                None if r.task is None else float(wan(r.task)),
-                float(wan(r.completed)),
-                None if r.ratio is None else float(r.ratio),
-                float(wan(r.reserved)),
-            ]
+                cell(ws, None if r.task is None else float(wan(r.task)), number_format="0.00"),
+                cell(ws, float(wan(r.completed)), number_format="0.00"),
+                cell(ws, r.ratio, number_format="0.00%"),
+                cell(ws, float(wan(r.reserved)), number_format="0.00"),
+            ],
         )
-        for column in "BCE":
-            ws[f"{column}{ws.max_row}"].number_format = "0.00"
-        ws[f"D{ws.max_row}"].number_format = "0.00%"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 CHANNEL_COLUMNS = ["食堂", "工会", "国有企业", "个人"]
@@ -197,27 +180,23 @@ def channels_xlsx(title: str, rows) -> bytes:
     overall completion ratios as percentages."""
     from zhunong.ledger.models import Channel
 
-    wb = Workbook()
+    wb = workbook()
     ws = wb.active
     ws.title = "按渠道"
-    ws.append([title])
-    ws.append(
+    append(ws, [title])
+    append(
+        ws,
         ["县市区", "拟预留采购总额 (万元)"]
         + [f"{c} (万元)" for c in CHANNEL_COLUMNS]
-        + ["合计 (万元)", "食堂完成比例", "预留份额完成比例"]
+        + ["合计 (万元)", "食堂完成比例", "预留份额完成比例"],
     )
     channels = [Channel.CANTEEN, Channel.UNION, Channel.SOE, Channel.EMPLOYEE]
     for r in rows:
-        ws.append(
-            [r.name, float(wan(r.reserved))]
-            + [float(wan(r.by_channel[c])) for c in channels]
-            + [float(wan(r.completed))]
-            + [None if x is None else float(x) for x in (r.canteen_ratio, r.ratio)]
+        amounts = [r.reserved, *(r.by_channel[c] for c in channels), r.completed]
+        append(
+            ws,
+            [r.name]
+            + [cell(ws, float(wan(x)), number_format="0.00") for x in amounts]
+            + [cell(ws, x, number_format="0.00%") for x in (r.canteen_ratio, r.ratio)],
         )
-        for column in "BCDEFG":
-            ws[f"{column}{ws.max_row}"].number_format = "0.00"
-        for column in "HI":
-            ws[f"{column}{ws.max_row}"].number_format = "0.00%"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)

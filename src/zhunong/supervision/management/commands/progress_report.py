@@ -34,12 +34,15 @@ class Command(BaseCommand):
                 raise CommandError("xlsx 格式需要 --out 文件名")
             Path(out).write_bytes(as_xlsx(table))
             return
-        text = (
-            as_csv(table)
-            if format == "csv"
-            else json.dumps(as_json(table), ensure_ascii=False, indent=2)
-        )
+        if format == "csv":
+            data = as_csv(table)  # UTF-8 with a byte-order mark, as the page's download
+            if out:
+                Path(out).write_bytes(data)
+            else:
+                self.stdout.write(data.decode("utf-8-sig"))
+            return
+        text = json.dumps(as_json(table), ensure_ascii=False, indent=2)
         if out:
-            Path(out).write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
+            Path(out).write_text(text, encoding="utf-8")
         else:
             self.stdout.write(text)
