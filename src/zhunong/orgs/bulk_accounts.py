@@ -16,7 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from zhunong import access
 from zhunong.clock import today
-from zhunong.dates import parse_date
+from zhunong.inputs import day_or_none as parse_date
 from zhunong.spreadsheets import put, workbook, xlsx_bytes
 from zhunong.uploads import BrokenArchive, Limits, Refused, open_archive
 

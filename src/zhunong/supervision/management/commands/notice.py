@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhunong.dates import parse_date
+from zhunong.inputs import day_or_none as parse_date
 from zhunong.orgs.models import Unit
 from zhunong.regions.models import Region
 from zhunong.supervision.exporters import as_xlsx
