@@ -29,7 +29,46 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "message": {"type": "string", "description": "出了什么问题（中文）"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "字段名 → 该字段的问题；没有具体字段时为空",
+        },
+    },
+    "required": ["message", "errors"],
+}
+ERRORS = {
+    "400": "请求体无法解析，或数据未通过校验（errors 指明字段）",
+    "401": "未登录且没有有效令牌",
+    "403": "对象在权限范围内，但当前身份不能进行此操作",
+    "404": "没有找到，或不在权限范围内（两者不可区分）",
+    "422": "参数或请求体不符合接口定义（errors 指明参数）",
+    "500": "服务器内部错误（已记录）",
+}
+
+
+class ZhunongAPI(NinjaAPI):
+    """The API, with its errors in the schema: every operation may answer the error JSON with the
+    codes above, so clients (and the fuzzer in the suite) know the whole contract, not only 200."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERRORS.items():
+                    responses.setdefault(code, {"description": description, "content": error})
+        return schema
+
+
+api = ZhunongAPI(
     title="zhunong API",
     version="1",
     urls_namespace="api",
@@ -43,9 +82,43 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "request"
 
 
+# pydantic's messages for the usual mistakes, in Chinese; our own types (zhunong.inputs) already
+# speak Chinese, and anything rarer keeps pydantic's English.
+_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "decimal_parsing": "应为数字",
+    "date_parsing": "应为日期，如 2026-03-01",
+    "date_from_datetime_parsing": "应为日期，如 2026-03-01",
+    "date_type": "应为日期，如 2026-03-01",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文字",
+    "string_too_short": "不能为空",
+    "string_too_long": "最多 {max_length} 个字",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "enum": "取值无效，可选：{expected}",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+}
+
+
+def _message(error: dict) -> str:
+    template = _MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return error.get("msg", "")
+    try:
+        return _(template).format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return _(template)
+
+
 @api.exception_handler(NinjaValidationError)
 def on_invalid_request(request, exc):
-    errors = {_field_name(e.get("loc", ())): e.get("msg", "") for e in exc.errors}
+    errors = {_field_name(e.get("loc", ())): _message(e) for e in exc.errors}
     return api.create_response(
         request, {"message": _("请求数据有误"), "errors": errors}, status=422
     )
@@ -85,7 +158,10 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    return api.create_response(request, {"message": str(exc), "errors": {}}, status=exc.status_code)
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("请求体无法解析，应为 JSON")
+    return api.create_response(request, {"message": message, "errors": {}}, status=exc.status_code)
 
 
 @api.exception_handler(Exception)

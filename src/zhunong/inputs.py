@@ -30,7 +30,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import BeforeValidator, Field
+from ninja import Schema
+from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from zhunong.clock import today
@@ -44,6 +45,14 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋／：", 
 _DECIMAL = re.compile(r"^[+-]?(\d+)(?:\.(\d+))?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def clean_text(value: str) -> str:
+    """Text as a database can store it: no NUL character (PostgreSQL refuses it) and no lone
+    UTF-16 surrogate (valid in JSON, but no UTF-8 can encode it)."""
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValidationError(_("含有无法保存的字符（空字符或无效的 Unicode）"), code="text")
+    return value
 
 
 def last_year() -> int:
@@ -284,6 +293,33 @@ def _api(parser, name: str):
             raise PydanticCustomError(name, "; ".join(exc.messages)) from exc
 
     return BeforeValidator(validate)
+
+
+class Input(Schema):
+    """The base of every API request body: each text in it, however deeply nested, is checked by
+    `clean_text`, so a NUL or a lone surrogate is a 422 naming the field, never a database
+    error."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value):
+        _check_texts(value)
+        return value
+
+
+def _check_texts(value) -> None:
+    if isinstance(value, str):
+        try:
+            clean_text(value)
+        except ValidationError as exc:
+            raise PydanticCustomError("text", "; ".join(exc.messages)) from exc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_texts(key)
+            _check_texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_texts(item)
 
 
 ApiId = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhunong.web.middleware.ChineseFirstLocaleMiddleware",
     "zhunong.web.middleware.ApiErrorsAsJsonMiddleware",
+    "zhunong.web.middleware.RefuseUnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

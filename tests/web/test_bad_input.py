@@ -267,3 +267,79 @@ def test_dates_as_people_type_them(value, expected):
 def test_what_is_not_a_date_the_system_answers_about(value):
     with pytest.raises(ValidationError):
         inputs.day(value)
+
+
+def post_json(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\x00b"])
+def test_unstorable_text_in_an_api_body_is_named_and_writes_nothing(world, text):
+    """A lone surrogate is valid JSON but no UTF-8; PostgreSQL refuses NUL in text. Both ended in a
+    database error (a 500) in free-text fields."""
+    _token, raw = ApiToken.issue(world.js_admin, "test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)
+    before = snapshot()
+    body = {"canteen": "outsourced", "canteen_total": "100000", "ratio": "12", "contractor": text}
+    response = post_json(client, f"/api/v1/units/{world.js_school.pk}/reservations/2024", body)
+    assert response.status_code == 422
+    assert "contractor" in response.json()["errors"]
+    shared = post_json(
+        client,
+        f"/api/v1/units/{world.js_school.pk}/reservations/2024",
+        {"canteen": "shared", "host_code": text},
+    )
+    assert shared.status_code == 422 and "host_code" in shared.json()["errors"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("url", ["/regions/%00/", "/units/?q=a%00b", "/api/v1/regions/%00"])
+def test_a_nul_in_the_address_or_query_is_a_bad_request(bureau, url):
+    response = bureau.get(url)
+    assert response.status_code == 400
+
+
+def test_a_nul_in_a_form_is_a_bad_request_and_writes_nothing(world, bureau):
+    before = snapshot()
+    response = bureau.post("/filings/remind/", {"region": "4101\x0005", "year": "2024"})
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+def test_an_amendment_requested_over_the_api_answers_201(world):
+    filing = Reservation.objects.create(
+        unit=world.js_school,
+        year=2024,
+        canteen="own",
+        canteen_total=100000,
+        ratio=12,
+        reserved_amount=12000,
+        status="locked",
+    )
+    _token, raw = ApiToken.issue(world.js_admin, "test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = post_json(
+        client,
+        f"/api/v1/reservations/{filing.pk}/amendments",
+        {"canteen_total": "300000", "ratio": "12", "reason": "食堂扩建"},
+    )
+    assert response.status_code == 201
+    assert filing.amendments.get().reason == "食堂扩建"
+
+
+def test_the_schema_documents_the_errors_of_every_operation(db, client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"message", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"401", "404", "422", "500"} <= codes, f"{method} {path}"
+
+
+def test_schema_messages_are_chinese(api):
+    response = api.get("/api/v1/units/abc")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"unit_id": "应为整数"}
+    broken = api.post("/api/v1/accounts/1/activate", "{not json", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json()["message"] == "请求体无法解析，应为 JSON"

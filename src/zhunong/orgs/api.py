@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhunong import access
-from zhunong.inputs import ApiDay, ApiId
+from zhunong.inputs import ApiDay, ApiId, Input
 
 from . import queries, services
 from .models import AccountKind
@@ -65,7 +65,7 @@ class AccountOut(Schema):
     is_contractor: bool
 
 
-class AccountIn(Schema):
+class AccountIn(Input):
     login: str = Field(min_length=1, max_length=64)
     kind: AccountKind = AccountKind.TRADING
     holder: str = Field("", max_length=64)
@@ -74,7 +74,7 @@ class AccountIn(Schema):
     is_contractor: bool = False
 
 
-class DayIn(Schema):
+class DayIn(Input):
     on: ApiDay | None = None
 
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhunong import access
-from zhunong.inputs import ApiDay, ApiId, ApiVersion, ApiYear
+from zhunong.inputs import ApiDay, ApiId, ApiVersion, ApiYear, Input
 
 from . import services
 from .models import Amendment
@@ -94,7 +94,7 @@ class ReservationDetail(ReservationOut):
         return getattr(obj, "then", None)
 
 
-class FilingIn(Schema):
+class FilingIn(Input):
     canteen: str = Field("", description="own / outsourced / shared / none；工会留空")
     canteen_total: str | None = None
     ratio: str | None = Field(None, description="百分数，如 12.5；与 reserved_amount 填一项")
@@ -106,7 +106,7 @@ class FilingIn(Schema):
     contractor: str = ""
 
 
-class StepIn(Schema):
+class StepIn(Input):
     version: ApiVersion = Field(description="必填：读取时的 version；已被他人处理则拒绝")
 
 
@@ -114,7 +114,7 @@ class ReturnIn(StepIn):
     reason: str = Field("", max_length=500, description="必填：退回原因")
 
 
-class AmendmentIn(Schema):
+class AmendmentIn(Input):
     # checked by the service, which names each missing or bad field
     canteen_total: str | None = None
     ratio: str | None = None
@@ -122,7 +122,7 @@ class AmendmentIn(Schema):
     reason: str = Field("", max_length=500)
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     approve: bool = False
     reason: str = ""
 
@@ -229,7 +229,7 @@ def request_amendment(request, reservation_id: ApiId, payload: AmendmentIn):
     amendment = services.amendment_request(
         actor=request.auth, reservation=_visible(request, reservation_id), **payload.dict()
     )
-    return 201, amendment
+    return Status(201, amendment)
 
 
 @router.post(

@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from zhunong import access
-from zhunong.inputs import ApiCutoff, ApiFraction, ApiYear
+from zhunong.inputs import ApiCutoff, ApiFraction, ApiYear, Input
 
 from . import services, timeprogress
 from .buyingtasks import task_rows
@@ -100,7 +100,7 @@ def buying_tasks(request, code: str, year: ApiYear, as_of: ApiCutoff):
     }
 
 
-class TasksIn(Schema):
+class TasksIn(Input):
     amounts: dict[str, str | int | None] = {}
 
 

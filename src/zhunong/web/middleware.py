@@ -53,3 +53,32 @@ class ApiErrorsAsJsonMiddleware:
         if "Allow" in response:
             found["Allow"] = response["Allow"]
         return found
+
+
+class RefuseUnstorableTextMiddleware:
+    """A NUL character in the address, the query or a form is refused with 400 before any view
+    runs: PostgreSQL cannot compare or store it, so a lookup such as /regions/%00/ would end in a
+    server error there (and in nothing useful anywhere). API bodies are checked by their schema
+    (zhunong.inputs.Input)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.unstorable(request):
+            from django.core.exceptions import SuspiciousOperation
+
+            from zhunong.web.errors import bad_request
+
+            return bad_request(request, SuspiciousOperation("NUL in request"))
+        return self.get_response(request)
+
+    @staticmethod
+    def unstorable(request) -> bool:
+        texts = [request.path, *request.GET.keys(), *request.GET.values()]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            texts += [*request.POST.keys(), *request.POST.values()]
+        return any("\x00" in text for text in texts)
