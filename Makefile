@@ -45,6 +45,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+messages: export ZHUNONG_LOCAL ?= 1
 messages: install
 	cd src/zhunong && ../../$(BIN)/zhunong makemessages -l en --no-obsolete && ../../$(BIN)/zhunong compilemessages -l en
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -85,24 +86,24 @@ def _field_name(loc) -> str:
 # pydantic's messages for the usual mistakes, in Chinese; our own types (zhunong.inputs) already
 # speak Chinese, and anything rarer keeps pydantic's English.
 _MESSAGES = {
-    "missing": "必填",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "decimal_parsing": "应为数字",
-    "date_parsing": "应为日期，如 2026-03-01",
-    "date_from_datetime_parsing": "应为日期，如 2026-03-01",
-    "date_type": "应为日期，如 2026-03-01",
-    "bool_parsing": "应为 true 或 false",
-    "string_type": "应为文字",
-    "string_too_short": "不能为空",
-    "string_too_long": "最多 {max_length} 个字",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than_equal": "不能大于 {le}",
-    "enum": "取值无效，可选：{expected}",
-    "json_invalid": "不是有效的 JSON",
-    "model_attributes_type": "应为 JSON 对象",
-    "dict_type": "应为 JSON 对象",
+    "missing": N_("必填"),
+    "int_parsing": N_("应为整数"),
+    "int_type": N_("应为整数"),
+    "int_from_float": N_("应为整数"),
+    "decimal_parsing": N_("应为数字"),
+    "date_parsing": N_("应为日期，如 2026-03-01"),
+    "date_from_datetime_parsing": N_("应为日期，如 2026-03-01"),
+    "date_type": N_("应为日期，如 2026-03-01"),
+    "bool_parsing": N_("应为 true 或 false"),
+    "string_type": N_("应为文字"),
+    "string_too_short": N_("不能为空"),
+    "string_too_long": N_("最多 {max_length} 个字"),
+    "greater_than_equal": N_("不能小于 {ge}"),
+    "less_than_equal": N_("不能大于 {le}"),
+    "enum": N_("取值无效，可选：{expected}"),
+    "json_invalid": N_("不是有效的 JSON"),
+    "model_attributes_type": N_("应为 JSON 对象"),
+    "dict_type": N_("应为 JSON 对象"),
 }
 
 
