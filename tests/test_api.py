@@ -39,6 +39,23 @@ def test_a_revoked_or_wrong_token_is_refused(world):
     assert client.get("/api/v1/units").status_code == 401
 
 
+def test_a_token_dies_with_its_user(world):
+    """A real token works; once its user is deactivated it answers 401, and so does a token
+    that was deleted."""
+    token, raw = ApiToken.issue(world.js_finance, "integration")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/me").status_code == 200
+    world.js_finance.is_active = False
+    world.js_finance.save()
+    refused = client.get("/api/v1/me")
+    assert refused.status_code == 401 and refused.json()["message"]
+    world.js_finance.is_active = True
+    world.js_finance.save()
+    assert client.get("/api/v1/me").status_code == 200
+    token.delete()
+    assert client.get("/api/v1/me").status_code == 401
+
+
 def test_city_bureau_filters_by_region_subtree(world):
     client = Client(**bearer(world.city_finance))
     assert client.get("/api/v1/units").json()["count"] == 7
