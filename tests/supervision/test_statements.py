@@ -38,6 +38,23 @@ def test_the_statements_of_the_city(city_world):
     assert s["target"].sentence == "预留份额完成比例72.79%，尚未完成全年预留份额。"
 
 
+def test_a_district_fully_activated_is_named(city_world):
+    """金水区 with both its schools' management accounts and its trading account activated before
+    the cut-off: both activation rates are 100%, and the sentence says so by name."""
+    from datetime import date
+
+    from zhunong.orgs.models import Account
+
+    w = city_world
+    Account.objects.filter(login="j2-gl").update(activated_on=date(2024, 7, 1))
+    Account.objects.filter(pk=w.js_school_trade.pk).update(activated_on=date(2024, 6, 1))
+    s = by_key(statements(table(w.city)))
+    assert s["activation"].data == {"full": ["金水区"], "short": ["二七区"]}
+    assert s["activation"].sentence.endswith(
+        "金水区等1个区县两类账号激活率均达到100%。二七区尚未全部激活。"
+    )
+
+
 def test_departments_are_top_level_supervising_units_of_the_own_units(plain_world):
     from datetime import date
 
