@@ -144,9 +144,41 @@ def test_a_cutoff_before_the_year_has_no_curve_and_nothing_crashes(plain_world):
         (w.erqi, AS_OF),
     ):
         t = table(region, as_of=cut)
-        statements(t)
         assess(t)
-        dashboard(region=region, year=2024, as_of=cut, units_qs=Unit.objects.all())
         for r in t.all_rows():
             drill(t, r.key, "completed")
     assert table(empty).total.units == 0
+    city_before = dashboard(
+        region=w.city, year=2024, as_of=date(2023, 12, 31), units_qs=Unit.objects.all()
+    )
+    assert city_before["curve"] == []
+
+
+def test_the_dashboard_curve_adds_up_month_by_month(plain_world):
+    """3,000 completed on 1 May and 1,500 on 20 July: nothing until April, 0.30 万元 from May,
+    0.45 万元 in July."""
+    w = plain_world
+    filing(w.js_school, "100000.00", "12000.00")
+    line(w.js_school, "M1", "3000.00", date(2024, 5, 1))
+    line(w.js_school, "M2", "1500.00", date(2024, 7, 20))
+    curve = dashboard(region=w.jinshui, year=2024, as_of=AS_OF, units_qs=Unit.objects.all())[
+        "curve"
+    ]
+    assert [(p["month"], p["completed_wan"]) for p in curve] == [
+        ("2024-01", "0.00"),
+        ("2024-02", "0.00"),
+        ("2024-03", "0.00"),
+        ("2024-04", "0.00"),
+        ("2024-05", "0.30"),
+        ("2024-06", "0.30"),
+        ("2024-07", "0.45"),
+    ]
+
+
+def test_a_region_without_units_says_so_in_its_statements(plain_world):
+    said = {s.key: s for s in statements(table(Region.objects.get(code="410102")))}
+    assert "全中原区共有预算单位0个，激活0个，激活率—" in said["activation"].sentence
+    assert said["activation"].data == {"full": [], "short": []}
+    assert said["filings"].data == {"units": 0, "reserved_yuan": "0"}
+    assert said["pending"].data == {"completed_yuan": "0.00", "pending_yuan": "0"}
+    assert said["target"].data == {"met": False}
