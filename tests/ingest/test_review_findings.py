@@ -164,8 +164,20 @@ def test_references_outside_an_exported_region_are_left_blank(tmp_path):
     rows["units"][1][3] = "P-CITY"  # a 金水 school under a city department
     assert run(write_folder(tmp_path / "s", rows)).state == "succeeded"
     call_command("export_platform", "--region", "410105", "--out", str(tmp_path / "js"))
-    units_csv = (tmp_path / "js" / "units.csv").read_text(encoding="utf-8-sig")
-    assert "P-CITY" not in units_csv
+    import csv
+
+    with open(tmp_path / "js" / "units.csv", encoding="utf-8-sig", newline="") as f:
+        rows_out = {row["单位编码"]: row for row in csv.DictReader(f)}
+    # the school is exported, with its supervising unit (outside 金水区) left blank, and the rest
+    # of its row as it was
+    school = rows_out["P-JS1"]
+    assert school["主管单位编码"] == ""
+    assert (school["单位名称"], school["区划代码"], school["食堂情况"]) == (
+        "金水区第一小学",
+        "410105",
+        "自有食堂",
+    )
+    assert rows_out["P-JS2"]["主管单位编码"] == "P-JS1"  # a reference inside the region is kept
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Pages per persona: each sees its own home, the unit browser filters and pages, the unit page
 answers "what was it called on a date"."""
 
+import re
 from datetime import date
 
 from tests.conftest import make_unit
@@ -20,9 +21,33 @@ def test_unit_list_query_count_does_not_grow_with_the_units(
 
 
 def test_finance_home_shows_its_region_figures(world, client_for):
-    html = client_for(world.js_finance).get("/").content.decode()
-    assert "财政部门 · 金水区" in html
-    assert "查看各区县" in html
+    """金水区: 金水区教育局 and two schools (3 units in normal status); the first school's
+    management account is activated, its trading account is not."""
+    response = client_for(world.js_finance).get("/")
+    html = response.content.decode()
+    assert "财政部门 · 金水区" in html and "查看各区县" in html
+    total = response.context["sections"][0]["overview"]["total"]
+    assert (
+        total["units"],
+        total["management_activated"],
+        total["trading"],
+        total["trading_activated"],
+    ) == (3, 1, 1, 0)
+    stats = re.findall(r'<div class="stat">([^<]*)</div>', html)
+    assert stats == ["3", "1", "1", "0"]
+
+
+def test_city_home_sums_its_districts(world, client_for):
+    """郑州市: its own 2 units, 金水区's 3 and 二七区's 2; one management account activated
+    (金水区第一小学); two trading accounts, none activated."""
+    response = client_for(world.city_finance).get("/")
+    total = response.context["sections"][0]["overview"]["total"]
+    assert (
+        total["units"],
+        total["management_activated"],
+        total["trading"],
+        total["trading_activated"],
+    ) == (7, 1, 2, 0)
 
 
 def test_unit_admin_home_shows_the_unit_and_its_accounts(world, client_for):
@@ -39,6 +64,19 @@ def test_supervisor_home_counts_subordinates(world, client_for):
 def test_user_without_role_is_told_whom_to_ask(world, client_for):
     html = client_for(world.nobody).get("/").content.decode()
     assert "还没有任何单位或部门身份" in html
+
+
+def test_region_page_counts_each_district(world, client_for):
+    response = client_for(world.city_finance).get("/regions/410100/")
+    counts = {
+        child.code: (c["units"], c["management_activated"], c["trading"], c["trading_activated"])
+        for child, c in response.context["overview"]["children"]
+    }
+    assert counts["410105"] == (3, 1, 1, 0)  # 金水区
+    assert counts["410103"] == (2, 0, 1, 0)  # 二七区
+    assert counts["410102"] == (0, 0, 0, 0)  # 中原区: none registered
+    own = response.context["overview"]["own"]
+    assert (own["units"], own["trading"]) == (2, 0)  # 郑州市本级
 
 
 def test_region_page_lists_own_units_then_children_in_code_order(world, client_for):
