@@ -56,9 +56,29 @@ def test_the_notice_document_says_what_a_notice_says(city_world):
 
 
 def test_the_attachment_is_the_table(city_world):
+    """The attachment is the progress table as the notice's own table shows it: the same title
+    and cut-off, the two header rows, and 金水区's figures as numbers with the shown formats."""
     notice = draft(city_world)
     ws = load_workbook(f"{notice.folder}/attachment.xlsx").active
     assert ws["A1"].value == "郑州市各县市区预留比例填报和交易情况表"
+    assert ws["A2"].value == "(截止日 2024.7.31)"
+    assert "C3:E3" in {str(r) for r in ws.merged_cells.ranges}  # 管理账号 over three columns
+    assert [c.value for c in ws[4]][2:5] == ["预算单位数量", "预算单位激活数量", "激活比率"]
+    js = next(row for row in ws.iter_rows(min_row=5) if row[1].value == "金水区")
+    assert [c.value for c in js][:11] == [5, "金水区", 2, 1, 0.5, 1, 0, 0, 10, 1.5, 1.15]
+    assert js[11].value == pytest.approx(11500 / 15000)
+    assert (js[4].number_format, js[10].number_format, js[11].number_format) == (
+        "0.00%",
+        "0.00",
+        "0.00%",
+    )
+    total = next(row for row in ws.iter_rows(min_row=5) if row[1].value == "合计")
+    assert [c.value for c in total][2:4] == [3, 1]
+    assert total[10].value == pytest.approx(1.1501)  # 11,500 + 1 yuan, in 万元
+    # and the notice's own table says the same of 金水区
+    _text, doc = docx_text(Path(notice.folder, "notice.docx").read_bytes())
+    shown = next(r for r in doc.tables[0].rows if r.cells[1].text == "金水区")
+    assert [c.text for c in shown.cells][9:] == ["1.50", "1.15", "76.67%"]
 
 
 def test_the_chart_renders_chinese_with_the_shipped_font():

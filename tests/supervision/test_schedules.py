@@ -39,17 +39,20 @@ def test_the_next_due_date():
 
 
 def test_a_due_period_is_drafted_once_and_waits_for_review(
-    city_world, django_capture_on_commit_callbacks
+    city_world, django_capture_on_commit_callbacks, monkeypatch
 ):
+    """On 6 August 2024 a monthly schedule on the 5th is due for July."""
+    monkeypatch.setattr("zhunong.supervision.schedules.today", lambda: date(2024, 8, 6))
     with django_capture_on_commit_callbacks(execute=True):
         s = services.notice_schedule_set(
             actor=city_world.city_finance, region=city_world.city, frequency="monthly", day=5
         )
     # setting the schedule queued the task, which (run at once in tests) drafted the last due period
     s.refresh_from_db()
-    assert s.last_period_end is not None
+    assert s.last_period_end == date(2024, 7, 31)
     first = Notice.objects.get(region=city_world.city)
-    assert first.state == "draft" and first.as_of == s.last_period_end
+    assert first.state == "draft" and first.as_of == date(2024, 7, 31)
+    assert "截至2024年7月31日" in first.title
     # the same period is not drafted twice
     assert draft_due(s, date(2024, 8, 6)) is None
     assert Notice.objects.filter(region=city_world.city).count() == 1

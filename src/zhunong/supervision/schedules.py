@@ -12,6 +12,8 @@ from django.db import transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
+from zhunong.clock import today
+
 from .models import NoticeSchedule
 
 
@@ -66,9 +68,9 @@ def draft_scheduled_notices(schedule_id: int) -> str:
     )
     if schedule is None:
         return "inactive"
-    today = timezone.localdate()
-    notice = draft_due(schedule, today)
+    day = today()
+    notice = draft_due(schedule, day)
     if task_backends[draft_scheduled_notices.backend].supports_defer:
-        when = timezone.make_aware(datetime.combine(next_due(schedule, today), time(6, 0)))
+        when = timezone.make_aware(datetime.combine(next_due(schedule, day), time(6, 0)))
         draft_scheduled_notices.using(run_after=when).enqueue(schedule_id)
     return f"drafted {notice.pk}" if notice else "nothing due"
