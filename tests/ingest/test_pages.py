@@ -6,6 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from tests.ingest.conftest import base_rows, write_xlsx
+from tests.ingest.test_import import snapshot
 from tests.ingest.test_scope_and_round_trip import jinshui_only
 from zhunong.ingest.models import ImportBatch
 from zhunong.ledger.models import PurchaseLine
@@ -34,10 +35,12 @@ def test_upload_runs_the_import_and_shows_the_report(world, client_for, tmp_path
 
 def test_a_refused_upload_lists_the_errors_on_the_page(world, client_for, tmp_path):
     client = client_for(world.js_finance)
+    before = snapshot()
     response = upload(client, write_xlsx(tmp_path / "all.xlsx", base_rows()))
     html = client.get(response.headers["Location"]).content.decode()
     assert "未导入" in html and "不在本次导入的区划范围内" in html
-    assert not PurchaseLine.objects.filter(order_no="T-001").exists()
+    assert snapshot() == before  # all or nothing: not one row of the file was kept
+    assert ImportBatch.objects.latest("id").state == "failed"
 
 
 def test_a_queued_import_is_polled(world, client_for):
@@ -54,13 +57,21 @@ def test_a_queued_import_is_polled(world, client_for):
 
 def test_only_xlsx_or_zip_and_only_own_region_can_be_uploaded(world, client_for, tmp_path):
     client = client_for(world.js_finance)
+    before, batches = snapshot(), ImportBatch.objects.count()
     text = tmp_path / "notes.txt"
     text.write_text("x")
     html = upload(client, text).content.decode()
     assert "只能上传 .xlsx 或 .zip 文件" in html
     xlsx = write_xlsx(tmp_path / "js.xlsx", jinshui_only())
-    assert upload(client, xlsx, region="410103").status_code == 200  # not a choice: form error
+    foreign = upload(client, xlsx, region="410103")
+    assert foreign.status_code == 200  # not a choice: a form error
+    assert "选择一个有效的选项" in foreign.content.decode()
     assert client_for(world.js_admin).get("/imports/new/").status_code == 403
+    with open(xlsx, "rb") as f:
+        refused = client_for(world.js_admin).post("/imports/new/", {"file": f, "region": "410105"})
+    assert refused.status_code == 403
+    # none of the refused uploads was recorded or imported
+    assert snapshot() == before and ImportBatch.objects.count() == batches
 
 
 def test_template_and_anomaly_report_are_real_workbooks(world, client_for):
