@@ -20,11 +20,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_unit, make_user
+from tests.orgs.test_bulk_accounts import workbook as accounts_workbook
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
 from zhunong.market.models import Supplier
-from zhunong.orgs.bulk_accounts import template_workbook
 from zhunong.orgs.models import Account, Membership, Role, Unit, UnitEvent
 from zhunong.people.models import ApiToken, User
 from zhunong.regions.models import Region
@@ -275,7 +275,8 @@ def body_for(world, key: str) -> dict:
                 value = int(value)
         body[field] = value
     if body.get("file") == "accounts":
-        body["file"] = upload("accounts.xlsx", template_workbook())
+        rows = [("probe-bulk-jy", "王五", "", DAY, "")]
+        body["file"] = upload("accounts.xlsx", accounts_workbook(rows))
     elif body.get("file") == "import":
         body["file"] = upload("export.xlsx", import_template())
     return body
@@ -369,9 +370,12 @@ class Walk:
 
 @pytest.fixture
 def walk_world(world):
+    return with_every_role(world)
+
+
+def with_every_role(w):
     """The shared world with the demo's other roles: the province's finance bureau, a buyer and a
     supervising unit of the foreign district, and a supplier and rural bureau of 兰考县."""
-    w = world
     w.province = make_user("henan", Role.FINANCE, region=Region.objects.get(code="410000"))
     w.eq_buyer = make_user("eq_buyer", Role.BUYER, unit=w.eq_school)
     w.eq_supervisor = make_user("eq_supervisor", Role.SUPERVISOR, unit=w.eq_dept)
