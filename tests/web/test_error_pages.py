@@ -127,3 +127,26 @@ def test_a_wrong_method_on_an_api_route_answers_json(world):
     assert response.status_code == 405
     assert response.json() == {"message": "该接口不支持 DELETE 请求", "errors": {}}
     assert "GET" in response["Allow"]
+
+
+def test_a_refusal_is_logged_without_a_traceback_a_server_error_with_one(world, monkeypatch):
+    import logging
+
+    from zhunong.web.logs import ClientErrorsWithoutTraceback
+
+    def record(status):
+        try:
+            raise RuntimeError("why")
+        except RuntimeError:
+            import sys
+
+            found = logging.LogRecord(
+                "django.request", logging.WARNING, "", 0, "x", (), sys.exc_info()
+            )
+        found.status_code = status
+        return found
+
+    refused, failed = record(403), record(500)
+    keep = ClientErrorsWithoutTraceback()
+    assert keep.filter(refused) and refused.exc_info is None
+    assert keep.filter(failed) and failed.exc_info is not None
