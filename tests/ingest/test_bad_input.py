@@ -269,3 +269,36 @@ def test_xlsx_dates_and_numbers_as_real_cells(tmp_path):
     assert batch.state == "succeeded", batch.report["errors"]
     line = PurchaseLine.objects.get(order_no="T-001")
     assert str(line.amount) == "1234.50" and line.ordered_on == date(2024, 3, 1)
+
+
+@pytest.mark.django_db
+def test_a_row_of_spaces_is_a_blank_row_and_is_skipped(tmp_path):
+    """Spaces at both ends of every cell are removed, and a row with nothing left is skipped (it
+    was refused with 缺少订单号 / 缺少单位编码 / … at its row)."""
+    rows = base_rows()
+    rows["transactions"].append([" "] * len(HEADERS["transactions"]))
+    rows["units"].append(["  "] * len(HEADERS["units"]))
+    batch = run(write_folder(tmp_path / "spaces", rows))
+    assert batch.state == "succeeded", batch.report["errors"]
+    assert PurchaseLine.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_sheet_that_starts_below_row_one_is_read_from_its_header(tmp_path):
+    """The header is the first row of the sheet's used range: a workbook whose tables start in
+    row 3 imports as one that starts in row 1, and errors name the sheet's own row numbers."""
+    from openpyxl import Workbook
+
+    rows = base_rows()
+    rows["transactions"][2][2] = "abc"  # 金额 of T-003, which is row 6 of the sheet
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, data in rows.items():
+        ws = wb.create_sheet(sheet)
+        for r, values in enumerate([HEADERS[sheet], *data], start=3):
+            for c, value in enumerate(values, start=2):
+                ws.cell(r, c, value)
+    path = tmp_path / "lower.xlsx"
+    wb.save(path)
+    errors = refused(path)
+    assert [(e["sheet"], e["row"], e["column"]) for e in errors] == [("transactions", 6, "金额")]

@@ -55,6 +55,11 @@ class Rollback(Exception):
     pass
 
 
+def blank(value) -> bool:
+    """An empty cell: nothing, or only spaces (which every cell loses at both ends)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class PlatformImport:
     def __init__(self, *, scope: Region | None, batch, progress: Progress | None = None):
         self.scope = scope
@@ -150,7 +155,7 @@ class PlatformImport:
         """Whether a sheet has a non-blank row after its header."""
         with closing(source.rows(sheet)) as rows:
             next(rows, None)
-            return any(any(v not in (None, "") for v in values) for _number, values in rows)
+            return any(any(not blank(v) for v in values) for _number, values in rows)
 
     def rows(self, source: Source, sheet: str, columns: dict[str, dict[str, int]]):
         """Data rows of a sheet as (row number, {key: value}); blank rows are skipped."""
@@ -166,7 +171,7 @@ class PlatformImport:
             if self.done % 20000 == 0:
                 self.progress(self.done, self.total, sheet)
             row = {k: (values[i] if i < len(values) else None) for k, i in index.items()}
-            if all(v is None or v == "" for v in row.values()):
+            if all(blank(v) for v in row.values()):
                 continue
             yield number, row
 
@@ -1043,7 +1048,7 @@ class PlatformImport:
                         )
                         continue
                     row = {k: (values[i] if i < len(values) else None) for k, i in keys}
-                    if all(v is None or v == "" for v in row.values()):
+                    if all(blank(v) for v in row.values()):
                         continue
                     slow(number, row, write)
 

@@ -1,6 +1,7 @@
 """Cell values as the format allows them. Each parser returns the value, or raises ValueError
 with the message the user sees (in Chinese)."""
 
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,6 +42,8 @@ def money(value) -> Decimal:
     if isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, float):
+        if not math.isfinite(value):  # a cell of inf or nan: no amount, and no Decimal to round
+            raise ValueError("金额格式不正确")
         result = Decimal(repr(value))
         if result != result.quantize(Decimal("0.01")):
             raise ValueError("金额最多两位小数")

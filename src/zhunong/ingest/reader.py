@@ -230,8 +230,15 @@ class XlsxSource(Source):
         try:
             sheet = self._sheet(name)
             first_row = sheet.start[0] if sheet.start else 0
+            # python-calamine (0.9) yields the blank rows above the used range too; the header is
+            # the used range's first row, so those are skipped and rows keep the sheet's numbers
+            offset = first_row
             for index, row in enumerate(sheet.iter_rows()):
-                yield first_row + index + 1, row
+                if index == 0 and first_row and not any(v not in (None, "") for v in row):
+                    offset = 0  # the rows start at the sheet's first row
+                if index + offset < first_row:
+                    continue
+                yield offset + index + 1, row
         except Exception as exc:  # calamine's XmlError and kin: the sheet cannot be read
             if isinstance(exc, Refused):
                 raise
