@@ -133,6 +133,7 @@ def _data_in_a_temporary_folder(settings, tmp_path):
     """Files the code keeps (uploads, notices) go to the test's own folder, not ./data."""
     settings.DATA_DIR = tmp_path / "data"
     settings.IMPORT_DIR = tmp_path / "data" / "imports"
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
 
 
 @pytest.fixture(autouse=True)

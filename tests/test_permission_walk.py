@@ -379,7 +379,7 @@ def with_every_role(w):
     w.province = make_user("henan", Role.FINANCE, region=Region.objects.get(code="410000"))
     w.eq_buyer = make_user("eq_buyer", Role.BUYER, unit=w.eq_school)
     w.eq_supervisor = make_user("eq_supervisor", Role.SUPERVISOR, unit=w.eq_dept)
-    lankao = Region.objects.get(code="411025")
+    lankao = Region.objects.get(code="410225")
     w.rural = make_user("lankao_rural", Role.RURAL_BUREAU, region=lankao)
     cooperative = Supplier.objects.create(
         name="兰考县蜜瓜合作社", credit_code="93410225MA00000001", county=lankao

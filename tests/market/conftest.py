@@ -1,0 +1,64 @@
+"""The marketplace's people: 兰考县 (a certified county) with its rural bureau, the platform
+operator, and a registration form filled as a cooperative of 兰考 would fill it."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests.conftest import make_user
+from zhunong.orgs.models import Role
+from zhunong.regions.models import Region
+
+PASSWORD = "a-long-passphrase-for-suppliers-42"
+
+
+def with_check_character(first17: str) -> str:
+    from zhunong.market.creditcode import check_character
+
+    return first17 + check_character(first17)
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def licence_file(name="licence.png", content=None):
+    return SimpleUploadedFile(name, content if content is not None else png(), "image/png")
+
+
+def application(**changes) -> tuple[dict, dict]:
+    """A cooperative of 兰考县 applying, with its business licence."""
+    data = {
+        "name": "兰考县蜜瓜种植专业合作社",
+        "credit_code": with_check_character("93410225MA0000001"),
+        "kind": "cooperative",
+        "county": "410225",
+        "farmer_benefit": "合作社统一收购社员蜜瓜，保底价收购并二次分红。",
+        "households": "120",
+        "contact_name": "张三",
+        "contact_mobile": "13700000001",
+        "contact_email": "coop@example.com",
+        "bank_name": "兰考农商银行",
+        "bank_account": "6217000000000000001",
+        "business_number": "93410225MA0000001",
+        "business_issuer": "兰考县市场监督管理局",
+        "business_expires": "",
+    }
+    data.update(changes)
+    files = {"business_file": licence_file()}
+    return data, files
+
+
+@pytest.fixture
+def market(world):
+    w = world
+    w.lankao = Region.objects.get(code="410225")
+    w.lankao_rural = make_user("lankao_rural", Role.RURAL_BUREAU, region=w.lankao)
+    w.other_rural = make_user(
+        "other_rural", Role.RURAL_BUREAU, region=Region.objects.get(code="130125")
+    )
+    return w
