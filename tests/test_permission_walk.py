@@ -16,15 +16,17 @@ import re
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_unit, make_user
+from tests.market.conftest import png
 from tests.orgs.test_bulk_accounts import workbook as accounts_workbook
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
-from zhunong.market.models import Supplier
+from zhunong.market.models import Credential, Supplier, SupplierStep
 from zhunong.orgs.models import Account, Membership, Role, Unit, UnitEvent
 from zhunong.people.models import ApiToken, User
 from zhunong.regions.models import Region
@@ -54,14 +56,16 @@ PUBLIC = {
     "admin:login",
     "api:openapi-json",
     "api:openapi-view",
+    "supplier-register",
 }
 # Values for each parameter that appears in a route, naming the protected district's objects.
 ACTIONS = {
     "unit-change": ["rename", "move", "parent", "canteen", "merge", "dissolve"],
     "account-action": ["activate", "deactivate", "delete"],
     "filing-action": ["confirm", "return", "amend", "approve", "reject"],
+    "supplier-decide": ["recommended", "returned", "approved", "suspended", "lifted", "removed"],
 }
-SECRETS = ["金水区第一小学", "金水区教育局", "j-sch1-jy01", "J-SCH1"]
+SECRETS = ["金水区第一小学", "金水区教育局", "j-sch1-jy01", "J-SCH1", "行唐县大枣合作社"]
 REFUSED = {401, 403, 404, 405}
 QUERY = {"as_of": "2024-06-30", "on": "2024-06-30", "year": 2024}
 DAY = "2024-06-30"
@@ -122,6 +126,41 @@ BODIES = {
     "notice-template": {"issuing_body": "探针", "addressees": "各单位", "requirements": "探针"},
     "notice-schedule": {"region": "410105", "frequency": "monthly", "day": "5", "active": "on"},
     "notice-detail": {"document_no": "金财〔2024〕9号", "issued_on": DAY},
+    "supplier-register": {
+        "name": "探针合作社",
+        "credit_code": "93130125MA00000026",
+        "kind": "cooperative",
+        "county": "130125",
+        "farmer_benefit": "收购社员红枣",
+        "contact_name": "王五",
+        "contact_mobile": "13700000099",
+        "bank_name": "农商银行",
+        "bank_account": "6217000000000000099",
+        "business_number": "93130125MA0000002",
+        "business_issuer": "行唐县市场监督管理局",
+        "business_file": "licence",
+        "password": "a-long-passphrase-for-suppliers-42",
+        "password_again": "a-long-passphrase-for-suppliers-42",
+    },
+    "supplier-workspace": {
+        "version": "{supplier_version}",
+        "name": "行唐县大枣合作社",
+        "kind": "cooperative",
+        "farmer_benefit": "收购社员红枣，二次分红",
+        "contact_name": "赵六",
+        "contact_mobile": "13700000088",
+        "bank_name": "农商银行",
+        "bank_account": "6217000000000000088",
+    },
+    "supplier-decide:recommended": {
+        "version": "{supplier_version}",
+        "checks": ["production", "supply", "quality", "farmer_benefit"],
+    },
+    "supplier-decide:returned": {"version": "{supplier_version}", "reason": "探针退回"},
+    "supplier-decide:approved": {"version": "{supplier_version}"},
+    "supplier-decide:suspended": {"version": "{supplier_version}", "reason": "探针暂停"},
+    "supplier-decide:lifted": {"version": "{supplier_version}"},
+    "supplier-decide:removed": {"version": "{supplier_version}", "reason": "探针清退"},
     "api:open_account": {"login": "probe-api-jy", "kind": "trading", "opened_on": DAY},
     "api:activate_account": {"on": DAY},
     "api:deactivate_account": {"on": DAY},
@@ -156,6 +195,9 @@ READ_ONLY = {
     "dashboard",
     "channels",
     "notice-file",
+    "supplier-list",
+    "supplier-detail",
+    "credential-file",
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
@@ -241,6 +283,8 @@ def urls_to_visit(world):
         "reservation_id": str(filing.pk),
         "amendment_id": str(filing.amendments.get().pk),
         "name": "notice.docx",
+        "supplier_id": str(world.xt_supplier.pk),
+        "credential_id": str(world.xt_supplier.credentials.get().pk),
         # Django admin
         "app_label": "orgs",
         "model_name": "unit",
@@ -262,7 +306,9 @@ def body_for(world, key: str) -> dict:
     """The route's body with the protected district's live values filled in."""
     filing = js_filing(world)
     filing.refresh_from_db()
+    world.xt_supplier.refresh_from_db()
     live = {
+        "supplier_version": str(world.xt_supplier.version),
         "version": str(filing.version),
         "reservation": str(filing.pk),
         "amendment": str(filing.amendments.get().pk),
@@ -277,6 +323,8 @@ def body_for(world, key: str) -> dict:
     if body.get("file") == "accounts":
         rows = [("probe-bulk-jy", "王五", "", DAY, "")]
         body["file"] = upload("accounts.xlsx", accounts_workbook(rows))
+    elif body.get("business_file") == "licence":
+        body["business_file"] = upload("licence.png", png())
     elif body.get("file") == "import":
         body["file"] = upload("export.xlsx", import_template())
     return body
@@ -314,6 +362,9 @@ def snapshot():
         sorted(AssessmentWeights.objects.values_list("id", "activation")),
         sorted(User.objects.values_list("id", "password", "is_active")),
         ApiToken.objects.count(),
+        sorted(Supplier.objects.values_list("id", "status", "version", "contact_name")),
+        SupplierStep.objects.count(),
+        Credential.objects.count(),
     )
 
 
@@ -343,8 +394,8 @@ class Walk:
                     )
             if is_api and name in READ_ONLY:
                 continue  # a POST would reach the write route sharing its path, walked on its own
-            if name == "password-change" and self.outsider:
-                continue  # one's own password: not the protected district's
+            if name in ("password-change", "supplier-register") and self.outsider:
+                continue  # one's own password, one's own application: nothing of the district's
             body = body_for(world, key)
             if is_api:
                 yield (
@@ -385,6 +436,20 @@ def with_every_role(w):
         name="兰考县蜜瓜合作社", credit_code="93410225MA00000001", county=lankao
     )
     w.supplier = make_user("supplier", Role.SUPPLIER, supplier=cooperative)
+    # the protected supplier: an application of 行唐县, out of reach of 兰考's people
+    xingtang = Region.objects.get(code="130125")
+    w.xt_rural = make_user("xt_rural", Role.RURAL_BUREAU, region=xingtang)
+    w.xt_supplier = Supplier.objects.create(
+        name="行唐县大枣合作社", credit_code="93130125MA00000018", county=xingtang, status="applied"
+    )
+    w.xt_seller = make_user("xt_seller", Role.SUPPLIER, supplier=w.xt_supplier)
+    Credential.objects.create(
+        supplier=w.xt_supplier,
+        kind="business_licence",
+        number="X-1",
+        issuer="行唐县市场监督管理局",
+        file=ContentFile(png(), name="xt.png"),
+    )
     make_unit("J-UNION", "金水区第一小学工会", w.jinshui, kind="union", owner=w.js_school)
     js_filing(w)
     # a real draft, with the figures and files a drafted notice has

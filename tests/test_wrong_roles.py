@@ -71,9 +71,25 @@ RIGHTFUL = {
     "api:return_": "js_supervisor",
     "api:request_amendment": "js_admin",
     "api:decide_amendment": "js_finance",
+    # the protected supplier of 行唐县: its county's rural bureau, the operator, itself
+    "supplier-decide:recommended": "xt_rural",
+    "supplier-decide:returned": "xt_rural",
+    "supplier-decide:approved": "operator",
+    "supplier-decide:suspended": "operator",
+    "supplier-decide:lifted": "operator",
+    "supplier-decide:removed": "operator",
+    "supplier-workspace": "xt_seller",
+}
+# The status the protected supplier must be in for the rightful step (it starts 待县级推荐).
+SUPPLIER_STATE = {
+    "supplier-decide:approved": "recommended",
+    "supplier-decide:suspended": "approved",
+    "supplier-decide:lifted": "suspended",
+    "supplier-decide:removed": "approved",
+    "supplier-workspace": "returned",
 }
 # Routes a user acts on for themselves: nothing of the district's.
-OWN = {"login", "set_language", "password-change"}
+OWN = {"login", "set_language", "password-change", "supplier-register"}
 # Where a route acts on the city (郑州市) rather than the district: a task is handed to a
 # sub-region, so the city hands 金水区 its task.
 PLACE = {
@@ -85,6 +101,7 @@ PLACE = {
 OF_LOCKED_FILING = {"filing-action:amend", "api:request_amendment"}
 # What each wrong-role insider may still do (their own filing steps).
 MAY = {
+    "js_supplier": {"supplier-workspace"},  # its own application, not the protected one
     "js_supervisor": {
         "filing-action:confirm",
         "filing-action:return",
@@ -136,6 +153,8 @@ def test_each_body_is_valid_the_rightful_person_writes_with_it(same_place, key):
     world = same_place
     (found,) = [r for r in write_requests(world) if r[0] == key]
     _key, _name, url, query = found
+    if key in SUPPLIER_STATE:
+        Supplier.objects.filter(pk=world.xt_supplier.pk).update(status=SUPPLIER_STATE[key])
     before = snapshot()
     response = send(client_of(getattr(world, RIGHTFUL[key])), world, key, url, query)
     assert response.status_code < 400, f"{key}: {response.status_code}"

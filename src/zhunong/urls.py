@@ -6,6 +6,7 @@ from zhunong.api import api, api_not_found
 from zhunong.ingest import views as ingest
 from zhunong.inputs import IdConverter, YearConverter
 from zhunong.ledger import views as ledger
+from zhunong.market import views as market
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
 from zhunong.regions import views as regions
@@ -86,6 +87,16 @@ urlpatterns = [
         supervision.notice_file,
         name="notice-file",
     ),
+    path("market/register/", market.register, name="supplier-register"),
+    path("market/workspace/", market.workspace, name="supplier-workspace"),
+    path("market/suppliers/", market.supplier_list, name="supplier-list"),
+    path("market/suppliers/<id:supplier_id>/", market.supplier_detail, name="supplier-detail"),
+    path(
+        "market/suppliers/<id:supplier_id>/<str:action>/",
+        market.supplier_decide,
+        name="supplier-decide",
+    ),
+    path("market/credentials/<id:credential_id>/", market.credential_file, name="credential-file"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
