@@ -28,7 +28,7 @@ $(ASSETS): package.json package-lock.json scripts/vendor-assets
 run: export ZHUNONG_LOCAL ?= 1
 run: install
 	$(BIN)/zhunong migrate --no-input
-	$(BIN)/zhunong seed_demo --if-empty
+	$(BIN)/zhunong seed_demo --if-empty --url http://$(HOST):$(PORT)/
 	@echo "starting the task worker (imports run in the background) and the web server"
 	$(BIN)/zhunong db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -57,6 +57,9 @@ def test_demo_city_is_deterministic():
     from zhunong.people.models import User
 
     User.objects.all().delete()
+    from zhunong.market.models import Supplier
+
+    Supplier.objects.all().delete()
     Unit.objects.all().update(parent=None, owner=None, canteen_host=None, merged_into=None)
     Unit.objects.all().delete()
     build_demo_city(random.Random(832))

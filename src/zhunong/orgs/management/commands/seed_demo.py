@@ -189,8 +189,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if units exist")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="the address printed for logging in"
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, url="http://127.0.0.1:8000/", **options):
+        self.url = url
         if Unit.objects.exists():
             if if_empty:
                 self.stdout.write("数据库中已有单位，跳过演示数据。")
@@ -207,7 +211,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}，也可用手机号登录）：")
         for username, mobile, name, _role, _target, note in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {mobile}  {name}：{note}")
-        self.stdout.write("打开 http://127.0.0.1:8000/ 登录。\n")
+        self.stdout.write(f"打开 {getattr(self, 'url', 'http://127.0.0.1:8000/')} 登录。\n")
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -576,7 +580,7 @@ def _history_examples(units):
 def _users(units):
     by_name = {u.name: u for u in units.values()}
     supplier, _ = Supplier.objects.get_or_create(
-        credit_code="93410225MA9DEMO01X",
+        credit_code="93410225MA9DEM001H",
         defaults={"name": "兰考县蜜瓜种植专业合作社", "county_id": "410225"},
     )
     for username, mobile, name, role, target, _note in DEMO_USERS:
@@ -599,3 +603,10 @@ def _users(units):
         elif target and target.startswith("unit:"):
             m.unit = by_name[target[5:]]
         m.save()
+    from zhunong.market.demo import build_market_demo
+
+    build_market_demo(
+        supplier,
+        operator=User.objects.get(username="admin"),
+        lankao_rural=User.objects.get(username="lankao_rural"),
+    )
