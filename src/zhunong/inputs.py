@@ -172,7 +172,13 @@ def fraction(value) -> Decimal:
     )
 
 
-def day(value) -> date:
+def expiry(value) -> date:
+    """An expiry date (a licence's, a certificate's): any date up to 2099, since licences run for
+    years ahead."""
+    return day(value, last=2099)
+
+
+def day(value, last: int | None = None) -> date:
     """A date within the years the system answers about."""
     if isinstance(value, datetime):
         value = value.date()
@@ -186,9 +192,10 @@ def day(value) -> date:
             found = date(*(int(g) for g in match.groups()))
         except ValueError as exc:
             raise ValidationError(_("没有这一天，请输入有效的日期"), code="date") from exc
-    if not date(FIRST_YEAR, 1, 1) <= found <= date(last_year(), 12, 31):
+    last = last or last_year()
+    if not date(FIRST_YEAR, 1, 1) <= found <= date(last, 12, 31):
         raise ValidationError(
-            _("日期须在%(a)s年至%(b)s年之间") % {"a": FIRST_YEAR, "b": last_year()}, code="range"
+            _("日期须在%(a)s年至%(b)s年之间") % {"a": FIRST_YEAR, "b": last}, code="range"
         )
     return found
 

@@ -62,3 +62,50 @@ def market(world):
         "other_rural", Role.RURAL_BUREAU, region=Region.objects.get(code="130125")
     )
     return w
+
+
+@pytest.fixture
+def seller(market):
+    """兰考县蜜瓜种植专业合作社, admitted, with its login and a business licence valid for years."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from zhunong.market.models import Credential, Supplier
+
+    w = market
+    w.coop = Supplier.objects.create(
+        name="兰考县蜜瓜种植专业合作社",
+        credit_code=with_check_character("93410225MA0000001"),
+        county=w.lankao,
+        kind="cooperative",
+        status="approved",
+    )
+    w.coop_user = make_user("coop", Role.SUPPLIER, supplier=w.coop)
+    w.coop_licence = Credential.objects.create(
+        supplier=w.coop,
+        kind="business_licence",
+        number="L-1",
+        issuer="兰考县市场监督管理局",
+        expires_on=date(2030, 12, 31),
+        file=ContentFile(png(), name="l.png"),
+    )
+    return w
+
+
+def listing(**changes) -> dict:
+    data = {
+        "name": "兰考蜜瓜",
+        "category": "0401",
+        "origin": "410225",
+        "spec": "5千克/箱",
+        "sale_unit": "箱",
+        "price": "60.00",
+        "min_order": "1",
+        "stock": "",
+        "ship_to": "",
+        "freight": "0",
+        "description": "沙地蜜瓜，清甜多汁。",
+    }
+    data.update(changes)
+    return data

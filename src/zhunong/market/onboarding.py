@@ -20,7 +20,7 @@ from zhunong.clock import today
 from zhunong.orgs.models import Membership, Role
 from zhunong.regions.models import Region
 
-from . import creditcode
+from . import catalogue_state, creditcode
 from .documents import check_upload
 from .models import (
     Credential,
@@ -138,6 +138,7 @@ def supplier_move(
     if action == StepAction.RESUBMITTED:
         found.applied_on = day
     _step(found, action, actor, day, reason)
+    catalogue_state.refresh_supplier(found, day)
     return found
 
 
@@ -314,7 +315,7 @@ def licences_of(data: dict, files: dict, errors: dict, only_uploaded=False) -> l
         expires_on = None
         if expires:
             try:
-                expires_on = inputs.day(expires)
+                expires_on = inputs.expiry(expires)
             except ValidationError as exc:
                 errors[f"{prefix}_expires"] = "；".join(exc.messages)
         elif kind != CredentialKind.BUSINESS_LICENCE:

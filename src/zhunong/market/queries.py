@@ -35,3 +35,52 @@ def own_supplier(user) -> Supplier | None:
 def visible_credentials(user) -> QuerySet[Credential]:
     """Licences of the suppliers in the user's reach."""
     return Credential.objects.filter(supplier__in=access.visible_suppliers(user))
+
+
+SORTS = {
+    "": None,  # relevance: name hits first, then sales, then the newest
+    "price": ("price", "-id"),
+    "-price": ("-price", "-id"),
+    "sales": ("-sales", "-id"),
+}
+
+
+def catalogue(
+    query: str = "",
+    *,
+    category: str = "",
+    origin: str = "",
+    supplier: int | None = None,
+    min_price=None,
+    max_price=None,
+    zone: int | None = None,
+    mark: str = "",
+    sort: str = "",
+):
+    """Listings on sale that match the query and the filters: category (a top category takes its
+    sub-categories), origin (a province, city or county code: everything below it), supplier,
+    price range, zone, quality mark; sorted by relevance, price or sales. Anyone may read the
+    catalogue of what is on sale."""
+    from . import search
+    from .models import Product
+
+    found = Product.objects.filter(on_sale=True).select_related("supplier", "origin", "category")
+    if category:
+        found = found.filter(category__code__startswith=category)
+    if origin:
+        found = found.filter(origin__path__contains=f"{origin}/")
+    if supplier:
+        found = found.filter(supplier_id=supplier)
+    if min_price is not None:
+        found = found.filter(price__gte=min_price)
+    if max_price is not None:
+        found = found.filter(price__lte=max_price)
+    if zone:
+        found = found.filter(zone_entries__zone_id=zone, zone_entries__status="accepted")
+    if mark:
+        found = found.filter(certificates__kind=mark).distinct()
+    found = search.matching(found, query)
+    order = SORTS.get(sort)
+    if order is None:
+        return found.order_by("-name_hit", "-sales", "-id")
+    return found.order_by(*order)
