@@ -195,6 +195,7 @@ READ_ONLY = {
     "dashboard",
     "channels",
     "notice-file",
+    "inbox",
     "supplier-list",
     "supplier-detail",
     "credential-file",

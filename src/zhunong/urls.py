@@ -58,6 +58,7 @@ urlpatterns = [
     path("filings/unions/", reservations.unions_page, name="filing-unions"),
     path("filings/remind/", reservations.remind, name="filing-remind"),
     path("audit/", web.audit_log, name="audit-log"),
+    path("inbox/", web.inbox, name="inbox"),
     path("imports/", ingest.import_list, name="import-list"),
     path("imports/new/", ingest.import_new, name="import-new"),
     path("imports/template.xlsx", ingest.import_template, name="import-template"),

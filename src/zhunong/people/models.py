@@ -56,3 +56,25 @@ class ApiToken(models.Model):
         raw = "zn_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
         return token, raw
+
+
+class InboxMessage(models.Model):
+    """A message in a user's inbox (站内消息): reminders of expiring licences, and later the steps
+    of orders. Shown with an unread count in the menu; e-mail carries a copy where an address is
+    known."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox")
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+
+    def __str__(self) -> str:
+        return self.subject

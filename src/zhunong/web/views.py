@@ -58,3 +58,17 @@ def audit_log(request):
     entries = audit_entries(request.user, before=before, limit=50)
     next_before = entries[-1].when.isoformat() if len(entries) == 50 else None
     return render(request, "web/audit.html", {"entries": entries, "next_before": next_before})
+
+
+@login_required
+def inbox(request):
+    """The user's own messages, newest first; opening the page marks them read."""
+    from django.utils import timezone
+
+    from zhunong.people.models import InboxMessage
+
+    messages = list(InboxMessage.objects.filter(user=request.user)[:200])
+    InboxMessage.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return render(request, "web/inbox.html", {"messages_": messages})

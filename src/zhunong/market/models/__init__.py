@@ -13,6 +13,7 @@ from .catalogue import (
     ReferencePrice,
     ReviewStatus,
 )
+from .expiry import ExpiryReminder
 from .suppliers import (
     Credential,
     CredentialKind,
@@ -32,6 +33,7 @@ __all__ = [
     "Credential",
     "CredentialKind",
     "EntryStatus",
+    "ExpiryReminder",
     "PriceChange",
     "PriceStatus",
     "PriceWatchSettings",
