@@ -1066,5 +1066,8 @@ class PlatformImport:
         if report.ok:
             created, updated, unchanged = stage.counts()
             stage.apply(self.batch.pk)
+            from zhunong.market.sales import link_lines
+
+            link_lines(batch_id=self.batch.pk)  # each line to its marketplace supplier, if known
             report.count(sheet, created, updated, unchanged)
         stage.drop()

@@ -53,6 +53,16 @@ class PurchaseLine(models.Model):
         _("年度"), help_text=_("完成日期所在年度；未完成时为下单年度")
     )
     supplier_name = models.CharField(_("供应商"), max_length=128, blank=True)
+    # the marketplace's supplier the line is linked to: an order's own, or for an imported line
+    # the supplier of that name in the origin county (market.sales.link_lines)
+    supplier = models.ForeignKey(
+        "market.Supplier",
+        null=True,
+        blank=True,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
     product = models.CharField(_("商品"), max_length=255, blank=True)
     origin_code = models.CharField(_("产地区划代码"), max_length=12, blank=True)
     source_batch = models.ForeignKey(

@@ -20,7 +20,7 @@ from zhunong.clock import today
 from zhunong.orgs.models import Membership, Role
 from zhunong.regions.models import Region
 
-from . import catalogue_state, creditcode
+from . import catalogue_state, creditcode, sales
 from .documents import check_upload
 from .models import (
     Credential,
@@ -139,6 +139,8 @@ def supplier_move(
         found.applied_on = day
     _step(found, action, actor, day, reason)
     catalogue_state.refresh_supplier(found, day)
+    if action == StepAction.APPROVED:
+        sales.link_lines(supplier=found)  # what was imported in its name becomes its sales
     return found
 
 
