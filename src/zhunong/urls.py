@@ -6,6 +6,7 @@ from zhunong.api import api, api_not_found
 from zhunong.ingest import views as ingest
 from zhunong.inputs import IdConverter, YearConverter
 from zhunong.ledger import views as ledger
+from zhunong.market import catalogue_views as catalogue
 from zhunong.market import views as market
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
@@ -88,6 +89,9 @@ urlpatterns = [
         supervision.notice_file,
         name="notice-file",
     ),
+    path("market/", catalogue.catalogue, name="catalogue"),
+    path("market/products/<id:product_id>/", catalogue.product_page, name="product-page"),
+    path("market/photos/<id:photo_id>/<str:size>/", catalogue.photo, name="product-photo"),
     path("market/register/", market.register, name="supplier-register"),
     path("market/workspace/", market.workspace, name="supplier-workspace"),
     path("market/suppliers/", market.supplier_list, name="supplier-list"),

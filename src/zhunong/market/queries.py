@@ -84,3 +84,53 @@ def catalogue(
     if order is None:
         return found.order_by("-name_hit", "-sales", "-id")
     return found.order_by(*order)
+
+
+def open_zones(day):
+    from .models import Zone
+
+    return Zone.objects.filter(starts_on__lte=day, ends_on__gte=day).order_by("ends_on", "id")
+
+
+def product_for(user, product_id: int):
+    """A listing as the catalogue shows it: on sale for anyone; any state for its own supplier,
+    its county's rural bureau and the operator (they review and follow it). None otherwise."""
+    from .models import Product
+
+    found = (
+        Product.objects.select_related("supplier", "origin__parent__parent", "category__parent")
+        .filter(pk=product_id)
+        .first()
+    )
+    if found is None:
+        return None
+    if found.on_sale or access.visible_suppliers(user).filter(pk=found.supplier_id).exists():
+        return found
+    return None
+
+
+def comparable(product, limit: int = 5) -> list:
+    """The cheapest listings on sale of the same category and measure, by price per 500 g (ml):
+    what a buyer should see before committing."""
+    from django.db.models import DecimalField, ExpressionWrapper, F
+
+    from .models import Product
+
+    if not product.spec_amount:
+        return []
+    per_500 = ExpressionWrapper(
+        F("price") * 500 / F("spec_amount"),
+        output_field=DecimalField(max_digits=14, decimal_places=4),
+    )
+    return list(
+        Product.objects.filter(
+            on_sale=True,
+            category=product.category_id,
+            spec_measure=product.spec_measure,
+            spec_amount__gt=0,
+        )
+        .exclude(pk=product.pk)
+        .select_related("supplier", "origin")
+        .annotate(per_500=per_500)
+        .order_by("per_500", "id")[:limit]
+    )

@@ -62,3 +62,20 @@
     window.addEventListener("resize", () => chart.resize());
   }
 })();
+
+// A listing's price history (step line: a price holds until the next change).
+(function () {
+  const el = document.querySelector(".js-price-chart");
+  const source = document.getElementById("price-history");
+  if (!el || !source || !window.echarts) return;
+  const rows = JSON.parse(source.textContent);
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    grid: { left: 40, right: 20, bottom: 30, containLabel: true },
+    xAxis: { type: "category", data: rows.map((r) => r.on) },
+    yAxis: { type: "value", name: el.dataset.label, scale: true },
+    series: [{ type: "line", step: "end", data: rows.map((r) => Number(r.price)), itemStyle: { color: "#198754" } }],
+  });
+  window.addEventListener("resize", () => chart.resize());
+})();
