@@ -109,10 +109,8 @@ def index(product) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE market_product SET search_vector = "
-                "setweight(array_to_tsvector(%s::text[]), 'A') || "
-                "setweight(array_to_tsvector(%s::text[]), 'B') WHERE id = %s",
-                [name, other, product.pk],
+                "UPDATE market_product SET search_vector = %s::tsvector WHERE id = %s",
+                [_tsvector(name, other), product.pk],
             )
         else:
             cursor.execute("DELETE FROM market_product_fts WHERE rowid = %s", [product.pk])
@@ -122,9 +120,24 @@ def index(product) -> None:
             )
 
 
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "").replace("'", "''") + "'"
+
+
+def _tsvector(name: list[str], other: list[str]) -> str:
+    """The tsvector in its text form: a weight lives on a position, so every term gets one (name
+    terms weighted A, the rest B); a term in both keeps both."""
+    positions: dict[str, list[str]] = {}
+    for number, term in enumerate(name, start=1):
+        positions.setdefault(term, []).append(f"{number}A")
+    for number, term in enumerate(other, start=len(name) + 1):
+        positions.setdefault(term, []).append(f"{min(number, 16383)}B")
+    return " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
 def _tsquery(terms: list[str], weight: str = "") -> str:
     suffix = f":{weight}" if weight else ""
-    return " & ".join("'" + t.replace("'", "").replace("\\", "") + "'" + suffix for t in terms)
+    return " & ".join(_lexeme(t) + suffix for t in terms)
 
 
 def _fts(terms: list[str], column: str = "") -> str:
