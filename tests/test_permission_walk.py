@@ -13,7 +13,7 @@ for, or a write route without a body in `BODIES`, fails loudly, so it cannot sli
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -26,7 +26,18 @@ from tests.orgs.test_bulk_accounts import workbook as accounts_workbook
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
-from zhunong.market.models import Credential, Product, ProductPhoto, Supplier, SupplierStep
+from zhunong.market.models import (
+    Certificate,
+    Credential,
+    Product,
+    ProductPhoto,
+    ProductStep,
+    ReferencePrice,
+    Supplier,
+    SupplierStep,
+    Zone,
+    ZoneEntry,
+)
 from zhunong.orgs.models import Account, Membership, Role, Unit, UnitEvent
 from zhunong.people.models import ApiToken, User
 from zhunong.regions.models import Region
@@ -64,6 +75,9 @@ ACTIONS = {
     "account-action": ["activate", "deactivate", "delete"],
     "filing-action": ["confirm", "return", "amend", "approve", "reject"],
     "supplier-decide": ["recommended", "returned", "approved", "suspended", "lifted", "removed"],
+    "product-listing": ["list", "unlist"],
+    "review-decide": ["approve", "return", "clear"],
+    "zone-decide": ["accept", "decline"],
 }
 SECRETS = [
     "金水区第一小学",
@@ -168,6 +182,46 @@ BODIES = {
     "supplier-decide:suspended": {"version": "{supplier_version}", "reason": "探针暂停"},
     "supplier-decide:lifted": {"version": "{supplier_version}"},
     "supplier-decide:removed": {"version": "{supplier_version}", "reason": "探针清退"},
+    "product-new": {
+        "name": "行唐酸枣仁",
+        "category": "0603",
+        "origin": "130125",
+        "spec": "500克/袋",
+        "price": "45.00",
+        "min_order": "1",
+        "freight": "0",
+    },
+    "product-edit": {
+        "name": "行唐大枣礼盒",
+        "category": "0603",
+        "origin": "130125",
+        "spec": "1千克/盒",
+        "price": "79.00",
+        "min_order": "2",
+        "freight": "0",
+    },
+    "my-product": {"kind": "green", "number": "LB-PROBE", "expires_on": "2029-12-31"},
+    "product-listing:list": {},
+    "product-listing:unlist": {},
+    "zone-apply": {"zone": "{zone2}"},
+    "review-decide:approve": {},
+    "review-decide:return": {"reason": "探针退回"},
+    "review-decide:clear": {"reason": "探针核实"},
+    "reference-prices": {
+        "category": "0603",
+        "measure": "g",
+        "price": "10.00",
+        "source": "探针",
+        "on": DAY,
+    },
+    "zone-list": {
+        "kind": "canteen_fair",
+        "name": "探针专场",
+        "starts_on": DAY,
+        "ends_on": "2024-12-31",
+    },
+    "zone-decide:accept": {},
+    "zone-decide:decline": {"reason": "探针"},
     "api:open_account": {"login": "probe-api-jy", "kind": "trading", "opened_on": DAY},
     "api:activate_account": {"on": DAY},
     "api:deactivate_account": {"on": DAY},
@@ -206,6 +260,9 @@ READ_ONLY = {
     "catalogue",
     "product-page",
     "product-photo",
+    "my-products",
+    "market-reviews",
+    "market-county",
     "supplier-list",
     "supplier-detail",
     "credential-file",
@@ -299,6 +356,7 @@ def urls_to_visit(world):
         "product_id": str(world.xt_product.pk),
         "photo_id": str(world.xt_product.photos.get().pk),
         "size": "thumb",
+        "entry_id": str(world.xt_entry.pk),
         # Django admin
         "app_label": "orgs",
         "model_name": "unit",
@@ -323,6 +381,7 @@ def body_for(world, key: str) -> dict:
     world.xt_supplier.refresh_from_db()
     live = {
         "supplier_version": str(world.xt_supplier.version),
+        "zone2": str(world.zone2.pk),
         "version": str(filing.version),
         "reservation": str(filing.pk),
         "amendment": str(filing.amendments.get().pk),
@@ -378,6 +437,11 @@ def snapshot():
         ApiToken.objects.count(),
         sorted(Supplier.objects.values_list("id", "status", "version", "contact_name")),
         sorted(Product.objects.values_list("id", "review", "listed", "price", "on_sale")),
+        ProductStep.objects.count(),
+        Certificate.objects.count(),
+        ReferencePrice.objects.count(),
+        sorted(ZoneEntry.objects.values_list("id", "status")),
+        Zone.objects.count(),
         SupplierStep.objects.count(),
         Credential.objects.count(),
     )
@@ -409,8 +473,8 @@ class Walk:
                     )
             if is_api and name in READ_ONLY:
                 continue  # a POST would reach the write route sharing its path, walked on its own
-            if name in ("password-change", "supplier-register") and self.outsider:
-                continue  # one's own password, one's own application: nothing of the district's
+            if name in ("password-change", "supplier-register", "product-new") and self.outsider:
+                continue  # one's own password, application or listing: nothing protected
             body = body_for(world, key)
             if is_api:
                 yield (
@@ -467,6 +531,20 @@ def with_every_role(w):
         spec="1千克/盒",
         price=88,
     )
+    today = date.today()
+    fair = Zone.objects.create(
+        kind="canteen_fair",
+        name="探针食堂专场",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+    )
+    w.zone2 = Zone.objects.create(
+        kind="union_fair",
+        name="探针工会专场",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+    )
+    w.xt_entry = ZoneEntry.objects.create(zone=fair, product=w.xt_product)
     ProductPhoto.objects.create(
         product=w.xt_product,
         image=ContentFile(png(), name="p.png"),

@@ -19,7 +19,7 @@ from tests.test_permission_walk import (
     urls_to_visit,
     with_every_role,
 )
-from zhunong.market.models import Supplier
+from zhunong.market.models import Product, Supplier
 from zhunong.orgs.models import Role
 from zhunong.reservations.models import Reservation
 from zhunong.supervision import notices
@@ -79,6 +79,19 @@ RIGHTFUL = {
     "supplier-decide:lifted": "operator",
     "supplier-decide:removed": "operator",
     "supplier-workspace": "xt_seller",
+    "product-new": "xt_seller",
+    "product-edit": "xt_seller",
+    "my-product": "xt_seller",
+    "product-listing:list": "xt_seller",
+    "product-listing:unlist": "xt_seller",
+    "zone-apply": "xt_seller",
+    "review-decide:approve": "operator",
+    "review-decide:return": "operator",
+    "review-decide:clear": "operator",
+    "reference-prices": "operator",
+    "zone-list": "operator",
+    "zone-decide:accept": "operator",
+    "zone-decide:decline": "operator",
 }
 # The status the protected supplier must be in for the rightful step (it starts 待县级推荐).
 SUPPLIER_STATE = {
@@ -87,7 +100,16 @@ SUPPLIER_STATE = {
     "supplier-decide:lifted": "suspended",
     "supplier-decide:removed": "approved",
     "supplier-workspace": "returned",
+    # a supplier lists only once admitted
+    "product-new": "approved",
+    "product-edit": "approved",
+    "my-product": "approved",
+    "product-listing:list": "approved",
+    "product-listing:unlist": "approved",
+    "zone-apply": "approved",
 }
+# A price is cleared only once flagged.
+PRODUCT_STATE = {"review-decide:clear": {"price_status": "flagged"}}
 # Routes a user acts on for themselves: nothing of the district's.
 OWN = {"login", "set_language", "password-change", "supplier-register"}
 # Where a route acts on the city (郑州市) rather than the district: a task is handed to a
@@ -101,7 +123,8 @@ PLACE = {
 OF_LOCKED_FILING = {"filing-action:amend", "api:request_amendment"}
 # What each wrong-role insider may still do (their own filing steps).
 MAY = {
-    "js_supplier": {"supplier-workspace"},  # its own application, not the protected one
+    # its own application and a listing of its own, not the protected supplier's
+    "js_supplier": {"supplier-workspace", "product-new"},
     "js_supervisor": {
         "filing-action:confirm",
         "filing-action:return",
@@ -155,6 +178,8 @@ def test_each_body_is_valid_the_rightful_person_writes_with_it(same_place, key):
     _key, _name, url, query = found
     if key in SUPPLIER_STATE:
         Supplier.objects.filter(pk=world.xt_supplier.pk).update(status=SUPPLIER_STATE[key])
+    if key in PRODUCT_STATE:
+        Product.objects.filter(pk=world.xt_product.pk).update(**PRODUCT_STATE[key])
     before = snapshot()
     response = send(client_of(getattr(world, RIGHTFUL[key])), world, key, url, query)
     assert response.status_code < 400, f"{key}: {response.status_code}"

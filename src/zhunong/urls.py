@@ -7,6 +7,8 @@ from zhunong.ingest import views as ingest
 from zhunong.inputs import IdConverter, YearConverter
 from zhunong.ledger import views as ledger
 from zhunong.market import catalogue_views as catalogue
+from zhunong.market import operator_views as market_ops
+from zhunong.market import seller_views as seller
 from zhunong.market import views as market
 from zhunong.orgs import views as orgs
 from zhunong.people.views import LoginView, PasswordChangeView
@@ -92,6 +94,30 @@ urlpatterns = [
     path("market/", catalogue.catalogue, name="catalogue"),
     path("market/products/<id:product_id>/", catalogue.product_page, name="product-page"),
     path("market/photos/<id:photo_id>/<str:size>/", catalogue.photo, name="product-photo"),
+    path("market/my/products/", seller.my_products, name="my-products"),
+    path("market/my/products/new/", seller.product_edit, name="product-new"),
+    path("market/my/products/<id:product_id>/", seller.my_product, name="my-product"),
+    path("market/my/products/<id:product_id>/edit/", seller.product_edit, name="product-edit"),
+    path("market/my/products/<id:product_id>/zone/", seller.zone_apply, name="zone-apply"),
+    path(
+        "market/my/products/<id:product_id>/<str:action>/",
+        seller.product_listing,
+        name="product-listing",
+    ),
+    path("market/reviews/", market_ops.reviews, name="market-reviews"),
+    path(
+        "market/reviews/<id:product_id>/<str:action>/",
+        market_ops.review_decide,
+        name="review-decide",
+    ),
+    path("market/reference-prices/", market_ops.reference_prices, name="reference-prices"),
+    path("market/zones/", market_ops.zone_list, name="zone-list"),
+    path(
+        "market/zones/entries/<id:entry_id>/<str:action>/",
+        market_ops.zone_decide,
+        name="zone-decide",
+    ),
+    path("market/county/", market_ops.county, name="market-county"),
     path("market/register/", market.register, name="supplier-register"),
     path("market/workspace/", market.workspace, name="supplier-workspace"),
     path("market/suppliers/", market.supplier_list, name="supplier-list"),

@@ -134,3 +134,46 @@ def comparable(product, limit: int = 5) -> list:
         .annotate(per_500=per_500)
         .order_by("per_500", "id")[:limit]
     )
+
+
+def own_products(user):
+    """The listings of the supplier the user acts for."""
+    from .models import Product
+
+    return Product.objects.filter(supplier_id__in=access.reach_of(user).supplier_ids)
+
+
+def all_products(user):
+    """Listings in any state that the user follows: the operator all, a county's rural bureau
+    those of its county's suppliers, a supplier its own."""
+    from .models import Product
+
+    return Product.objects.filter(supplier__in=access.visible_suppliers(user))
+
+
+def reference_prices():
+    from .models import ReferencePrice
+
+    return ReferencePrice.objects.select_related("category__parent", "entered_by")
+
+
+def days_to_decision(suppliers) -> dict:
+    """How long applications waited: the average and longest days from the first application to
+    the platform's approval, over the admitted suppliers given."""
+    from .models import SupplierStep
+
+    first: dict[int, object] = {}
+    waited = []
+    steps = SupplierStep.objects.filter(supplier__in=suppliers, action__in=("applied", "approved"))
+    for step in steps.order_by("id").values("supplier_id", "action", "on"):
+        if step["action"] == "applied":
+            first.setdefault(step["supplier_id"], step["on"])
+        elif step["supplier_id"] in first:
+            waited.append((step["on"] - first[step["supplier_id"]]).days)
+    if not waited:
+        return {"count": 0, "average": None, "longest": None}
+    return {
+        "count": len(waited),
+        "average": round(sum(waited) / len(waited), 1),
+        "longest": max(waited),
+    }

@@ -57,3 +57,14 @@ def sales_by_year(lines: QuerySet) -> list[dict]:
         .order_by("-year")
     )
     return [{**r, "completed": money(r["completed"]), "pending": money(r["pending"])} for r in rows]
+
+
+def sales_by_month(lines: QuerySet, year: int) -> list[dict]:
+    """Completed amounts per month of a year (all twelve months, for a chart)."""
+    from zhunong.ledger.rollups import money
+
+    done = lines.filter(year=year, completed_on__isnull=False)
+    by_month = {m: money(0) for m in range(1, 13)}
+    for row in done.values("completed_on", "amount"):
+        by_month[row["completed_on"].month] += row["amount"]
+    return [{"month": f"{year}-{m:02d}", "completed": money(v)} for m, v in by_month.items()]

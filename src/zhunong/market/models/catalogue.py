@@ -137,11 +137,21 @@ class Certificate(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
+class ProductAction(models.TextChoices):
+    SUBMITTED = "submitted", _("提交审核")
+    CHANGED = "changed", _("修改后重新提交")
+    APPROVED = "approved", _("审核通过")
+    RETURNED = "returned", _("审核退回")
+    LISTED = "listed", _("上架")
+    UNLISTED = "unlisted", _("下架")
+    PRICE_CLEARED = "price_cleared", _("价格已核实")
+
+
 class ProductStep(models.Model):
     """A review step of a listing, or a change of its sale state, with who, when and why."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(_("操作"), max_length=24)
+    action = models.CharField(_("操作"), max_length=24, choices=ProductAction.choices)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -152,7 +162,7 @@ class ProductStep(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
 class PriceChange(models.Model):

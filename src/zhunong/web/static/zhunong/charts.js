@@ -79,3 +79,20 @@
   });
   window.addEventListener("resize", () => chart.resize());
 })();
+
+// A county's suppliers' completed sales per month.
+(function () {
+  const el = document.querySelector(".js-sales-chart");
+  const source = document.getElementById("sales-data");
+  if (!el || !source || !window.echarts) return;
+  const rows = JSON.parse(source.textContent);
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    grid: { left: 40, right: 20, bottom: 30, containLabel: true },
+    xAxis: { type: "category", data: rows.map((r) => r.month.slice(5) + "月") },
+    yAxis: { type: "value", name: el.dataset.label },
+    series: [{ type: "bar", data: rows.map((r) => Number(r.completed)), itemStyle: { color: "#198754" } }],
+  });
+  window.addEventListener("resize", () => chart.resize());
+})();
