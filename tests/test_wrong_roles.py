@@ -92,6 +92,9 @@ RIGHTFUL = {
     "zone-list": "operator",
     "zone-decide:accept": "operator",
     "zone-decide:decline": "operator",
+    "api:product_create": "xt_seller",
+    "api:product_off_sale": "xt_seller",
+    "api:product_on_sale": "xt_seller",
 }
 # The status the protected supplier must be in for the rightful step (it starts 待县级推荐).
 SUPPLIER_STATE = {
@@ -107,6 +110,9 @@ SUPPLIER_STATE = {
     "product-listing:list": "approved",
     "product-listing:unlist": "approved",
     "zone-apply": "approved",
+    "api:product_create": "approved",
+    "api:product_off_sale": "approved",
+    "api:product_on_sale": "approved",
 }
 # A price is cleared only once flagged.
 PRODUCT_STATE = {"review-decide:clear": {"price_status": "flagged"}}
@@ -124,7 +130,7 @@ OF_LOCKED_FILING = {"filing-action:amend", "api:request_amendment"}
 # What each wrong-role insider may still do (their own filing steps).
 MAY = {
     # its own application and a listing of its own, not the protected supplier's
-    "js_supplier": {"supplier-workspace", "product-new"},
+    "js_supplier": {"supplier-workspace", "product-new", "api:product_create"},
     "js_supervisor": {
         "filing-action:confirm",
         "filing-action:return",

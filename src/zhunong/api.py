@@ -184,6 +184,7 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"message": _("没有这个接口"), "errors": {}}, status=404)
 
 
+from zhunong.market.api import router as market_router  # noqa: E402
 from zhunong.orgs.api import router as orgs_router  # noqa: E402
 from zhunong.people.api import router as people_router  # noqa: E402
 from zhunong.regions.api import router as regions_router  # noqa: E402
@@ -195,3 +196,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/", orgs_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", reservations_router)
+api.add_router("/market", market_router)

@@ -334,6 +334,7 @@ ApiYear = Annotated[int, _api(year, "year"), Field(json_schema_extra={"minimum":
 ApiDay = Annotated[date, _api(day, "date")]
 ApiCutoff = Annotated[date, _api(cutoff, "cutoff")]
 ApiFraction = Annotated[Decimal, _api(fraction, "fraction")]
+ApiAmount = Annotated[Decimal, _api(amount, "amount")]
 ApiVersion = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
