@@ -57,8 +57,9 @@ def test_demo_city_is_deterministic():
     from zhunong.people.models import User
 
     User.objects.all().delete()
-    from zhunong.market.models import Supplier
+    from zhunong.market.models import Product, Supplier
 
+    Product.objects.all().delete()
     Supplier.objects.all().delete()
     Unit.objects.all().update(parent=None, owner=None, canteen_host=None, merged_into=None)
     Unit.objects.all().delete()
@@ -73,3 +74,37 @@ def test_demo_is_refused_on_a_database_with_units_unless_if_empty(capsys):
         call_command("seed_demo")
     call_command("seed_demo", "--if-empty")
     assert "跳过" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_marketplace_for_every_role_to_use():
+    from zhunong.clock import today
+    from zhunong.ledger.models import PurchaseLine
+    from zhunong.market.models import Product, Supplier, ZoneEntry
+    from zhunong.market.queries import catalogue, open_zones
+
+    call_command("seed_demo", "--url", "http://127.0.0.1:8123/")
+    admitted = Supplier.objects.filter(status="approved")
+    assert admitted.count() == 30
+    counties = set(admitted.values_list("county__is_certified_county", flat=True))
+    assert counties == {True}  # every one in a real certified county
+    waiting = Supplier.objects.get(status="applied")
+    assert waiting.county_id == "410225"  # for lankao_rural to recommend
+    assert 290 <= Product.objects.filter(on_sale=True).count() <= 300
+    assert Product.objects.filter(price_status="flagged").count() >= 2
+    assert Product.objects.filter(price_status="held", on_sale=False).exists()
+    demo = Membership.objects.get(user__username="supplier").supplier
+    own = Product.objects.filter(supplier=demo, on_sale=True)
+    assert own.count() >= 5 and own.filter(stock__isnull=False).exists()
+    assert {z.kind for z in open_zones(today())} == {"canteen_fair", "union_fair"}
+    assert ZoneEntry.objects.filter(status="accepted").count() > 50
+    assert catalogue("小米").exists() and catalogue("木耳").exists()
+    named = PurchaseLine.objects.exclude(supplier_name="")
+    assert named.filter(supplier__isnull=False).count() == named.count()  # every one linked
+    assert PurchaseLine.objects.filter(supplier=demo).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_address_it_is_told(capsys):
+    call_command("seed_demo", "--url", "http://127.0.0.1:8123/")
+    assert "打开 http://127.0.0.1:8123/ 登录。" in capsys.readouterr().out
