@@ -62,7 +62,6 @@ def test_the_product_page_shows_the_reference_history_and_cheaper_listings(
     photo = millet.photos.get()
     thumbnail = client.get(f"/market/photos/{photo.pk}/thumb/")
     assert b"".join(thumbnail.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
-    thumbnail.close()
 
 
 def test_a_listing_not_on_sale_is_hidden_from_buyers_but_not_from_its_supplier(
