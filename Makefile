@@ -56,3 +56,4 @@ bench: install
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/browse.py
 	$(BIN)/python bench/progress_bench.py
+	$(BIN)/python bench/search_bench.py

@@ -95,3 +95,20 @@ def test_a_changed_name_is_found_by_its_new_words(shelf, seller):
     )
     listings.product_review(actor=seller.operator, product=product, approve=True)
     assert names("秋耳") == ["黑木耳 东北秋耳"]
+
+
+def test_a_count_beyond_the_cap_is_shown_as_more_than(shelf, monkeypatch, client):
+    """Counting tens of thousands of matches costs more than the page: beyond the cap the count
+    stops, and the page says "以上" instead of a figure it did not finish."""
+    from zhunong.market import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    found = catalogue("米")
+    assert found.count() == 2 and found.capped
+    assert {p.name for p in found[0:2]} <= {"沁州黄小米", "米粉", "五常大米 5kg"}
+    client.force_login(shelf["红枣"].supplier.memberships.first().user)
+    page = client.get("/market/?q=米").content.decode()
+    assert "2 件以上商品" in page
+    monkeypatch.setattr(search, "COUNT_CAP", 10_000)
+    exact = catalogue("米")
+    assert exact.count() == 3 and not exact.capped
