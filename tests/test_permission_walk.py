@@ -26,13 +26,20 @@ from tests.orgs.test_bulk_accounts import workbook as accounts_workbook
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
+from zhunong.market import lifecycle
 from zhunong.market.models import (
+    CartItem,
     Certificate,
     Credential,
+    Order,
+    OrderEvent,
+    OrderLine,
     Product,
     ProductPhoto,
     ProductStep,
+    Purchase,
     ReferencePrice,
+    Refund,
     Supplier,
     SupplierStep,
     Zone,
@@ -78,6 +85,7 @@ ACTIONS = {
     "product-listing": ["list", "unlist"],
     "review-decide": ["approve", "return", "clear"],
     "zone-decide": ["accept", "decline"],
+    "api:order_step": sorted(lifecycle.ACTIONS),
 }
 SECRETS = [
     "金水区第一小学",
@@ -240,7 +248,19 @@ BODIES = {
     "api:return_": {"version": "{version}", "reason": "探针退回"},
     "api:request_amendment": {"canteen_total": "90000", "ratio": "12", "reason": "探针调整"},
     "api:decide_amendment": {"approve": True, "reason": "同意"},
+    "api:cart_add": {"product": "{product}", "quantity": 1},
+    "api:checkout_post": {"address": "探针地址", "invoice_title": "探针"},
+    "api:order_step:ship": {"carrier": "探针", "waybill": "T1"},
+    "api:order_step:pay": {"reference": "PROBE-1"},
+    "api:order_step:rate": {"quality": 5, "delivery": 5, "service": 5},
+    "api:order_step:cancel": {"reason": "探针"},
+    "api:order_step:refund": {"amount": "1.00", "reason": "探针"},
+    "api:order_step:refund_decide": {"agree": True, "answer": "探针"},
+    "api:order_step:adjust_freight": {"freight": "1.00"},
+    "api:order_step:reattribute": {"unit": "{unit2}", "reason": "探针"},
 }
+for _action in lifecycle.ACTIONS:
+    BODIES.setdefault(f"api:order_step:{_action}", {})
 # Routes that only read (POST is refused or does the same as GET): no body needed.
 READ_ONLY = {
     "home",
@@ -297,6 +317,10 @@ READ_ONLY = {
     "api:product_search",
     "api:product_get",
     "api:product_update",  # a PUT, which the walk does not send: a POST to its path is a 405
+    "api:cart_get",
+    "api:cart_remove",  # a DELETE: a POST to its path is a 405
+    "api:order_list",
+    "api:order_get",
 }
 
 
@@ -369,6 +393,8 @@ def urls_to_visit(world):
         "photo_id": str(world.xt_product.photos.get().pk),
         "size": "thumb",
         "entry_id": str(world.xt_entry.pk),
+        "order_no": world.js_order.order_no,
+        "item_id": str(world.js_cart_item.pk),
         # Django admin
         "app_label": "orgs",
         "model_name": "unit",
@@ -397,12 +423,14 @@ def body_for(world, key: str) -> dict:
         "version": str(filing.version),
         "reservation": str(filing.pk),
         "amendment": str(filing.amendments.get().pk),
+        "product": str(world.xt_product.pk),
+        "unit2": str(world.js_school2.pk),
     }
     body = {}
     for field, value in BODIES.get(key, {}).items():
         if isinstance(value, str):
             value = value.format(**live)
-            if field == "version" and key.startswith("api:"):
+            if field in ("version", "product", "unit") and key.startswith("api:"):
                 value = int(value)
         body[field] = value
     if body.get("file") == "accounts":
@@ -456,6 +484,11 @@ def snapshot():
         Zone.objects.count(),
         SupplierStep.objects.count(),
         Credential.objects.count(),
+        sorted(Order.objects.values_list("id", "state", "unit_id", "total", "cancel_requested_by")),
+        Purchase.objects.count(),
+        CartItem.objects.count(),
+        OrderEvent.objects.count(),
+        Refund.objects.count(),
     )
 
 
@@ -485,7 +518,14 @@ class Walk:
                     )
             if is_api and name in READ_ONLY:
                 continue  # a POST would reach the write route sharing its path, walked on its own
-            own = ("password-change", "supplier-register", "product-new", "api:product_create")
+            own = (
+                "password-change",
+                "supplier-register",
+                "product-new",
+                "api:product_create",
+                "api:cart_add",
+                "api:checkout_post",
+            )
             if name in own and self.outsider:
                 continue  # one's own password, application or listing: nothing protected
             body = body_for(world, key)
@@ -579,6 +619,41 @@ def with_every_role(w):
         file=ContentFile(png(), name="xt.png"),
     )
     make_unit("J-UNION", "金水区第一小学工会", w.jinshui, kind="union", owner=w.js_school)
+    # an order of the protected unit from the protected supplier, and a cart of the unit's buyer
+    w.js_school_trade.activated_on = date(2021, 2, 1)
+    w.js_school_trade.save()
+    purchase = Purchase.objects.create(
+        number="CG-PROBE-1", buyer=w.js_buyer, account=w.js_school_trade, idempotency_key="p"
+    )
+    w.js_order = Order.objects.create(
+        order_no="DD-PROBE-1",
+        purchase=purchase,
+        supplier=w.xt_supplier,
+        unit=w.js_school,
+        account=w.js_school_trade,
+        buyer=w.js_buyer,
+        channel="canteen",
+        payment_mode="goods_first",
+        address="金水区第一小学食堂",
+        invoice_title="金水区第一小学",
+        goods_total=176,
+        total=176,
+        placed_on=today,
+    )
+    OrderLine.objects.create(
+        order=w.js_order,
+        product=w.xt_product,
+        name="行唐大枣礼盒",
+        spec="1千克/盒",
+        sale_unit="盒",
+        origin_code="130125",
+        price=88,
+        quantity=2,
+        amount=176,
+    )
+    w.js_cart_item = CartItem.objects.create(
+        account=w.js_school_trade, product=w.xt_product, quantity=1
+    )
     js_filing(w)
     # a real draft, with the figures and files a drafted notice has
     w.js_notice = notices.notice_draft(

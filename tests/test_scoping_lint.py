@@ -25,6 +25,12 @@ PROTECTED = [
     "Notice",
     "NoticeTemplate",
     "YearSettings",
+    "Order",
+    "OrderLine",
+    "OrderEvent",
+    "Purchase",
+    "CartItem",
+    "Refund",
 ]
 DIRECT = re.compile(r"\b(" + "|".join(PROTECTED) + r")\.(objects|history)\b")
 
@@ -32,6 +38,8 @@ DIRECT = re.compile(r"\b(" + "|".join(PROTECTED) + r")\.(objects|history)\b")
 def entry_modules():
     yield from PACKAGE.glob("*/views.py")
     yield from PACKAGE.glob("*/api.py")
+    yield from PACKAGE.glob("*/*_views.py")
+    yield from PACKAGE.glob("*/*_api.py")
     yield PACKAGE / "api.py"
 
 

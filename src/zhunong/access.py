@@ -267,6 +267,20 @@ def visible_suppliers(user) -> QuerySet:
     return scope(Supplier.objects.all(), _any(conditions))
 
 
+def visible_orders(user) -> QuerySet:
+    """Marketplace orders: a unit's people see the unit's (a supervising unit its subtree's, a
+    finance bureau its region's), a supplier its own, the operator all."""
+    from zhunong.market.models import Order
+
+    reach = reach_of(user)
+    if reach.everything:
+        return Order.objects.all()
+    conditions = [c for c in (unit_filter(user, "unit__"),) if c is not None]
+    if reach.supplier_ids:
+        conditions.append(Q(supplier_id__in=reach.supplier_ids))
+    return scope(Order.objects.all(), _any(conditions))
+
+
 def get_visible_or_404(qs: QuerySet, **lookup):
     """One object from a scoped queryset; out of reach and missing look the same (404)."""
     obj = qs.filter(**lookup).first()

@@ -48,6 +48,7 @@ ERRORS = {
     "401": "未登录且没有有效令牌",
     "403": "对象在权限范围内，但当前身份不能进行此操作",
     "404": "没有找到，或不在权限范围内（两者不可区分）",
+    "409": "订单当前状态或身份不允许此操作（message 说明原因），未做任何改动",
     "422": "参数或请求体不符合接口定义（errors 指明参数）",
     "500": "服务器内部错误（已记录）",
 }
@@ -136,6 +137,13 @@ def on_invalid_data(request, exc):
     )
 
 
+def on_step_refused(request, exc):
+    """A step the order's state or the actor's side does not allow (market.lifecycle)."""
+    return api.create_response(
+        request, {"message": "；".join(exc.messages), "errors": {}}, status=409
+    )
+
+
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
     return api.create_response(
@@ -185,6 +193,8 @@ def api_not_found(request, *args, **kwargs):
 
 
 from zhunong.market.api import router as market_router  # noqa: E402
+from zhunong.market.lifecycle import StepRefused  # noqa: E402
+from zhunong.market.order_api import router as market_orders_router  # noqa: E402
 from zhunong.orgs.api import router as orgs_router  # noqa: E402
 from zhunong.people.api import router as people_router  # noqa: E402
 from zhunong.regions.api import router as regions_router  # noqa: E402
@@ -197,3 +207,5 @@ api.add_router("/", orgs_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", reservations_router)
 api.add_router("/market", market_router)
+api.add_router("/market", market_orders_router)
+api.add_exception_handler(StepRefused, on_step_refused)

@@ -109,3 +109,58 @@ def listing(**changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+@pytest.fixture
+def shop(seller):
+    """Two admitted suppliers with listings on sale, and 金水区第一小学's buyer with an active
+    trading account: 兰考's cooperative sells 蜜瓜 (stock 10, freight 8 under 100 yuan) and 小米
+    (no stock kept); 行唐's sells 红枣 (minimum order 2)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from zhunong.market.models import Product, Supplier
+
+    w = seller
+    w.js_school_trade.activated_on = date(2021, 2, 1)
+    w.js_school_trade.save()
+    xingtang = Region.objects.get(code="130125")
+    w.xt = Supplier.objects.create(
+        name="行唐县红枣专业合作社",
+        credit_code=with_check_character("93130125MA0000002"),
+        county=xingtang,
+        kind="cooperative",
+        status="approved",
+        bank_name="行唐农商银行",
+        bank_account="6217000000000000002",
+    )
+    w.xt_user = make_user("xt_coop", Role.SUPPLIER, supplier=w.xt)
+
+    def product(supplier, name, price, **extra):
+        return Product.objects.create(
+            supplier=supplier,
+            name=name,
+            category_id=extra.pop("category", "0103"),
+            origin=supplier.county,
+            spec=extra.pop("spec", "5千克/箱"),
+            sale_unit="箱",
+            price=Decimal(price),
+            review="approved",
+            on_sale=True,
+            **extra,
+        )
+
+    w.melon = product(w.coop, "兰考蜜瓜", "60.00", stock=10, freight=Decimal("8"), free_over=100)
+    w.millet = product(w.coop, "兰考小米", "35.50")
+    w.dates = product(w.xt, "行唐红枣", "25.80", min_order=2)
+    return w
+
+
+ADDRESS = {
+    "channel": "canteen",
+    "ship_within_days": 7,
+    "payment_mode": "goods_first",
+    "address": "郑州市金水区文化路1号 金水区第一小学食堂",
+    "invoice_title": "金水区第一小学",
+    "tax_no": "12410105MB0000001X",
+}

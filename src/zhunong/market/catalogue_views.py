@@ -86,10 +86,8 @@ def product_page(request, product_id):
 def photo(request, photo_id, size):
     """A listing's photo (or its thumbnail), served by the application: uploads live outside the
     static files and the catalogue needs them wherever zhunong runs."""
-    from .models import ProductPhoto
-
-    found = ProductPhoto.objects.filter(pk=photo_id).select_related("product").first()
-    if found is None or queries.product_for(request.user, found.product_id) is None:
+    found = queries.photo_for(request.user, photo_id)
+    if found is None:
         raise Http404(_("没有找到，或无权查看。"))
     image = found.thumbnail if size == "thumb" else found.image
     try:

@@ -90,8 +90,11 @@ def check_expiries() -> str:
 
 
 def ensure_scheduled(**kwargs) -> None:
-    """After `migrate`: one daily check waits in the task queue (the database backend)."""
+    """After `migrate`: each daily check (expiries, payments) waits in the task queue (the
+    database backend)."""
     from django.db import connection
+
+    from .paymentclock import check_payments
 
     if not task_backends[check_expiries.backend].supports_defer:
         return
@@ -99,6 +102,7 @@ def ensure_scheduled(**kwargs) -> None:
 
     if DBTaskResult._meta.db_table not in connection.introspection.table_names():
         return
-    waiting = DBTaskResult.objects.filter(task_path=check_expiries.module_path, status="READY")
-    if not waiting.exists():
-        check_expiries.enqueue()
+    for daily in (check_expiries, check_payments):
+        waiting = DBTaskResult.objects.filter(task_path=daily.module_path, status="READY")
+        if not waiting.exists():
+            daily.enqueue()

@@ -207,3 +207,13 @@ def days_to_decision(suppliers) -> dict:
         "average": round(sum(waited) / len(waited), 1),
         "longest": max(waited),
     }
+
+
+def photo_for(user, photo_id):
+    """A listing's photo, for whoever may see the listing (None otherwise)."""
+    from .models import ProductPhoto
+
+    found = ProductPhoto.objects.filter(pk=photo_id).select_related("product").first()
+    if found is None or product_for(user, found.product_id) is None:
+        return None
+    return found

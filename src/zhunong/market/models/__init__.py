@@ -1,4 +1,4 @@
-"""The marketplace's data: suppliers and their entry, the catalogue, zones."""
+"""The marketplace's data: suppliers and their entry, the catalogue, zones, carts and orders."""
 
 from .catalogue import (
     Category,
@@ -14,6 +14,19 @@ from .catalogue import (
     ReviewStatus,
 )
 from .expiry import ExpiryReminder
+from .orders import (
+    CartItem,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderState,
+    PaymentMode,
+    PaymentReminder,
+    PaymentTerms,
+    Purchase,
+    Refund,
+    RefundState,
+)
 from .suppliers import (
     Credential,
     CredentialKind,
@@ -27,6 +40,17 @@ from .suppliers import (
 from .zones import EntryStatus, Zone, ZoneEntry, ZoneKind
 
 __all__ = [
+    "CartItem",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderState",
+    "PaymentMode",
+    "PaymentReminder",
+    "PaymentTerms",
+    "Purchase",
+    "Refund",
+    "RefundState",
     "Category",
     "Certificate",
     "CertificateKind",

@@ -1,0 +1,373 @@
+"""The cart and the checkout (writes). A buyer buys through a trading account of its unit: the
+cart belongs to the account, and one checkout makes one purchase with one order per supplier.
+
+Correct under load (market.md "Anchors"): the products of a checkout are locked in primary-key
+order (a fixed order, so two checkouts cannot deadlock), then stock is taken by a conditional
+update that cannot go below zero; anything short refuses the whole checkout. A checkout carries an
+idempotency key unique per buyer: a retry or a double click returns the purchase already made.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from zhunong import inputs
+from zhunong.clock import today
+from zhunong.ledger.models import Channel
+from zhunong.orgs.models import Account, AccountKind, Membership, Role, Unit, UnitKind, UnitStatus
+
+from . import orderledger
+from .models import CartItem, Order, OrderEvent, OrderLine, PaymentMode, Product, Purchase
+
+SHIP_WITHIN = (7, 15, 30)
+CENT = Decimal("0.01")
+MAX_QUANTITY = 100_000
+
+
+def buying_accounts(user):
+    """The trading accounts the user may buy through: active ones of the active units where the
+    user is a buyer (a canteen contractor's account is one of the unit it serves)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Account.objects.none()
+    units = Membership.objects.filter(user=user, role=Role.BUYER).values("unit_id")
+    return (
+        Account.objects.filter(
+            unit_id__in=units,
+            kind=AccountKind.TRADING,
+            activated_on__isnull=False,
+            deactivated_on__isnull=True,
+            unit__status=UnitStatus.ACTIVE,
+        )
+        .select_related("unit")
+        .order_by("unit_id", "login")
+    )
+
+
+def buying_account(user, account_id=None) -> Account:
+    """The account the user buys through now: the one asked for, else the first. Refused with a
+    message when the user has none (a deactivated account, a dissolved unit, not a buyer)."""
+    accounts = buying_accounts(user)
+    found = accounts.filter(pk=account_id).first() if account_id else accounts.first()
+    if found is None:
+        if Membership.objects.filter(user=user, role=Role.BUYER).exists():
+            raise PermissionDenied(
+                _("您所在单位没有可用的交易账号（账号未激活、已停用，或单位已撤销），不能采购。")
+            )
+        raise PermissionDenied(_("只有单位的采购人可以采购。"))
+    return found
+
+
+def _quantity(value, product: Product) -> int:
+    quantity = inputs.integer(
+        value, minimum=1, maximum=MAX_QUANTITY, message=_("数量须为1至100000的整数")
+    )
+    if quantity < product.min_order:
+        raise ValidationError(
+            {"quantity": _("“%(p)s”起订量为%(n)s") % {"p": product.name, "n": product.min_order}}
+        )
+    if product.stock is not None and quantity > product.stock:
+        raise ValidationError(
+            {"quantity": _("“%(p)s”库存只有%(n)s") % {"p": product.name, "n": product.stock}}
+        )
+    return quantity
+
+
+def cart_put(*, account: Account, product_id, quantity, add: bool = True) -> CartItem:
+    """Puts a product on sale into the cart, or changes its quantity (`add`: adds to what is
+    there)."""
+    product = Product.objects.filter(pk=inputs.id_or_none(product_id), on_sale=True).first()
+    if product is None:
+        raise ValidationError({"product": _("没有这件在售商品")})
+    current = CartItem.objects.filter(account=account, product=product).first()
+    wanted = inputs.integer(
+        quantity, minimum=1, maximum=MAX_QUANTITY, message=_("数量须为1至100000的整数")
+    )
+    if add and current is not None:
+        wanted += current.quantity
+    wanted = _quantity(wanted, product)
+    item, _created = CartItem.objects.update_or_create(
+        account=account, product=product, defaults={"quantity": wanted}
+    )
+    return item
+
+
+def cart_remove(*, account: Account, item_id) -> None:
+    deleted, _kinds = CartItem.objects.filter(
+        account=account, pk=inputs.id_or_none(item_id)
+    ).delete()
+    if not deleted:
+        from django.http import Http404
+
+        raise Http404(_("购物车中没有这件商品。"))
+
+
+@dataclass
+class CartGroup:
+    """The cart's products of one supplier: what becomes one order."""
+
+    supplier: object
+    items: list
+    goods: Decimal
+    freight: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods + self.freight
+
+
+def line_amount(price: Decimal, quantity: int) -> Decimal:
+    return (price * quantity).quantize(CENT)
+
+
+def freight_of(products_and_quantities) -> Decimal:
+    """The freight of one supplier's order by each product's rule: its freight per order, waived
+    when that product's amount reaches its free-shipping threshold."""
+    freight = Decimal(0)
+    for product, quantity in products_and_quantities:
+        amount = line_amount(product.price, quantity)
+        if product.free_over is not None and amount >= product.free_over:
+            continue
+        freight += product.freight
+    return freight
+
+
+def cart_groups(account: Account) -> list[CartGroup]:
+    """The cart by supplier, at current prices (what the cart page and checkout show)."""
+    items = list(
+        CartItem.objects.filter(account=account)
+        .select_related("product__supplier", "product__origin")
+        .order_by("product__supplier_id", "product_id")
+    )
+    groups: dict[int, CartGroup] = {}
+    for item in items:
+        product = item.product
+        group = groups.setdefault(
+            product.supplier_id, CartGroup(product.supplier, [], Decimal(0), Decimal(0))
+        )
+        item.amount = line_amount(product.price, item.quantity)
+        group.items.append(item)
+        group.goods += item.amount
+    for group in groups.values():
+        group.freight = freight_of((i.product, i.quantity) for i in group.items)
+    return list(groups.values())
+
+
+def _channel_unit(account: Account, channel: str) -> Unit:
+    """The unit an order is placed for in the channel, or a message why the channel is not open
+    to this account (the amount counts to the owning unit either way; domain.md "Purchasers")."""
+    unit = account.unit
+    if channel == Channel.CANTEEN:
+        if unit.kind == UnitKind.UNION:
+            raise ValidationError({"channel": _("工会账号请选择“工会”渠道")})
+        return unit
+    if channel == Channel.UNION:
+        if unit.kind == UnitKind.UNION:
+            return unit
+        union = Unit.objects.filter(
+            Q(owner=unit) | Q(parent=unit), kind=UnitKind.UNION, status=UnitStatus.ACTIVE
+        ).first()
+        if union is None:
+            raise ValidationError({"channel": _("本单位没有登记工会，不能选择“工会”渠道")})
+        return union
+    if channel == Channel.SOE:
+        if unit.kind != UnitKind.SOE:
+            raise ValidationError({"channel": _("只有国有企业的账号可以选择“国有企业”渠道")})
+        return unit
+    if channel == Channel.EMPLOYEE:
+        if unit.kind != UnitKind.BUDGET_UNIT:
+            raise ValidationError({"channel": _("个人采购须绑定预算单位")})
+        return unit
+    raise ValidationError({"channel": _("渠道无效，可选：canteen、union、soe、employee")})
+
+
+@dataclass
+class Terms:
+    channel: str
+    ship_within_days: int
+    payment_mode: str
+    address: str
+    invoice_title: str
+    tax_no: str
+
+
+def _text(data: dict, key: str, label: str, limit: int, required: bool = True) -> str:
+    value = inputs.clean_text(str(data.get(key) or "")).strip()
+    if required and not value:
+        raise ValidationError({key: _("请填写%(f)s") % {"f": label}})
+    if len(value) > limit:
+        raise ValidationError({key: _("%(f)s不能超过%(n)s个字") % {"f": label, "n": limit}})
+    return value
+
+
+def read_terms(data: dict) -> Terms:
+    """The checkout's form or JSON, checked field by field."""
+    channel = str(data.get("channel") or Channel.CANTEEN)
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("渠道无效，可选：canteen、union、soe、employee")})
+    try:
+        days = int(str(data.get("ship_within_days") or 7))
+    except ValueError:
+        days = 0
+    if days not in SHIP_WITHIN:
+        raise ValidationError({"ship_within_days": _("最晚发货时间只能是7、15或30天")})
+    mode = str(data.get("payment_mode") or PaymentMode.GOODS_FIRST)
+    if mode not in PaymentMode.values:
+        raise ValidationError({"payment_mode": _("付款方式无效，可选：goods_first、pay_first")})
+    tax_no = _text(data, "tax_no", _("纳税人识别号"), 20, required=False).upper()
+    if tax_no and not (len(tax_no) in (15, 18, 20) and tax_no.isalnum()):
+        raise ValidationError({"tax_no": _("纳税人识别号应为15、18或20位字母数字")})
+    return Terms(
+        channel=channel,
+        ship_within_days=days,
+        payment_mode=mode,
+        address=_text(data, "address", _("收货地址"), 255),
+        invoice_title=_text(data, "invoice_title", _("发票抬头"), 128),
+        tax_no=tax_no,
+    )
+
+
+def _number(prefix: str, pk: int, day: date) -> str:
+    return f"{prefix}{day:%Y%m%d}{pk:08d}"
+
+
+def _take_stock(lines: list[tuple[Product, int]]) -> None:
+    """Locks the products in primary-key order, then takes each quantity with an update that
+    matches only while enough is left: stock never goes below zero."""
+    ids = sorted({p.pk for p, _q in lines})
+    locked = {
+        p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    for product, quantity in sorted(lines, key=lambda pq: pq[0].pk):
+        current = locked[product.pk]
+        if not current.on_sale:
+            raise ValidationError(
+                {"cart": _("“%(p)s”已下架，请从购物车移除") % {"p": current.name}}
+            )
+        if current.price != product.price:
+            raise ValidationError(
+                {
+                    "cart": _("“%(p)s”的价格已变为%(x)s元，请确认后再提交")
+                    % {"p": current.name, "x": current.price}
+                }
+            )
+        taken = Product.objects.filter(pk=product.pk)
+        if current.stock is not None:
+            taken = taken.filter(stock__gte=quantity)
+            updated = taken.update(stock=F("stock") - quantity, sales=F("sales") + quantity)
+        else:
+            updated = taken.update(sales=F("sales") + quantity)
+        if not updated:
+            raise ValidationError(
+                {
+                    "cart": _("“%(p)s”库存不足（剩余%(n)s）")
+                    % {"p": current.name, "n": current.stock}
+                }
+            )
+
+
+def checkout(*, actor, account: Account, data: dict, idempotency_key: str) -> tuple[Purchase, bool]:
+    """Turns the account's cart into one purchase with one order per supplier, or refuses with a
+    message and changes nothing. Returns (purchase, made): `made` is False when the key had
+    already made this purchase (a retry), which is then returned as it is."""
+    key = inputs.clean_text(str(idempotency_key or ""))[:80]
+    if not key:
+        raise ValidationError({"idempotency_key": _("缺少 Idempotency-Key")})
+    done = Purchase.objects.filter(buyer=actor, idempotency_key=key).first()
+    if done is not None:
+        return done, False
+    terms = read_terms(data)
+    unit = _channel_unit(account, terms.channel)
+    try:
+        with transaction.atomic():
+            purchase = Purchase.objects.create(
+                number=f"t{uuid.uuid4().hex[:23]}",
+                buyer=actor,
+                account=account,
+                idempotency_key=key,
+            )
+            day = today()
+            purchase.number = _number("CG", purchase.pk, day)
+            purchase.save(update_fields=["number"])
+            groups = cart_groups(account)
+            if not groups:
+                raise ValidationError({"cart": _("购物车是空的")})
+            lines = [(i.product, i.quantity) for g in groups for i in g.items]
+            for product, quantity in lines:
+                try:
+                    _quantity(quantity, product)
+                except ValidationError as error:
+                    raise ValidationError({"cart": error.messages}) from error
+            _take_stock(lines)
+            for group in groups:
+                _place(purchase, group, account, unit, actor, terms, day)
+            CartItem.objects.filter(account=account).delete()
+    except IntegrityError:
+        # the same key at the same moment: the first checkout made the purchase
+        done = Purchase.objects.filter(buyer=actor, idempotency_key=key).first()
+        if done is None:
+            raise
+        return done, False
+    return purchase, True
+
+
+def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) -> Order:
+    order = Order.objects.create(
+        order_no=f"tmp-{purchase.pk}-{group.supplier.pk}"[:24],
+        purchase=purchase,
+        supplier=group.supplier,
+        unit=unit,
+        account=account,
+        buyer=actor,
+        channel=terms.channel,
+        payment_mode=terms.payment_mode,
+        ship_within_days=terms.ship_within_days,
+        address=terms.address,
+        invoice_title=terms.invoice_title,
+        tax_no=terms.tax_no,
+        goods_total=group.goods,
+        freight=group.freight,
+        total=group.total,
+        placed_on=day,
+    )
+    order.order_no = _number("DD", order.pk, day)
+    order.save(update_fields=["order_no"])
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                product=item.product,
+                name=item.product.name,
+                spec=item.product.spec,
+                sale_unit=item.product.sale_unit,
+                origin_code=item.product.origin_id,
+                price=item.product.price,
+                quantity=item.quantity,
+                amount=item.amount,
+            )
+            for item in group.items
+        ]
+    )
+    OrderEvent.objects.create(
+        order=order,
+        action="place",
+        actor=actor,
+        side="buyer",
+        from_state="",
+        to_state=order.state,
+        data={"total": str(order.total), "freight": str(order.freight)},
+    )
+    orderledger.follow(order)
+    transaction.on_commit(lambda: _notify_placed(order))
+    return order
+
+
+def _notify_placed(order: Order) -> None:
+    from .ordernotes import notify
+
+    notify(order, _("新订单"), "buyer")

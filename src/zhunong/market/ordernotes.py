@@ -1,0 +1,63 @@
+"""Each step of an order tells the other side: a message in the inbox (the unread count shows in
+the menu) and an e-mail copy, sent by the task worker after the step has committed."""
+
+from django.tasks import task
+from django.utils.translation import gettext as _
+
+from .models.orders import Order
+
+
+def recipients(order: Order, side: str) -> list:
+    """The other side: the supplier's people for a buyer's step, the buyer and its unit's admins
+    for a supplier's; both for the operator's and the system's."""
+    from zhunong.orgs.models import Membership, Role
+
+    buyers = [order.buyer] + [
+        m.user
+        for m in Membership.objects.filter(unit_id=order.unit_id, role=Role.UNIT_ADMIN)
+        .select_related("user")
+        .order_by("pk")
+    ]
+    sellers = [
+        m.user
+        for m in Membership.objects.filter(supplier_id=order.supplier_id, role=Role.SUPPLIER)
+        .select_related("user")
+        .order_by("pk")
+    ]
+    people = {"buyer": sellers, "supplier": buyers}.get(side, buyers + sellers)
+    seen, found = set(), []
+    for person in people:
+        if person.pk not in seen and person.is_active:
+            seen.add(person.pk)
+            found.append(person)
+    return found
+
+
+def message_for(order: Order, label: str) -> tuple[str, str]:
+    subject = _("【订单%(n)s】%(a)s，当前状态：%(s)s") % {
+        "n": order.order_no,
+        "a": label,
+        "s": order.get_state_display(),
+    }
+    body = _("%(u)s向%(p)s的订单，金额%(t)s元。") % {
+        "u": order.unit.name,
+        "p": order.supplier.name,
+        "t": f"{order.total:.2f}",
+    }
+    return subject, body
+
+
+@task()
+def notify_step(order_id: int, label: str, side: str) -> int:
+    from zhunong.people.inbox import inbox_send
+
+    order = Order.objects.select_related("unit", "supplier", "buyer").get(pk=order_id)
+    subject, body = message_for(order, label)
+    people = recipients(order, side)
+    for person in people:
+        inbox_send(person, subject, body, url=f"/market/orders/{order.order_no}/")
+    return len(people)
+
+
+def notify(order: Order, label: str, side: str) -> None:
+    notify_step.enqueue(order.pk, label, side)
