@@ -86,6 +86,7 @@ ACTIONS = {
     "review-decide": ["approve", "return", "clear"],
     "zone-decide": ["accept", "decline"],
     "api:order_step": sorted(lifecycle.ACTIONS),
+    "order-step": sorted(lifecycle.ACTIONS),
 }
 SECRETS = [
     "金水区第一小学",
@@ -261,6 +262,10 @@ BODIES = {
 }
 for _action in lifecycle.ACTIONS:
     BODIES.setdefault(f"api:order_step:{_action}", {})
+    BODIES[f"order-step:{_action}"] = BODIES[f"api:order_step:{_action}"]
+BODIES["cart"] = {"product": "{product}", "quantity": "1"}
+BODIES["cart-add"] = {"product": "{product}", "quantity": "1"}
+BODIES["checkout"] = {"address": "探针地址", "invoice_title": "探针", "idempotency_key": "probe"}
 # Routes that only read (POST is refused or does the same as GET): no body needed.
 READ_ONLY = {
     "home",
@@ -317,6 +322,11 @@ READ_ONLY = {
     "api:product_search",
     "api:product_get",
     "api:product_update",  # a PUT, which the walk does not send: a POST to its path is a 405
+    "order-list",
+    "orders-overdue",
+    "orders-disputes",
+    "order-page",
+    "order-document",
     "api:cart_get",
     "api:cart_remove",  # a DELETE: a POST to its path is a 405
     "api:order_list",
@@ -525,6 +535,9 @@ class Walk:
                 "api:product_create",
                 "api:cart_add",
                 "api:checkout_post",
+                "cart",
+                "cart-add",
+                "checkout",
             )
             if name in own and self.outsider:
                 continue  # one's own password, application or listing: nothing protected

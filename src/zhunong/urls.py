@@ -8,6 +8,7 @@ from zhunong.inputs import IdConverter, YearConverter
 from zhunong.ledger import views as ledger
 from zhunong.market import catalogue_views as catalogue
 from zhunong.market import operator_views as market_ops
+from zhunong.market import order_views as orders
 from zhunong.market import seller_views as seller
 from zhunong.market import views as market
 from zhunong.orgs import views as orgs
@@ -92,6 +93,19 @@ urlpatterns = [
         name="notice-file",
     ),
     path("market/", catalogue.catalogue, name="catalogue"),
+    path("market/cart/", orders.cart, name="cart"),
+    path("market/cart/add/", orders.cart_add, name="cart-add"),
+    path("market/checkout/", orders.checkout_page, name="checkout"),
+    path("market/orders/", orders.order_list, name="order-list"),
+    path("market/orders/overdue/", orders.overdue, name="orders-overdue"),
+    path("market/orders/disputes/", orders.disputes, name="orders-disputes"),
+    path("market/orders/<str:order_no>/", orders.order_page, name="order-page"),
+    path(
+        "market/orders/<str:order_no>/file/<str:name>/",
+        orders.order_document,
+        name="order-document",
+    ),
+    path("market/orders/<str:order_no>/<str:action>/", orders.order_step, name="order-step"),
     path("market/products/<id:product_id>/", catalogue.product_page, name="product-page"),
     path("market/photos/<id:photo_id>/<str:size>/", catalogue.photo, name="product-photo"),
     path("market/my/products/", seller.my_products, name="my-products"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from zhunong import inputs
 from zhunong.clock import today
 
-from . import pricewatch, queries, specs
+from . import checkout, pricewatch, queries, specs
 from .models import Category, CertificateKind, ZoneKind
 
 PAGE = 24
@@ -78,6 +78,7 @@ def product_page(request, product_id):
             "comparable": queries.comparable(product),
             "photos": product.photos.all(),
             "certificates": product.certificates.all(),
+            "can_buy": product.on_sale and checkout.buying_accounts(request.user).exists(),
         },
     )
 

@@ -96,6 +96,11 @@ for _state in S.values:
 ACTIONS = frozenset(action for (_mode, _state, action) in MOVES) - {"expire"}
 
 
+def label_of(action: str) -> str:
+    """What the step is called (the first move of that name in the table)."""
+    return next((str(m.label) for (_mo, _st, a), m in MOVES.items() if a == action), action)
+
+
 def move_for(order: Order, action: str) -> Move | None:
     return MOVES.get((order.payment_mode, order.state, action)) or MOVES.get(
         (ANY, order.state, action)

@@ -210,6 +210,12 @@ class Ranked:
     def __len__(self) -> int:
         return self.count()
 
+    def exists(self) -> bool:
+        return self.matches.exists()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
     def prefetch_related(self, *lookups) -> "Ranked":
         return Ranked(self.matches.prefetch_related(*lookups), self.query)
 

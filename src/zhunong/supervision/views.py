@@ -264,6 +264,10 @@ def dashboard_page(request):
             units_qs=table_units(request.user, region),
         )
         context.update(data, region=region)
+        from zhunong.clock import today
+        from zhunong.market import paymentclock
+
+        context["payments"] = paymentclock.totals_by_region(request.user, today(), region)
         context["chart"] = {
             "by_region": data["by_region"],
             "expected": data["expected_percent"],

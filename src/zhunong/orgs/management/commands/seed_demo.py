@@ -612,3 +612,12 @@ def _users(units):
         lankao_rural=User.objects.get(username="lankao_rural"),
         rng=random.Random(14),  # noqa: S311 (demo data); its own, so the city's stays as it was
     )
+    from zhunong.clock import today
+    from zhunong.market.orderdemo import build_order_demo
+
+    build_order_demo(
+        User.objects.get(username="school_buyer"),
+        User.objects.get(username="supplier"),
+        User.objects.get(username="admin"),
+        today(),
+    )
