@@ -57,3 +57,4 @@ bench: install
 	$(BIN)/python bench/browse.py
 	$(BIN)/python bench/progress_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/checkout_bench.py

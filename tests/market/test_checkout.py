@@ -174,3 +174,17 @@ def test_a_union_buys_through_the_union_channel_for_the_union(shop):
     purchase, _made = buy(shop, (shop.millet, 1), channel="union")
     order = purchase.orders.get()
     assert (order.unit, order.channel) == (union, "union")
+
+
+def test_an_employee_and_a_canteen_contractor_buy_for_the_unit(shop):
+    shop.js_school_trade.is_contractor = True
+    shop.js_school_trade.save()
+    purchase, _made = buy(shop, (shop.millet, 1), channel="employee", key="e")
+    order = purchase.orders.get()
+    assert (order.unit, order.channel, order.account.is_contractor) == (
+        shop.js_school,
+        "employee",
+        True,
+    )
+    line = PurchaseLine.objects.get(order_no=order.order_no)
+    assert (line.unit, line.channel) == (shop.js_school, "employee")

@@ -1,22 +1,26 @@
 """The table from the rollups equals the table summed from the raw rows, whatever happens to the
 ledger and the units: purchases, refunds, corrections, deletions, moves, dissolutions, accounts
-opened and stopped, owners changed — for a city and its province, on any cut-off date."""
+opened and stopped, owners changed, marketplace orders placed, moved to completion, refunded and
+re-attributed — for a city and its province, on any cut-off date."""
 
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_account, make_unit
+from tests.conftest import make_account, make_unit, make_user
 from tests.supervision.conftest import figures
 from zhunong.ledger import rollups
 from zhunong.ledger.models import PurchaseLine
+from zhunong.market.models import Product, Supplier
 from zhunong.orgs import services
-from zhunong.orgs.models import AccountKind, Unit
+from zhunong.orgs.models import AccountKind, Role, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision import tally
@@ -46,18 +50,129 @@ operations = st.one_of(
     st.tuples(st.just("owner"), unit_no, unit_no),
     st.tuples(st.just("file"), unit_no, cents, st.one_of(st.none(), days)),
     st.tuples(st.just("refile"), st.integers(0, 50), cents, st.one_of(st.none(), days)),
+    # marketplace orders, which feed the ledger through orderledger (on the day of each step)
+    st.tuples(st.just("order"), unit_no, st.integers(1, 400), days),
+    st.tuples(st.just("advance"), st.integers(0, 50), days),
+    st.tuples(st.just("reattribute"), st.integers(0, 50), unit_no, days),
+)
+# the steps of a goods-first order to completion, then a refund agreed after it
+ADVANCE = [
+    ("confirm", "supplier", {}),
+    ("ship", "supplier", {"carrier": "邮政", "waybill": "1"}),
+    ("accept", "buyer", {}),
+    ("pay", "buyer", {}),
+    ("confirm_payment", "supplier", {}),
+    ("rate", "buyer", {"quality": 5, "delivery": 5, "service": 5}),
+    ("refund", "buyer", {"amount": "0.01", "reason": "少了"}),
+    ("refund_decide", "supplier", {"agree": True}),
+]
+CLOCKS = (
+    "zhunong.market.checkout.today",
+    "zhunong.market.orderrules.today",
+    "zhunong.market.lifecycle.today",
+    "zhunong.market.paymentclock.today",
 )
 
 
 def build_units(w) -> list[Unit]:
-    """The world's budget units, and a union and an SOE whose purchases count to their owner."""
+    """The world's budget units, and a union and an SOE whose purchases count to their owner;
+    each with a buyer and an active trading account, and a supplier with a listing to buy."""
     union = make_unit("U-J1", "金水区第一小学工会", w.erqi, kind="union", owner=w.js_school)
     soe = make_unit("S-1", "市属农业公司", w.jinshui, kind="soe")
-    return [w.city_school, w.js_school, w.js_school2, w.eq_school, w.js_dept, w.eq_dept, union, soe]
+    units = [
+        w.city_school,
+        w.js_school,
+        w.js_school2,
+        w.eq_school,
+        w.js_dept,
+        w.eq_dept,
+        union,
+        soe,
+    ]
+    w.buyers = {}
+    for n, unit in enumerate(units):
+        make_account(
+            unit,
+            f"buy-{n}",
+            opened=START - timedelta(days=400),
+            activated=START - timedelta(days=400),
+        )
+        w.buyers[unit.pk] = make_user(f"prop_buyer_{n}", Role.BUYER, unit=unit)
+    supplier = Supplier.objects.create(
+        name="兰考县蜜瓜合作社",
+        credit_code="93410225MA00000001",
+        county_id="410225",
+        status="approved",
+    )
+    w.seller = make_user("prop_seller", Role.SUPPLIER, supplier=supplier)
+    w.product = Product.objects.create(
+        supplier=supplier,
+        name="兰考小米",
+        category_id="0103",
+        origin_id="410225",
+        spec="1千克/袋",
+        price=Decimal("12.34"),
+        review="approved",
+        on_sale=True,
+    )
+    return units
+
+
+@contextmanager
+def clock(day):
+    with ExitStack() as stack:
+        for where in CLOCKS:
+            stack.enter_context(mock.patch(where, lambda d=day: d))
+        yield
+
+
+def order_op(kind, args, units, w, counter) -> None:
+    from zhunong.market import checkout
+    from zhunong.market.lifecycle import order_transition
+    from zhunong.market.models import Order
+
+    if kind == "order":
+        unit, quantity, day = units[args[0]], args[1], args[2]
+        channel = {"union": "union", "soe": "soe"}.get(unit.kind, "canteen")
+        buyer = w.buyers[unit.pk]
+        with clock(day):
+            account = checkout.buying_account(buyer)
+            checkout.cart_put(account=account, product_id=w.product.pk, quantity=quantity)
+            counter[0] += 1
+            checkout.checkout(
+                actor=buyer,
+                account=account,
+                data={"channel": channel, "address": "食堂", "invoice_title": unit.name},
+                idempotency_key=f"k{counter[0]}",
+            )
+        return
+    orders = list(Order.objects.order_by("id"))
+    if not orders:
+        return
+    order = orders[args[0] % len(orders)]
+    if kind == "advance":
+        done = order.events.exclude(action__in=["place", "reattribute"]).count()
+        if done >= len(ADVANCE):
+            return
+        action, side, data = ADVANCE[done]
+        if action == "pay":
+            data = {"reference": f"R{order.pk}"}
+        actor = w.seller if side == "supplier" else order.buyer
+        day = max(args[1], order.placed_on)
+        with clock(day):
+            order_transition(actor, order, action, **data)
+    else:  # reattribute, as the city's finance bureau
+        day = max(args[2], order.placed_on)
+        with clock(day):
+            order_transition(
+                w.city_finance, order, "reattribute", unit=units[args[1]].pk, reason="挂靠"
+            )
 
 
 def apply(op, units, w, counter) -> None:
     kind, *args = op
+    if kind in ("order", "advance", "reattribute"):
+        return order_op(kind, args, units, w, counter)
     lines = list(PurchaseLine.objects.order_by("id"))
     if kind == "buy":
         unit, amount, done = units[args[0]], args[1], args[2]
@@ -168,7 +283,7 @@ def test_the_table_from_rollups_equals_the_table_from_raw_rows(world, ops, cutof
             try:
                 with transaction.atomic():
                     apply(op, units, world, counter)
-            except ValidationError:
+            except (ValidationError, PermissionDenied):
                 # a change the services refuse (a date before the last event, …) is no change;
                 # counted, so the statistics show how much of the run was refused
                 event(f"refused: {op[0]}")
