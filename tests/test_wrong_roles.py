@@ -4,6 +4,7 @@ data unchanged. The bodies are proved valid first: the rightful person's request
 body does write."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from tests.test_permission_walk import (
     urls_to_visit,
     with_every_role,
 )
-from zhunong.market.models import Product, Supplier
+from zhunong.market.models import Order, Product, Refund, Supplier
 from zhunong.orgs.models import Role
 from zhunong.reservations.models import Reservation
 from zhunong.supervision import notices
@@ -95,6 +96,45 @@ RIGHTFUL = {
     "api:product_create": "xt_seller",
     "api:product_off_sale": "xt_seller",
     "api:product_on_sale": "xt_seller",
+    # buying: the school's buyer fills its cart and checks out (the protected listing on sale)
+    "cart": "js_buyer",
+    "cart-add": "js_buyer",
+    "checkout": "js_buyer",
+    "api:cart_add": "js_buyer",
+    "api:checkout_post": "js_buyer",
+}
+# The steps of the school's order from the protected supplier, each by its side (ORDER_STATE puts
+# the order where the step is legal).
+BUYER_STEPS = {"cancel", "agree_freight", "accept", "pay", "extend_payment", "rate", "refund"}
+SUPPLIER_STEPS = {"confirm", "adjust_freight", "ship", "confirm_payment", "refund_decide"}
+for _step in BUYER_STEPS | SUPPLIER_STEPS | {"reattribute"}:
+    _who = "js_buyer" if _step in BUYER_STEPS else "xt_seller"
+    if _step == "reattribute":
+        _who = "js_finance"
+    RIGHTFUL[f"order-step:{_step}"] = _who
+    RIGHTFUL[f"api:order_step:{_step}"] = _who
+_ACCEPTED = {"accepted_on": date.today(), "accepted_total": 176, "shipped_on": date.today()}
+_CONFIRMED = {"confirmed_on": date.today(), "latest_ship_on": date.today()}
+ORDER_STATE = {
+    "agree_freight": {"freight_pending": True},
+    "ship": {"state": "confirmed", **_CONFIRMED},
+    "accept": {"state": "shipped", **_CONFIRMED},
+    "pay": {"state": "accepted", **_CONFIRMED, **_ACCEPTED},
+    "confirm_payment": {"state": "payment_sent", **_CONFIRMED, **_ACCEPTED},
+    "extend_payment": {
+        "state": "confirmed",
+        "payment_mode": "pay_first",
+        "payment_due_on": date.today(),
+        **_CONFIRMED,
+    },
+    "rate": {"state": "paid", **_CONFIRMED, **_ACCEPTED},
+    "refund": {"state": "completed", "completed_on": date.today(), **_CONFIRMED, **_ACCEPTED},
+    "refund_decide": {
+        "state": "completed",
+        "completed_on": date.today(),
+        **_CONFIRMED,
+        **_ACCEPTED,
+    },
 }
 # The status the protected supplier must be in for the rightful step (it starts 待县级推荐).
 SUPPLIER_STATE = {
@@ -131,6 +171,9 @@ OF_LOCKED_FILING = {"filing-action:amend", "api:request_amendment"}
 MAY = {
     # its own application and a listing of its own, not the protected supplier's
     "js_supplier": {"supplier-workspace", "product-new", "api:product_create"},
+    # its own cart and checkout, and the buyer's steps of its unit's order
+    "js_buyer": {"cart", "cart-add", "checkout", "api:cart_add", "api:checkout_post"}
+    | {f"{route}:{step}" for route in ("order-step", "api:order_step") for step in BUYER_STEPS},
     "js_supervisor": {
         "filing-action:confirm",
         "filing-action:return",
@@ -163,7 +206,9 @@ def send(client, world, key, url, query):
     body = body_for(world, key)
     target = f"{url}?region={query['region']}&year={query['year']}&as_of={query['as_of']}"
     if url.startswith("/api/"):
-        return client.post(target, body, content_type="application/json")
+        return client.post(
+            target, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="wrong-roles"
+        )
     return client.post(target, body)
 
 
@@ -186,6 +231,15 @@ def test_each_body_is_valid_the_rightful_person_writes_with_it(same_place, key):
         Supplier.objects.filter(pk=world.xt_supplier.pk).update(status=SUPPLIER_STATE[key])
     if key in PRODUCT_STATE:
         Product.objects.filter(pk=world.xt_product.pk).update(**PRODUCT_STATE[key])
+    if key in ("cart", "cart-add", "checkout", "api:cart_add", "api:checkout_post"):
+        Product.objects.filter(pk=world.xt_product.pk).update(on_sale=True)
+    step = key.rsplit(":", 1)[-1]
+    if key.startswith(("order-step:", "api:order_step:")) and step in ORDER_STATE:
+        Order.objects.filter(pk=world.js_order.pk).update(**ORDER_STATE[step])
+        if step == "refund_decide":
+            Refund.objects.create(
+                order=world.js_order, number=1, amount=1, reason="破损", requested_on=date.today()
+            )
     before = snapshot()
     response = send(client_of(getattr(world, RIGHTFUL[key])), world, key, url, query)
     assert response.status_code < 400, f"{key}: {response.status_code}"

@@ -160,7 +160,10 @@ def _order(request, order_no):
 
 @login_required
 def order_page(request, order_no):
-    order = _order(request, order_no)
+    return _render_order(request, _order(request, order_no))
+
+
+def _render_order(request, order, status: int = 200):
     side = orderqueries.side_for(request.user, order)
     actions = lifecycle.actions_for(order, side) if side else []
     events = orderqueries.timeline(order)
@@ -188,6 +191,7 @@ def order_page(request, order_no):
             and order.confirmed_on is not None
             and order.state != OrderState.CANCELLED,
         },
+        status=status,
     )
 
 
@@ -216,9 +220,12 @@ def order_step(request, order_no, action):
             request.user, order, action, **_step_data(request, order, action)
         )
     except ValidationError as error:
+        # shown on the order page as it stands, answered 409 (the state or side does not allow
+        # the step) or 400 (its data), like the API; nothing has changed
         _errors(request, error)
-    else:
-        messages.success(request, _("已完成：%(a)s。") % {"a": lifecycle.label_of(action)})
+        status = 409 if isinstance(error, lifecycle.StepRefused) else 400
+        return _render_order(request, _order(request, order_no), status=status)
+    messages.success(request, _("已完成：%(a)s。") % {"a": lifecycle.label_of(action)})
     return redirect("order-page", order_no=order.order_no)
 
 
