@@ -144,3 +144,23 @@ def test_unit_state_as_of_a_date(world, client_for):
     url = f"/api/v1/units/{world.js_school.pk}/as-of"
     assert client.get(url, {"on": "2024-08-31"}).json()["name"] == "金水区第一小学"
     assert client.get(url, {"on": "2024-09-01"}).json()["name"] == "新名字"
+
+
+def test_a_token_records_when_it_was_last_used_to_the_minute(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, raw = ApiToken.issue(world.js_finance, "probe")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/me")
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    client.get("/api/v1/me")
+    token.refresh_from_db()
+    assert token.last_used_at == first  # not rewritten within the minute
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    client.get("/api/v1/me")
+    token.refresh_from_db()
+    assert token.last_used_at > first - timedelta(minutes=1) and token.last_used_at <= timezone.now()

@@ -165,3 +165,39 @@ def test_the_dashboard_shows_unpaid_and_overdue_by_region(shop, client_for, monk
     )
     section = page[page.index('id="payments"') :]
     assert "金水区" in section and section.count("71.00") == 2
+
+
+def test_a_refund_request_carries_photos_the_supplier_can_open(shop, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.market.conftest import png
+
+    order = order_in(shop, S.COMPLETED)
+    client_for(shop.js_buyer).post(
+        f"/market/orders/{order.order_no}/refund/",
+        {
+            "amount": "10.00",
+            "reason": "两袋破损",
+            "photos": [SimpleUploadedFile("a.png", png(), "image/png")],
+        },
+    )
+    refund = order.refunds.get()
+    assert len(refund.photos) == 1
+    seller = client_for(shop.coop_user)
+    page = seller.get(f"/market/orders/{order.order_no}/").content.decode()
+    assert f"/market/orders/{order.order_no}/file/photo-1-1/" in page
+    photo = seller.get(f"/market/orders/{order.order_no}/file/photo-1-1/")
+    assert photo.status_code == 200 and photo.content == png()
+    assert (
+        client_for(shop.xt_user).get(f"/market/orders/{order.order_no}/file/photo-1-1/").status_code
+        == 404
+    )
+    refused = client_for(shop.js_buyer).post(
+        f"/market/orders/{order.order_no}/refund/",
+        {
+            "amount": "1.00",
+            "reason": "x",
+            "photos": [SimpleUploadedFile("a.txt", b"hello", "text/plain")],
+        },
+    )
+    assert refused.status_code in (400, 409) and order.refunds.count() == 1

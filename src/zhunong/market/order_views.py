@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,8 +112,6 @@ def checkout_page(request):
 
 
 def _url(name: str) -> str:
-    from django.urls import reverse
-
     return reverse(name)
 
 
@@ -168,6 +167,12 @@ def _render_order(request, order, status: int = 200):
     actions = lifecycle.actions_for(order, side) if side else []
     events = orderqueries.timeline(order)
     day = today()
+    refunds = list(order.refunds.all())
+    for refund in refunds:
+        refund.photo_links = [
+            reverse("order-document", args=[order.order_no, f"photo-{refund.number}-{n}"])
+            for n in range(1, len(refund.photos) + 1)
+        ]
     units = []
     if any(a == "reattribute" for a, _m in actions):
         units = access.managed_units(request.user).filter(status="active").order_by("name")[:500]
@@ -180,7 +185,7 @@ def _render_order(request, order, status: int = 200):
             "actions": actions,
             "events": events,
             "lines": list(order.lines.all()),
-            "refunds": list(order.refunds.all()),
+            "refunds": refunds,
             "interest": paymentclock.late_interest(order, day),
             "overdue": order.payment_due_on is not None
             and order.payment_sent_on is None
@@ -197,6 +202,8 @@ def _render_order(request, order, status: int = 200):
 
 def _step_data(request, order, action) -> dict:
     data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    if action == "refund":
+        data["_photos"] = request.FILES.getlist("photos")
     if action == "accept" and request.POST.get("partial"):
         data["lines"] = [
             {
@@ -237,6 +244,14 @@ def order_document(request, order_no, name):
         with order.contract.open("rb") as f:
             data = f.read()
         filename = _("合同") + f"-{order.order_no}.docx"
+    elif name.startswith("photo-"):
+        path = _refund_photo(order, name)
+        from django.core.files.storage import default_storage
+
+        with default_storage.open(path, "rb") as f:
+            data = f.read()
+        kind = "image/png" if path.endswith(".png") else "image/jpeg"
+        return HttpResponse(data, content_type=kind)
     elif name == "payment-request" and order.payment_mode == PaymentMode.PAY_FIRST:
         if order.confirmed_on is None or order.state == OrderState.CANCELLED:
             raise Http404(_("供应商确认订单后才能下载请款证明。"))
@@ -249,6 +264,16 @@ def order_document(request, order_no, name):
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def _refund_photo(order, name: str) -> str:
+    """`photo-<refund>-<n>`: the n-th photo of the order's refund."""
+    try:
+        _prefix, refund_no, n = name.split("-")
+        refund = order.refunds.get(number=int(refund_no))
+        return refund.photos[int(n) - 1]
+    except (ValueError, IndexError, order.refunds.model.DoesNotExist):
+        raise Http404(_("没有找到，或无权查看。")) from None
 
 
 @login_required

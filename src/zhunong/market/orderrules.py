@@ -279,10 +279,40 @@ def refund(order: Order, side: str, data: dict) -> dict:
         )
     reason = _text(data, "reason", _("退款原因"), limit=500)
     number = order.refunds.count() + 1
+    photos = _photos(order, number, data.get("_photos") or [])
     Refund.objects.create(
-        order=order, number=number, amount=amount, reason=reason, requested_on=today()
+        order=order,
+        number=number,
+        amount=amount,
+        reason=reason,
+        photos=photos,
+        requested_on=today(),
     )
     return {"event": {"refund": number, "amount": str(amount), "reason": reason}}
+
+
+MAX_PHOTOS = 6
+
+
+def _photos(order: Order, number: int, uploads) -> list[str]:
+    """The refund's photos (JPEG or PNG, at most 5 MB each, six at most), stored under the
+    order; their paths are kept on the refund."""
+    from django.core.files.storage import default_storage
+
+    from .documents import check_upload
+
+    if len(uploads) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("最多上传%(n)s张照片") % {"n": MAX_PHOTOS}})
+    saved = []
+    for n, upload in enumerate(uploads, start=1):
+        problem = check_upload(upload)
+        if problem:
+            raise ValidationError({"photos": f"{upload.name}：{problem}"})
+        name = (
+            f"refunds/{order.order_no}/R{number}-{n}.{upload.name.rsplit('.', 1)[-1].lower()[:4]}"
+        )
+        saved.append(default_storage.save(name, upload))
+    return saved
 
 
 def refund_decide(order: Order, side: str, data: dict) -> dict:
