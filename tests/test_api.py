@@ -163,4 +163,6 @@ def test_a_token_records_when_it_was_last_used_to_the_minute(world):
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
     client.get("/api/v1/me")
     token.refresh_from_db()
-    assert token.last_used_at > first - timedelta(minutes=1) and token.last_used_at <= timezone.now()
+    assert (
+        token.last_used_at > first - timedelta(minutes=1) and token.last_used_at <= timezone.now()
+    )

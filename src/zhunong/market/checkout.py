@@ -337,7 +337,7 @@ def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) 
     )
     order.order_no = _number("DD", order.pk, day)
     order.save(update_fields=["order_no"])
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         [
             OrderLine(
                 order=order,
@@ -362,8 +362,8 @@ def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) 
         to_state=order.state,
         data={"total": str(order.total), "freight": str(order.freight)},
     )
-    orderledger.follow(order)
-    transaction.on_commit(lambda: _notify_placed(order))
+    orderledger.placed(order, lines)
+    _notify_placed(order)
     return order
 
 

@@ -183,8 +183,7 @@ def order_transition(actor, order: Order, action: str, **data) -> Order:
             data=(result or {}).get("event", {}) if isinstance(result, dict) else {},
         )
         orderledger.follow(locked)
-        label = str(move.label)
-        transaction.on_commit(lambda: _notify(locked, label, side))
+        _notify(locked, str(move.label), side)
     return locked
 
 

@@ -23,12 +23,10 @@ from .models.orders import Order, OrderState, RefundState
 AGREED = (RefundState.AGREED, RefundState.DECIDED_REFUND)
 
 
-def _product(order: Order) -> str:
-    lines = list(order.lines.all()[:2])
+def _product(lines: list) -> str:
     if not lines:
         return ""
-    more = order.lines.count() - 1
-    return lines[0].name + (f" 等{more + 1}种" if more else "")
+    return lines[0].name + (f" 等{len(lines)}种" if len(lines) > 1 else "")
 
 
 def _moves(order: Order) -> list[tuple[date, int, int]]:
@@ -48,6 +46,25 @@ def _unit_on(order: Order, moves, day) -> int:
     return unit
 
 
+def placed(order: Order, lines: list) -> None:
+    """The line of an order just placed: nothing to reconcile yet, one insert."""
+    first = lines[0]
+    PurchaseLine.objects.create(
+        order_no=order.order_no,
+        unit_id=order.unit_id,
+        account_id=order.account_id,
+        channel=order.channel,
+        supplier_name=order.supplier.name,
+        supplier_id=order.supplier_id,
+        origin_code=first.origin_code,
+        ordered_on=order.placed_on,
+        amount=order.total,
+        completed_on=None,
+        year=order.placed_on.year,
+        product=_product(lines)[:255],
+    )
+
+
 def follow(order: Order) -> None:
     """Brings the order's ledger lines in line with the order as it now stands."""
     if order.state == OrderState.CANCELLED:
@@ -61,7 +78,8 @@ def follow(order: Order) -> None:
     base = order.accepted_total if order.accepted_total is not None else order.total
     amount = base - sum((r.amount for r in before), start=base * 0)
     moves = _moves(order)
-    first = order.lines.first()
+    lines = list(order.lines.all())
+    first = lines[0] if lines else None
     common = {
         "account_id": order.account_id,
         "channel": order.channel,
@@ -70,7 +88,7 @@ def follow(order: Order) -> None:
         "origin_code": first.origin_code if first else order.supplier.county_id,
         "ordered_on": order.placed_on,
     }
-    product = _product(order)
+    product = _product(lines)
 
     def put(number: str, unit: int, value, on, label: str = "") -> None:
         PurchaseLine.objects.update_or_create(

@@ -1,7 +1,7 @@
 """Each step of an order tells the other side: a message in the inbox (the unread count shows in
-the menu) and an e-mail copy, sent by the task worker after the step has committed."""
+the menu), written in the step's transaction so a refused step tells nobody, and an e-mail copy to
+those with an address, sent by the task worker after the step has committed (people.inbox)."""
 
-from django.tasks import task
 from django.utils.translation import gettext as _
 
 from .models.orders import Order
@@ -47,17 +47,12 @@ def message_for(order: Order, label: str) -> tuple[str, str]:
     return subject, body
 
 
-@task()
-def notify_step(order_id: int, label: str, side: str) -> int:
+def notify(order: Order, label: str, side: str) -> int:
+    """Tells the other side of the step; returns how many people were told."""
     from zhunong.people.inbox import inbox_send
 
-    order = Order.objects.select_related("unit", "supplier", "buyer").get(pk=order_id)
     subject, body = message_for(order, label)
     people = recipients(order, side)
     for person in people:
         inbox_send(person, subject, body, url=f"/market/orders/{order.order_no}/")
     return len(people)
-
-
-def notify(order: Order, label: str, side: str) -> None:
-    notify_step.enqueue(order.pk, label, side)
