@@ -107,3 +107,16 @@ def test_the_overdue_list_is_in_reach(shop, frozen):
     assert [(r["region"].code, r["unpaid"], r["overdue"]) for r in rows] == [
         ("410105", Decimal("71.00"), Decimal("71.00"))
     ]
+
+
+def test_units_directly_in_the_city_are_counted_as_its_own(shop, frozen):
+    from tests.conftest import make_account, make_user
+    from zhunong.orgs.models import Role
+
+    make_account(shop.city_school, "c-sch1-jy01", activated=date(2021, 2, 1))
+    shop.js_buyer = make_user("city_buyer", Role.BUYER, unit=shop.city_school)  # 郑州市第一中学
+    order = order_in(shop, S.ACCEPTED)
+    rows = paymentclock.totals_by_region(shop.city_finance, order.payment_due_on, shop.city)
+    assert [(r["region"].code, r["own"], r["unpaid"]) for r in rows] == [
+        ("410100", True, Decimal("71.00"))
+    ]

@@ -261,16 +261,30 @@ def _out(order, user, detail: bool = False) -> dict:
     return out
 
 
-@router.get("/orders", response=list[OrderOut], summary="订单列表（按权限范围）")
+class OrderPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[OrderOut]
+
+
+@router.get("/orders", response=OrderPage, summary="订单列表（按权限范围，分页）")
 def order_list(
     request,
     state: str = Query("", max_length=16),
     page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(50, ge=1, le=200),
 ):
+    from django.core.paginator import Paginator
+
     found = orderqueries.orders_for(request.auth, state=state)
-    start = (page - 1) * page_size
-    return [_out(o, request.auth) for o in found[start : start + page_size]]
+    current = Paginator(found, page_size).get_page(page)
+    return {
+        "count": current.paginator.count,
+        "page": current.number,
+        "pages": current.paginator.num_pages,
+        "items": [_out(o, request.auth) for o in current.object_list],
+    }
 
 
 def _visible(request, order_no: str):

@@ -141,7 +141,16 @@ def order_list(request):
             "q": request.GET.get("q", ""),
             "purchase": purchase,
             "is_buyer": checkout.buying_accounts(request.user).exists(),
+            "own_supplier": _supplier_only(request.user),
         },
+    )
+
+
+def _supplier_only(user) -> bool:
+    """A supplier's own list needs no supplier column."""
+    reach = access.reach_of(user)
+    return bool(reach.supplier_ids) and not (
+        reach.everything or reach.unit_ids or reach.finance_paths or reach.supervised_paths
     )
 
 

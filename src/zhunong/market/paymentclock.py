@@ -84,20 +84,24 @@ def overdue_orders(user, on: date) -> QuerySet:
 
 
 def totals_by_region(user, on: date, region) -> list[dict]:
-    """Unpaid and overdue amounts by the region's children (the dashboard's figures): the total
-    of each order (its accepted amount once accepted)."""
+    """Unpaid and overdue amounts by the region's children, and its own units (本级) — the
+    dashboard's figures: the total of each order (its accepted amount once accepted)."""
     from zhunong.regions.models import Region
 
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    orders = unpaid(access.visible_orders(user))
+    parts = [
+        (child, {"unit__region__path__startswith": child.path})
+        for child in Region.objects.filter(parent=region).order_by("code")
+    ]
+    parts.append((region, {"unit__region": region}))
     rows = []
-    for child in children or [region]:
-        orders = unpaid(access.visible_orders(user)).filter(
-            unit__region__path__startswith=child.path
-        )
-        due = orders.aggregate(s=Sum("total"))["s"] or Decimal(0)
-        late = orders.filter(payment_due_on__lt=on).aggregate(s=Sum("total"))["s"] or Decimal(0)
+    for place, where in parts:
+        found = orders.filter(**where)
+        due = found.aggregate(s=Sum("total"))["s"] or Decimal(0)
+        late = found.filter(payment_due_on__lt=on).aggregate(s=Sum("total"))["s"] or Decimal(0)
         if due or late:
-            rows.append({"region": child, "unpaid": due, "overdue": late})
+            own = place.pk == region.pk and len(parts) > 1
+            rows.append({"region": place, "own": own, "unpaid": due, "overdue": late})
     return rows
 
 
