@@ -120,3 +120,15 @@ def test_units_directly_in_the_city_are_counted_as_its_own(shop, frozen):
     assert [(r["region"].code, r["own"], r["unpaid"]) for r in rows] == [
         ("410100", True, Decimal("71.00"))
     ]
+
+
+def test_the_daily_job_sends_reminders_and_cancels_unconfirmed_orders(shop, frozen):
+    from tests.market.orders import place
+    from zhunong.market.models import Order
+
+    stale = place(shop)
+    Order.objects.filter(pk=stale.pk).update(placed_on=DAY - timedelta(days=4))
+    due = order_in(shop, S.ACCEPTED)
+    frozen["day"] = due.payment_due_on
+    assert paymentclock.check_payments.call() == "1 reminders, 1 expired"
+    assert Order.objects.get(pk=stale.pk).state == S.CANCELLED

@@ -24,6 +24,7 @@ from zhunong.orgs.models import Account, AccountKind, Membership, Role, Unit, Un
 
 from . import orderledger
 from .models import CartItem, Order, OrderEvent, OrderLine, PaymentMode, Product, Purchase
+from .orderrules import text
 
 SHIP_WITHIN = (7, 15, 30)
 CENT = Decimal("0.01")
@@ -196,15 +197,6 @@ class Terms:
     tax_no: str
 
 
-def _text(data: dict, key: str, label: str, limit: int, required: bool = True) -> str:
-    value = inputs.clean_text(str(data.get(key) or "")).strip()
-    if required and not value:
-        raise ValidationError({key: _("请填写%(f)s") % {"f": label}})
-    if len(value) > limit:
-        raise ValidationError({key: _("%(f)s不能超过%(n)s个字") % {"f": label, "n": limit}})
-    return value
-
-
 def read_terms(data: dict) -> Terms:
     """The checkout's form or JSON, checked field by field."""
     channel = str(data.get("channel") or Channel.CANTEEN)
@@ -219,15 +211,15 @@ def read_terms(data: dict) -> Terms:
     mode = str(data.get("payment_mode") or PaymentMode.GOODS_FIRST)
     if mode not in PaymentMode.values:
         raise ValidationError({"payment_mode": _("付款方式无效，可选：goods_first、pay_first")})
-    tax_no = _text(data, "tax_no", _("纳税人识别号"), 20, required=False).upper()
+    tax_no = text(data, "tax_no", _("纳税人识别号"), limit=20, required=False).upper()
     if tax_no and not (len(tax_no) in (15, 18, 20) and tax_no.isalnum()):
         raise ValidationError({"tax_no": _("纳税人识别号应为15、18或20位字母数字")})
     return Terms(
         channel=channel,
         ship_within_days=days,
         payment_mode=mode,
-        address=_text(data, "address", _("收货地址"), 255),
-        invoice_title=_text(data, "invoice_title", _("发票抬头"), 128),
+        address=text(data, "address", _("收货地址"), limit=255),
+        invoice_title=text(data, "invoice_title", _("发票抬头"), limit=128),
         tax_no=tax_no,
     )
 

@@ -80,12 +80,17 @@ def run(day: date | None = None) -> dict:
     return {"reminders": sent, "off_sale": expired}
 
 
+def again_tomorrow(daily, hour: int) -> None:
+    """Queues a daily task for the next morning at `hour` (where the backend can defer)."""
+    if task_backends[daily.backend].supports_defer:
+        tomorrow = timezone.make_aware(datetime.combine(today() + timedelta(days=1), time(hour, 0)))
+        daily.using(run_after=tomorrow).enqueue()
+
+
 @task()
 def check_expiries() -> str:
     done = run()
-    if task_backends[check_expiries.backend].supports_defer:
-        tomorrow = timezone.make_aware(datetime.combine(today() + timedelta(days=1), time(5, 0)))
-        check_expiries.using(run_after=tomorrow).enqueue()
+    again_tomorrow(check_expiries, 5)
     return f"{done['reminders']} reminders, {done['off_sale']} off sale"
 
 

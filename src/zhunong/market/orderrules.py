@@ -28,7 +28,8 @@ REFUND_WINDOW_DAYS = 15
 CENT = Decimal("0.01")
 
 
-def _text(data: dict, key: str, label: str, *, required: bool = True, limit: int = 255) -> str:
+def text(data: dict, key: str, label: str, *, required: bool = True, limit: int = 255) -> str:
+    """A text field of a step's (or the checkout's) data, trimmed, with its limit."""
     value = inputs.clean_text(str(data.get(key) or "")).strip()
     if required and not value:
         raise ValidationError({key: _("请填写%(f)s") % {"f": label}})
@@ -88,7 +89,7 @@ def _restock(order: Order) -> None:
 
 
 def cancel(order: Order, side: str, data: dict) -> dict:
-    reason = _text(data, "reason", _("取消原因"), required=side != "system")
+    reason = text(data, "reason", _("取消原因"), required=side != "system")
     order.cancelled_on = today()
     order.cancel_reason = reason
     _restock(order)
@@ -105,7 +106,7 @@ def cancel_agreed(order: Order, side: str, data: dict) -> dict:
         return {"to": OrderState.CANCELLED, "event": {"agreed": True, "reason": reason}}
     if order.cancel_requested_by == side:
         raise ValidationError(_("已申请取消，正在等待对方同意。"))
-    reason = _text(data, "reason", _("取消原因"))
+    reason = text(data, "reason", _("取消原因"))
     late = order.latest_ship_on is not None and today() > order.latest_ship_on
     if side == "buyer" and late and order.state == OrderState.CONFIRMED:
         order.cancelled_on = today()
@@ -120,8 +121,8 @@ def cancel_agreed(order: Order, side: str, data: dict) -> dict:
 def ship(order: Order, side: str, data: dict) -> dict:
     """A shipment with its carrier and waybill; a shipped order may be shipped again (split
     shipments), each one on the timeline."""
-    carrier = _text(data, "carrier", _("承运商"), limit=64)
-    waybill = _text(data, "waybill", _("运单号"), limit=64)
+    carrier = text(data, "carrier", _("承运商"), limit=64)
+    waybill = text(data, "waybill", _("运单号"), limit=64)
     if order.shipped_on is None:
         order.shipped_on = today()
     order.carrier, order.waybill = carrier, waybill
@@ -185,7 +186,7 @@ def pay(order: Order, side: str, data: dict) -> dict:
     """The buyer records its payment (no gateway: the seam for one is `payments.record`)."""
     from . import payments
 
-    reference = _text(data, "reference", _("付款凭证号"), limit=64)
+    reference = text(data, "reference", _("付款凭证号"), limit=64)
     payments.record(order, reference)
     order.payment_reference = reference
     order.payment_sent_on = today()
@@ -220,7 +221,7 @@ def rate(order: Order, side: str, data: dict) -> dict:
             data.get(key, ""),
         )
         setattr(order, key, marks[key])
-    order.comment = _text(data, "comment", _("评价"), required=False, limit=500)
+    order.comment = text(data, "comment", _("评价"), required=False, limit=500)
     order.completed_on = today()
     return {"event": {**marks, "comment": order.comment}}
 
@@ -231,7 +232,7 @@ def reattribute(order: Order, side: str, data: dict) -> dict:
     from zhunong.orgs.models import Unit, UnitStatus
 
     actor = data.get("_actor")
-    reason = _text(data, "reason", _("挂靠原因"), limit=255)
+    reason = text(data, "reason", _("挂靠原因"), limit=255)
     unit = (
         Unit.objects.filter(pk=inputs.id_or_none(data.get("unit")), status=UnitStatus.ACTIVE)
         .select_related("region")
@@ -277,7 +278,7 @@ def refund(order: Order, side: str, data: dict) -> dict:
         raise ValidationError(
             {"amount": _("退款金额须在0.01至%(m)s元之间") % {"m": refundable(order)}}
         )
-    reason = _text(data, "reason", _("退款原因"), limit=500)
+    reason = text(data, "reason", _("退款原因"), limit=500)
     number = order.refunds.count() + 1
     photos = _photos(order, number, data.get("_photos") or [])
     Refund.objects.create(
@@ -315,22 +316,26 @@ def _photos(order: Order, number: int, uploads) -> list[str]:
     return saved
 
 
+# who an open refund waits for: the supplier answers, the buyer may take a refusal further, the
+# operator decides a dispute
+WAITS_FOR = {
+    RefundState.REQUESTED: "supplier",
+    RefundState.REFUSED: "buyer",
+    RefundState.DISPUTED: "operator",
+}
+
+
 def refund_decide(order: Order, side: str, data: dict) -> dict:
     """The supplier agrees or refuses; the buyer may take a refusal to the operator (dispute);
     the operator's decision is final."""
     found = open_refund(order)
     if found is None:
         raise ValidationError(_("没有待处理的退款。"))
-    waiting = {
-        RefundState.REQUESTED: "supplier",
-        RefundState.REFUSED: "buyer",
-        RefundState.DISPUTED: "operator",
-    }[found.state]
-    if side != waiting:
+    if side != WAITS_FOR[found.state]:
         raise ValidationError(
             _("退款当前为“%(s)s”，不由您处理。") % {"s": found.get_state_display()}
         )
-    answer = _text(data, "answer", _("处理意见"), required=False, limit=500)
+    answer = text(data, "answer", _("处理意见"), required=False, limit=500)
     if side == "buyer":
         found.state = RefundState.DISPUTED
         found.answer = answer or found.answer
@@ -373,11 +378,7 @@ def offered(order: Order, action: str, side: str) -> bool:
         found = open_refund(order)
         if found is None:
             return False
-        return {
-            RefundState.REQUESTED: "supplier",
-            RefundState.REFUSED: "buyer",
-            RefundState.DISPUTED: "operator",
-        }[found.state] == side
+        return WAITS_FOR[found.state] == side
     if action == "cancel" and order.state != OrderState.PLACED:
         return order.cancel_requested_by != side
     return action not in ("expire",)

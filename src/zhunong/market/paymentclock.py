@@ -9,13 +9,12 @@ what is overdue, the late interest, and the reminders.
   their supplier has not confirmed in 3 days.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet, Sum
-from django.tasks import task, task_backends
-from django.utils import timezone
+from django.tasks import task
 from django.utils.translation import gettext as _
 
 from zhunong import access
@@ -160,8 +159,8 @@ def run(on: date | None = None) -> dict:
 
 @task()
 def check_payments() -> str:
+    from .expiry import again_tomorrow
+
     done = run()
-    if task_backends[check_payments.backend].supports_defer:
-        tomorrow = timezone.make_aware(datetime.combine(today() + timedelta(days=1), time(6, 0)))
-        check_payments.using(run_after=tomorrow).enqueue()
+    again_tomorrow(check_payments, 6)
     return f"{done['reminders']} reminders, {done['expired']} expired"
