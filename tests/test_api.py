@@ -166,3 +166,18 @@ def test_a_token_records_when_it_was_last_used_to_the_minute(world):
     assert (
         token.last_used_at > first - timedelta(minutes=1) and token.last_used_at <= timezone.now()
     )
+
+
+def test_the_openapi_document_has_no_duplicate_keys(world):
+    """Swagger UI refuses a document with a key twice (json.loads would silently keep the last)."""
+    import json
+
+    def no_duplicates(pairs):
+        keys = [k for k, _v in pairs]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        return dict(pairs)
+
+    body = Client().get("/api/v1/openapi.json").content.decode()
+    document = json.loads(body, object_pairs_hook=no_duplicates)
+    step = document["paths"]["/api/v1/market/orders/{order_no}/{action}"]["post"]
+    assert {"200", "409", "422"} <= set(step["responses"])

@@ -68,7 +68,10 @@ class ZhunongAPI(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # status codes as text: a route declaring 422 itself (an int key) beside the
+                # "422" added here would be a duplicate key in the JSON, which Swagger UI refuses
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for code, description in ERRORS.items():
                     responses.setdefault(code, {"description": description, "content": error})
         return schema
