@@ -268,14 +268,21 @@ def visible_suppliers(user) -> QuerySet:
 
 
 def visible_orders(user) -> QuerySet:
-    """Marketplace orders: a unit's people see the unit's (a supervising unit its subtree's, a
-    finance bureau its region's), a supplier its own, the operator all."""
+    """Marketplace orders: a unit's people see the unit's — those it counts for and those its
+    accounts placed (a supervising unit its subtree's, a finance bureau its region's) — a supplier
+    its own, the operator all."""
     from zhunong.market.models import Order
 
     reach = reach_of(user)
     if reach.everything:
         return Order.objects.all()
-    conditions = [c for c in (unit_filter(user, "unit__"),) if c is not None]
+    # the unit it counts for, and the unit whose account placed it (a union's order, one
+    # re-attributed to another unit: its buyers still follow it)
+    conditions = [
+        c
+        for c in (unit_filter(user, "unit__"), unit_filter(user, "account__unit__"))
+        if c is not None
+    ]
     if reach.supplier_ids:
         conditions.append(Q(supplier_id__in=reach.supplier_ids))
     return scope(Order.objects.all(), _any(conditions))

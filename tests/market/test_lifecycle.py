@@ -208,3 +208,37 @@ def test_a_refund_is_asked_within_15_days_of_acceptance_for_at_most_what_was_acc
     monkeypatch.setattr("zhunong.market.orderrules.today", lambda: late)
     with pytest.raises(ValidationError, match="15天内"):
         step(shop, order, "refund", amount="1.00", reason="x")
+
+
+def test_a_unions_order_stays_with_the_buyer_who_placed_it(shop):
+    from tests.conftest import make_unit
+    from tests.market.conftest import ADDRESS
+    from zhunong import access
+    from zhunong.market import checkout
+
+    union = make_unit(
+        "J-UNION", "金水区第一小学工会", shop.jinshui, kind="union", owner=shop.js_school
+    )
+    account = checkout.buying_account(shop.js_buyer)
+    checkout.cart_put(account=account, product_id=shop.millet.pk, quantity=1)
+    purchase, _made = checkout.checkout(
+        actor=shop.js_buyer,
+        account=account,
+        data={**ADDRESS, "channel": "union"},
+        idempotency_key="u",
+    )
+    order = purchase.orders.get()
+    assert order.unit == union
+    assert access.visible_orders(shop.js_buyer).filter(pk=order.pk).exists()
+    assert step(shop, order, "cancel").state == S.CANCELLED
+
+
+def test_a_reattributed_order_stays_with_its_buyer(shop):
+    from zhunong import access
+
+    order = order_in(shop, S.SHIPPED)
+    step(shop, order, "reattribute", side="finance", unit=shop.js_school2.pk, reason="挂靠")
+    order.refresh_from_db()
+    assert order.unit == shop.js_school2
+    assert access.visible_orders(shop.js_buyer).filter(pk=order.pk).exists()
+    assert step(shop, order, "accept").state == S.ACCEPTED

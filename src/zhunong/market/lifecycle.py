@@ -120,16 +120,18 @@ def actions_for(order: Order, side: str) -> list[tuple[str, Move]]:
 
 
 def sides_of(actor, order: Order) -> set[str]:
-    """Which sides of the order the actor stands on: the buyer side is a buyer of the ordering
-    unit; the supplier side a member of the supplier; the operator decides disputes; the finance
-    bureau of the unit's region re-attributes."""
+    """Which sides of the order the actor stands on: the buyer side is a buyer of the unit whose
+    account placed it (a union's order, or one re-attributed, stays with its buyers); the supplier
+    side a member of the supplier; the operator decides disputes; the finance bureau of the unit's
+    region re-attributes."""
     from zhunong import access
     from zhunong.orgs.models import Membership, Role
 
     if actor is None:
         return {SYSTEM}
     sides = set()
-    if Membership.objects.filter(user=actor, role=Role.BUYER, unit_id=order.unit_id).exists():
+    buying_unit = order.account.unit_id  # whose account placed it, whatever it counts for
+    if Membership.objects.filter(user=actor, role=Role.BUYER, unit_id=buying_unit).exists():
         sides.add(BUYER)
     reach = access.reach_of(actor)
     if order.supplier_id in reach.supplier_ids:

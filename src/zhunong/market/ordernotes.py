@@ -14,7 +14,7 @@ def recipients(order: Order, side: str) -> list:
 
     buyers = [order.buyer] + [
         m.user
-        for m in Membership.objects.filter(unit_id=order.unit_id, role=Role.UNIT_ADMIN)
+        for m in Membership.objects.filter(unit_id=order.account.unit_id, role=Role.UNIT_ADMIN)
         .select_related("user")
         .order_by("pk")
     ]
