@@ -86,6 +86,20 @@ def test_the_same_idempotency_key_returns_the_same_purchase(shop):
     )
     assert made and not made_again and again.pk == first.pk
     assert Order.objects.count() == 1 and Purchase.objects.count() == 1
+    assert [o.order_no for o in again.placed] == [o.order_no for o in first.placed]
+    assert CartItem.objects.get(account=account).quantity == 5  # the retry took nothing
+
+
+def test_a_retry_that_would_now_be_refused_still_returns_what_the_key_made(shop):
+    first, _made = buy(shop, (shop.millet, 1), key="slow-network")
+    account = checkout.buying_account(shop.js_buyer)
+    again, made = checkout.checkout(
+        actor=shop.js_buyer, account=account, data={}, idempotency_key="slow-network"
+    )
+    assert not made and again.pk == first.pk and len(again.placed) == 1
+    with pytest.raises(ValidationError) as refused:
+        checkout.checkout(actor=shop.js_buyer, account=account, data={}, idempotency_key="new")
+    assert "address" in refused.value.message_dict
 
 
 def test_stock_is_taken_and_never_goes_below_zero(shop):
@@ -188,3 +202,15 @@ def test_an_employee_and_a_canteen_contractor_buy_for_the_unit(shop):
     )
     line = PurchaseLine.objects.get(order_no=order.order_no)
     assert (line.unit, line.channel) == (shop.js_school, "employee")
+
+
+def test_putting_a_product_again_adds_to_its_row_and_setting_it_replaces_the_quantity(shop):
+    account = checkout.buying_account(shop.js_buyer)
+    checkout.cart_put(account=account, product_id=shop.millet.pk, quantity=2)
+    checkout.cart_put(account=account, product_id=shop.millet.pk, quantity=3)
+    assert CartItem.objects.get(account=account, product=shop.millet).quantity == 5
+    checkout.cart_put(account=account, product_id=shop.millet.pk, quantity=1, add=False)
+    assert list(CartItem.objects.filter(account=account).values_list("quantity", flat=True)) == [1]
+    with pytest.raises(ValidationError):
+        checkout.cart_put(account=account, product_id=shop.melon.pk, quantity=11)  # stock is 10
+    assert CartItem.objects.filter(account=account).count() == 1

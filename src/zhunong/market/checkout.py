@@ -92,10 +92,18 @@ def cart_put(*, account: Account, product_id, quantity, add: bool = True) -> Car
     if add and current is not None:
         wanted += current.quantity
     wanted = _quantity(wanted, product)
-    item, _created = CartItem.objects.update_or_create(
-        account=account, product=product, defaults={"quantity": wanted}
-    )
-    return item
+    if current is not None and CartItem.objects.filter(pk=current.pk).update(quantity=wanted):
+        current.quantity = wanted
+        return current
+    try:
+        with transaction.atomic():
+            return CartItem.objects.create(account=account, product=product, quantity=wanted)
+    except IntegrityError:
+        # the same product put in at the same moment from another tab: that row stands, updated
+        item = CartItem.objects.get(account=account, product=product)
+        item.quantity = _quantity(item.quantity + wanted if add else wanted, product)
+        item.save(update_fields=["quantity"])
+        return item
 
 
 def cart_remove(*, account: Account, item_id) -> None:
@@ -142,7 +150,7 @@ def cart_groups(account: Account) -> list[CartGroup]:
     """The cart by supplier, at current prices (what the cart page and checkout show)."""
     items = list(
         CartItem.objects.filter(account=account)
-        .select_related("product__supplier", "product__origin")
+        .select_related("product__supplier")
         .order_by("product__supplier_id", "product_id")
     )
     groups: dict[int, CartGroup] = {}
@@ -266,15 +274,23 @@ def _take_stock(lines: list[tuple[Product, int]]) -> None:
 def checkout(*, actor, account: Account, data: dict, idempotency_key: str) -> tuple[Purchase, bool]:
     """Turns the account's cart into one purchase with one order per supplier, or refuses with a
     message and changes nothing. Returns (purchase, made): `made` is False when the key had
-    already made this purchase (a retry), which is then returned as it is."""
+    already made this purchase (a retry), which is then returned as it is. Either way the
+    purchase's orders, with their suppliers, are on `purchase.placed`.
+
+    A retry is found by the key's unique constraint: the purchase is the transaction's first
+    write, so a used key fails at once and costs nothing; a checkout that goes through (the usual
+    case) makes no query to look for one."""
     key = inputs.clean_text(str(idempotency_key or ""))[:80]
     if not key:
         raise ValidationError({"idempotency_key": _("缺少 Idempotency-Key")})
-    done = Purchase.objects.filter(buyer=actor, idempotency_key=key).first()
-    if done is not None:
+    try:
+        terms = read_terms(data)
+        unit = _channel_unit(account, terms.channel)
+    except ValidationError:
+        done = _done(actor, key)
+        if done is None:
+            raise
         return done, False
-    terms = read_terms(data)
-    unit = _channel_unit(account, terms.channel)
     try:
         with transaction.atomic():
             purchase = Purchase.objects.create(
@@ -296,16 +312,25 @@ def checkout(*, actor, account: Account, data: dict, idempotency_key: str) -> tu
                 except ValidationError as error:
                     raise ValidationError({"cart": error.messages}) from error
             _take_stock(lines)
-            for group in groups:
-                _place(purchase, group, account, unit, actor, terms, day)
+            purchase.placed = [
+                _place(purchase, group, account, unit, actor, terms, day) for group in groups
+            ]
             CartItem.objects.filter(account=account).delete()
     except IntegrityError:
-        # the same key at the same moment: the first checkout made the purchase
-        done = Purchase.objects.filter(buyer=actor, idempotency_key=key).first()
+        # the key made a purchase already (a retry), or at the same moment (a double click)
+        done = _done(actor, key)
         if done is None:
             raise
         return done, False
     return purchase, True
+
+
+def _done(actor, key: str) -> Purchase | None:
+    """The purchase the buyer's key already made, with its orders on `placed`."""
+    done = Purchase.objects.filter(buyer=actor, idempotency_key=key).first()
+    if done is not None:
+        done.placed = list(done.orders.select_related("supplier").order_by("pk"))
+    return done
 
 
 def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) -> Order:

@@ -216,7 +216,7 @@ def checkout_post(
         "purchase": purchase.number,
         "orders": [
             {"order_no": o.order_no, "supplier": o.supplier.name, "total": o.total}
-            for o in purchase.orders.select_related("supplier").order_by("pk")
+            for o in purchase.placed
         ],
     }
     return Status(201 if made else 200, body)

@@ -102,11 +102,11 @@ def checkout_page(request):
     except ValidationError as error:
         _errors(request, error)
         return redirect("cart")
-    numbers = "、".join(o.order_no for o in purchase.orders.order_by("pk"))
+    numbers = "、".join(o.order_no for o in purchase.placed)
     messages.success(
         request,
         _("已提交采购单%(p)s，按供应商拆分为%(n)s个订单：%(o)s。等待供应商确认。")
-        % {"p": purchase.number, "n": purchase.orders.count(), "o": numbers},
+        % {"p": purchase.number, "n": len(purchase.placed), "o": numbers},
     )
     return redirect(f"{_url('order-list')}?purchase={purchase.number}")
 

@@ -9,22 +9,20 @@ from .models.orders import Order
 
 def recipients(order: Order, side: str) -> list:
     """The other side: the supplier's people for a buyer's step, the buyer and its unit's admins
-    for a supplier's; both for the operator's and the system's."""
+    for a supplier's; both for the operator's and the system's. One query for whichever are told
+    (a checkout tells every supplier of it, so this runs once per order placed)."""
+    from django.db.models import Q
+
     from zhunong.orgs.models import Membership, Role
 
-    buyers = [order.buyer] + [
-        m.user
-        for m in Membership.objects.filter(unit_id=order.account.unit_id, role=Role.UNIT_ADMIN)
-        .select_related("user")
-        .order_by("pk")
-    ]
-    sellers = [
-        m.user
-        for m in Membership.objects.filter(supplier_id=order.supplier_id, role=Role.SUPPLIER)
-        .select_related("user")
-        .order_by("pk")
-    ]
-    people = {"buyer": sellers, "supplier": buyers}.get(side, buyers + sellers)
+    admins = Q(unit_id=order.account.unit_id, role=Role.UNIT_ADMIN)
+    sellers = Q(supplier_id=order.supplier_id, role=Role.SUPPLIER)
+    told = {"buyer": sellers, "supplier": admins}.get(side, admins | sellers)
+    members = list(Membership.objects.filter(told).select_related("user").order_by("pk"))
+    people = [m.user for m in members if m.role == Role.UNIT_ADMIN]
+    if side != "buyer":
+        people.insert(0, order.buyer)
+    people += [m.user for m in members if m.role == Role.SUPPLIER]
     seen, found = set(), []
     for person in people:
         if person.pk not in seen and person.is_active:
