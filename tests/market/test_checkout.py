@@ -126,6 +126,23 @@ def test_a_checkout_short_of_stock_is_refused_whole_and_changes_nothing(shop):
     assert not PurchaseLine.objects.filter(order_no__startswith="DD").exists()
 
 
+def test_a_product_taken_off_sale_after_it_was_put_in_the_cart_refuses_the_checkout(shop):
+    account = checkout.buying_account(shop.js_buyer)
+    checkout.cart_put(account=account, product_id=shop.millet.pk, quantity=1)
+    checkout.cart_put(account=account, product_id=shop.melon.pk, quantity=2)
+    Product.objects.filter(pk=shop.melon.pk).update(on_sale=False)
+    with pytest.raises(ValidationError, match="兰考蜜瓜”已下架"):
+        checkout.checkout(actor=shop.js_buyer, account=account, data=ADDRESS, idempotency_key="x")
+    assert Order.objects.count() == 0 and CartItem.objects.count() == 2
+    assert Product.objects.get(pk=shop.millet.pk).sales == 0  # taken before, given back
+
+
+def test_a_product_without_stock_kept_counts_its_sales_and_keeps_no_stock(shop):
+    buy(shop, (shop.millet, 3), key="a")
+    shop.millet.refresh_from_db()
+    assert (shop.millet.stock, shop.millet.sales) == (None, 3)
+
+
 @pytest.mark.parametrize(
     "field, value, message",
     [

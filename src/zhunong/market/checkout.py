@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext as _
 
 from zhunong import inputs
@@ -237,38 +237,34 @@ def _number(prefix: str, pk: int, day: date) -> str:
 
 
 def _take_stock(lines: list[tuple[Product, int]]) -> None:
-    """Locks the products in primary-key order, then takes each quantity with an update that
-    matches only while enough is left: stock never goes below zero."""
-    ids = sorted({p.pk for p, _q in lines})
-    locked = {
-        p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    """Takes each quantity with one update per product, in primary-key order, that matches only
+    while the product is on sale at the price the buyer saw and enough is left: stock never goes
+    below zero, and the row locks are taken in a fixed order, so two checkouts cannot deadlock.
+    Only when an update matches nothing is the product read, to say why."""
     for product, quantity in sorted(lines, key=lambda pq: pq[0].pk):
-        current = locked[product.pk]
-        if not current.on_sale:
-            raise ValidationError(
-                {"cart": _("“%(p)s”已下架，请从购物车移除") % {"p": current.name}}
-            )
-        if current.price != product.price:
-            raise ValidationError(
-                {
-                    "cart": _("“%(p)s”的价格已变为%(x)s元，请确认后再提交")
-                    % {"p": current.name, "x": current.price}
-                }
-            )
-        taken = Product.objects.filter(pk=product.pk)
-        if current.stock is not None:
-            taken = taken.filter(stock__gte=quantity)
-            updated = taken.update(stock=F("stock") - quantity, sales=F("sales") + quantity)
-        else:
-            updated = taken.update(sales=F("sales") + quantity)
+        taken = Product.objects.filter(pk=product.pk, on_sale=True, price=product.price)
+        updated = taken.filter(Q(stock__isnull=True) | Q(stock__gte=quantity)).update(
+            stock=Case(When(stock__isnull=True, then=None), default=F("stock") - quantity),
+            sales=F("sales") + quantity,
+        )
         if not updated:
-            raise ValidationError(
-                {
-                    "cart": _("“%(p)s”库存不足（剩余%(n)s）")
-                    % {"p": current.name, "n": current.stock}
-                }
-            )
+            _refuse(product)
+
+
+def _refuse(product: Product) -> None:
+    current = Product.objects.get(pk=product.pk)
+    if not current.on_sale:
+        raise ValidationError({"cart": _("“%(p)s”已下架，请从购物车移除") % {"p": current.name}})
+    if current.price != product.price:
+        raise ValidationError(
+            {
+                "cart": _("“%(p)s”的价格已变为%(x)s元，请确认后再提交")
+                % {"p": current.name, "x": current.price}
+            }
+        )
+    raise ValidationError(
+        {"cart": _("“%(p)s”库存不足（剩余%(n)s）") % {"p": current.name, "n": current.stock}}
+    )
 
 
 def checkout(*, actor, account: Account, data: dict, idempotency_key: str) -> tuple[Purchase, bool]:
