@@ -2,7 +2,6 @@
 generated sentences, a chart and the table, and attachment.xlsx with the table. One set of rows
 feeds both files, so they can never disagree."""
 
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -11,16 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 
 from zhunong import access
 
-from . import timeprogress
-from .exporters import COLUMNS, GROUPS, as_json, as_xlsx
+from . import noticedoc, timeprogress
+from .exporters import COLUMNS, as_json, as_xlsx
 from .models import Notice, NoticeTemplate
 from .numbers import percent
 from .queries import ProgressTable, progress_table_as_of, table_units
@@ -91,104 +85,9 @@ def _figures(table: ProgressTable) -> dict:
     }
 
 
-def _set_font(run, size=None, bold=False):
-    run.font.name = "SimSun"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
-
-
-def _paragraph(doc, text, size=12, bold=False, align=None, indent=True):
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    _set_font(p.add_run(text), size, bold)
-    return p
-
-
 def notice_docx(notice_fields: dict, figures: dict) -> bytes:
-    doc = Document()
-    for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2.5)
-    _paragraph(doc, notice_fields["issuing_body"], 20, True, WD_ALIGN_PARAGRAPH.CENTER, False)
-    if notice_fields["document_no"]:
-        _paragraph(doc, notice_fields["document_no"], 12, False, WD_ALIGN_PARAGRAPH.CENTER, False)
-    _paragraph(doc, notice_fields["title"], 16, True, WD_ALIGN_PARAGRAPH.CENTER, False)
-    _paragraph(doc, notice_fields["addressees"] + "：", 12, False, None, False)
-    as_of = date.fromisoformat(figures["table"]["as_of"])
-    _paragraph(
-        doc,
-        f"现将截至{as_of.year}年{as_of.month}月{as_of.day}日{figures['table']['region_name']}"
-        f"脱贫地区农副产品采购工作进展情况通报如下：",
-    )
-    for heading, keys in SECTIONS:
-        _paragraph(doc, heading, 12, True, None, True)
-        for key in keys:
-            if key in figures["statements"]:
-                _paragraph(doc, figures["statements"][key]["sentence"])
-        if heading.startswith("三"):
-            # matplotlib loads in a fraction of a second: only when a notice is written, not
-            # with every process that imports the URLs
-            from .chart import completion_chart
-
-            chart = figures["chart"]
-            png = completion_chart(chart["names"], chart["ratios"], chart["expected"])
-            doc.add_picture(io.BytesIO(png), width=Cm(16))
-    _paragraph(doc, "四、工作要求", 12, True, None, True)
-    for line in (notice_fields["requirements"] or "").splitlines():
-        if line.strip():
-            _paragraph(doc, line.strip())
-    _paragraph(doc, "附件：" + figures["table"]["title"], 12, False, None, False)
-    _paragraph(doc, notice_fields["issuing_body"], 12, False, WD_ALIGN_PARAGRAPH.RIGHT, False)
-    issued = notice_fields.get("issued_on") or as_of
-    _paragraph(
-        doc,
-        f"{issued.year}年{issued.month}月{issued.day}日",
-        12,
-        False,
-        WD_ALIGN_PARAGRAPH.RIGHT,
-        False,
-    )
-    doc.add_page_break()
-    _table(doc, figures["table"])
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def _table(doc, table: dict) -> None:
-    _paragraph(doc, table["title"], 14, True, WD_ALIGN_PARAGRAPH.CENTER, False)
-    d = date.fromisoformat(table["as_of"])
-    _paragraph(
-        doc, f"(截止日 {d.year}.{d.month}.{d.day})", 10, False, WD_ALIGN_PARAGRAPH.CENTER, False
-    )
-    rows = table["rows"]
-    grid = doc.add_table(rows=2 + len(rows), cols=len(COLUMNS))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    col = 0
-    for title, span in GROUPS:
-        top = grid.cell(0, col)
-        if span > 1:
-            top = top.merge(grid.cell(0, col + span - 1))
-            for offset in range(span):
-                grid.cell(1, col + offset).text = COLUMNS[col + offset]
-        else:
-            top = top.merge(grid.cell(1, col))
-        top.text = title
-        col += span
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row["shown"]):
-            grid.cell(r, c).text = value
-    for row in grid.rows:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(8)
-    _paragraph(doc, f"备注：统计时间截止{d.year}年{d.month}月{d.day}日", 9, False, None, False)
+    """notice.docx in the official format (noticedoc)."""
+    return noticedoc.notice_docx(notice_fields, figures, SECTIONS, "四、工作要求")
 
 
 def notice_title(region, as_of: date) -> str:
