@@ -27,6 +27,7 @@ COLUMNS = {
         ("食堂情况", "canteen", False),
         ("代表单位编码", "canteen_host_code", False),
         ("状态", "status", False),
+        ("所属单位编码", "owner_unit_code", False),
     ],
     "accounts": [
         ("账号", "account_id", True),

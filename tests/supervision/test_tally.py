@@ -209,3 +209,22 @@ def test_a_union_merged_into_another_unit_counts_once_to_the_survivor(world):
     )
     t = table(city, as_of=date(2024, 7, 31))  # the fast table, twice, equals the reference
     assert t.total.completed == Decimal("149.50")  # the world's 99.50 and the union's 50, once
+
+
+@pytest.mark.django_db
+def test_an_owner_change_marks_nothing_and_the_fast_table_follows_it(world):
+    # the owner decides where an enterprise's purchases count, which the fast table reads from the
+    # units as they are; the tally (units, accounts, filings) does not depend on it
+    city = Region.objects.get(code="410100")
+    soe = make_unit("S-J1", "金水区国有企业", world.jinshui, kind="soe", owner=world.js_school)
+    line(soe, "S-1", "500.00", date(2024, 3, 1))
+    tally.refresh()
+    before = table(city)  # the fast table, twice, equals the reference
+    Unit.objects.filter(pk=soe.pk).update(owner=world.eq_school)  # as an import writes it
+    assert marked() == set()
+    after = table(city)
+    assert row(after, "410105").completed == row(before, "410105").completed - 500
+    assert row(after, "410103").completed == row(before, "410103").completed + 500
+    assert after.total.units == before.total.units
+    assert after.total.completed == before.total.completed
+    assert tally.differences() == []

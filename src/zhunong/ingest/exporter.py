@@ -16,6 +16,7 @@ from .spec import (
     ACCOUNT_KINDS,
     CANTEENS,
     CHANNELS,
+    OWNED_KINDS,
     RESERVATION_STATUSES,
     SHEETS,
     UNIT_KINDS,
@@ -47,7 +48,9 @@ def sheet_rows(region: Region) -> dict[str, Iterator[list]]:
 
     def unit_rows():
         """References to units outside the region are left blank, so the export imports on its
-        own (into an empty database too)."""
+        own (into an empty database too). The owner is written as it is, also where it is the
+        supervising unit, where the import accepts it (a budget unit owning a 国有企业 or 工会), so a
+        re-import keeps it."""
         for u in units.order_by("code").values(
             "code",
             "name",
@@ -57,7 +60,14 @@ def sheet_rows(region: Region) -> dict[str, Iterator[list]]:
             "canteen",
             "canteen_host__code",
             "status",
+            "owner__code",
+            "owner__kind",
         ):
+            owned = (
+                u["kind"] in OWNED_KINDS
+                and u["owner__code"] in inside
+                and u["owner__kind"] == "budget_unit"
+            )
             yield [
                 u["code"],
                 u["name"],
@@ -67,6 +77,7 @@ def sheet_rows(region: Region) -> dict[str, Iterator[list]]:
                 label_of(CANTEENS, u["canteen"]) if u["canteen"] else "",
                 u["canteen_host__code"] if u["canteen_host__code"] in inside else "",
                 label_of(UNIT_STATUSES, u["status"]),
+                u["owner__code"] if owned else "",
             ]
 
     def accounts():

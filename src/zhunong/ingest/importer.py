@@ -33,11 +33,13 @@ from .spec import (
     ACCOUNT_KINDS,
     CANTEENS,
     CHANNELS,
+    OWNED_KINDS,
     RESERVATION_STATUSES,
     SHEETS,
     UNIT_KINDS,
     UNIT_STATUSES,
     accepting,
+    label_of,
 )
 
 UNIT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
@@ -214,6 +216,7 @@ class PlatformImport:
                 "canteen_host__code",
                 "status",
                 "tree_path",
+                "owner__code",
             )
         }
         if "regions" in columns:
@@ -329,6 +332,7 @@ class PlatformImport:
             )
             host = self.field("units", number, row, "canteen_host_code", parse.code)
             status = self.field("units", number, row, "status", parse.choice, statuses, "状态")
+            owner = self.field("units", number, row, "owner_unit_code", parse.code)
             if code is None:
                 continue
             if not UNIT_CODE.match(code):
@@ -361,6 +365,12 @@ class PlatformImport:
                     "单位编码",
                     f"单位编码 {code} 已被本次导入范围以外的单位使用",
                 )
+            kind_unreadable = kind is None and not blank(row.get("kind"))  # reported already
+            if owner and not kind_unreadable and (kind or "budget_unit") not in OWNED_KINDS:
+                self.report.error(
+                    "units", number, "所属单位编码", "只有国有企业和工会可以填写所属单位编码"
+                )
+                owner = None
             units[code] = {
                 "row": number,
                 "code": code,
@@ -371,9 +381,14 @@ class PlatformImport:
                 "canteen": canteen or "",
                 "host": host,
                 "status": status or "active",
+                "owner": owner,  # as given; resolve_owners falls back on the parent
             }
         for unit in units.values():
-            for key, column in (("parent", "主管单位编码"), ("host", "代表单位编码")):
+            for key, column in (
+                ("parent", "主管单位编码"),
+                ("host", "代表单位编码"),
+                ("owner", "所属单位编码"),
+            ):
                 ref = unit[key]
                 outside = ref in self.units_db and not self.in_scope(
                     self.units_db[ref]["region_id"]
@@ -383,8 +398,51 @@ class PlatformImport:
                     self.report.error("units", unit["row"], column, f"未知的单位编码 {ref}")
                 elif ref and ref == unit["code"]:
                     self.report.error("units", unit["row"], column, "不能是本单位")
+        self.resolve_owners(units)
         self.tree_paths = self.compute_tree_paths(units)
         return units
+
+    def kind_of(self, code: str, units) -> str | None:
+        """The kind a known unit in scope has after this import; None for any other code (its
+        reference was reported already)."""
+        if code in units:
+            return units[code]["kind"]
+        existing = self.units_db.get(code)
+        if existing is None or not self.in_scope(existing["region_id"]):
+            return None
+        return existing["kind"]
+
+    def resolve_owners(self, units) -> None:
+        """The budget unit a 国有企业 or 工会 belongs to, whose totals its purchases count to (the
+        2024 Zhengzhou notice): its 所属单位编码, else its 主管单位编码. A given owner that is not a
+        budget unit is an error. A supervising unit that is not one is no owner: the unit is left
+        without one and a warning says so, since a file without the column (older than v1.1) was
+        valid and stays so."""
+        for unit in units.values():
+            if unit["kind"] not in OWNED_KINDS:
+                continue
+            given, parent = unit["owner"], unit["parent"]
+            owner = given or parent
+            if not owner or owner == unit["code"]:
+                unit["owner"] = None
+                continue
+            kind = self.kind_of(owner, units)
+            if kind is None or kind == "budget_unit":
+                unit["owner"] = owner
+            elif given:
+                self.report.error(
+                    "units",
+                    unit["row"],
+                    "所属单位编码",
+                    f"所属单位 {owner} 是{label_of(UNIT_KINDS, kind)}，所属单位须为预算单位",
+                )
+            else:
+                unit["owner"] = None
+                self.report.warnings.append(
+                    f"工作表 units 第{unit['row']}行：主管单位 {parent} 是"
+                    f"{label_of(UNIT_KINDS, kind)}，不能作为所属单位，该单位未设所属单位"
+                    "（其采购不计入任何预算单位）；请填写所属单位编码"
+                )
 
     def compute_tree_paths(self, units) -> dict[str, str]:
         parents = {code: u["parent__code"] for code, u in self.units_db.items()}
@@ -439,10 +497,7 @@ class PlatformImport:
                     )
                 )
                 continue
-            refs_same = (
-                existing["parent__code"] == u["parent"]
-                and existing["canteen_host__code"] == u["host"]
-            )
+            refs_same = self.refs_of_existing(code) == self.refs_of(u)
             if refs_same and all(existing[k] == v for k, v in values.items()):
                 unchanged += 1
                 continue
@@ -537,24 +592,26 @@ class PlatformImport:
                 )
         new_codes = {u.code for u in created}
         refs = [
-            (code, u["parent"] or None, u["host"] or None)
+            (code, *self.refs_of(u))
             for code, u in units.items()
-            if code in new_codes
-            or (self.units_db[code]["parent__code"], self.units_db[code]["canteen_host__code"])
-            != (u["parent"], u["host"])
+            if code in new_codes or self.refs_of_existing(code) != self.refs_of(u)
         ]
         if refs:
             temp_table(
-                "zn_unit_refs", "code varchar(40), parent_code varchar(40), host_code varchar(40)"
+                "zn_unit_refs",
+                "code varchar(40), parent_code varchar(40), host_code varchar(40), "
+                "owner_code varchar(40)",
             )
-            insert_rows("zn_unit_refs", ["code", "parent_code", "host_code"], refs)
+            insert_rows("zn_unit_refs", ["code", "parent_code", "host_code", "owner_code"], refs)
             execute("CREATE INDEX zn_unit_refs_code ON zn_unit_refs (code)")
             analyze("zn_unit_refs")
             execute(
                 "UPDATE orgs_unit SET parent_id = (SELECT p.id FROM orgs_unit p, zn_unit_refs r "
                 "WHERE r.code = orgs_unit.code AND p.code = r.parent_code), "
                 "canteen_host_id = (SELECT h.id FROM orgs_unit h, zn_unit_refs r "
-                "WHERE r.code = orgs_unit.code AND h.code = r.host_code) "
+                "WHERE r.code = orgs_unit.code AND h.code = r.host_code), "
+                "owner_id = (SELECT o.id FROM orgs_unit o, zn_unit_refs r "
+                "WHERE r.code = orgs_unit.code AND o.code = r.owner_code) "
                 "WHERE code IN (SELECT code FROM zn_unit_refs)"
             )
             execute("DROP TABLE zn_unit_refs")
@@ -582,6 +639,16 @@ class PlatformImport:
         )
         self.touched_units |= set(units)
         self.report.count("units", len(created), len(updated), unchanged)
+
+    @staticmethod
+    def refs_of(unit) -> tuple:
+        """A unit's references to other units as the file gives them: supervising unit, canteen
+        host, owner (codes, None when blank)."""
+        return (unit["parent"] or None, unit["host"] or None, unit["owner"] or None)
+
+    def refs_of_existing(self, code) -> tuple:
+        existing = self.units_db[code]
+        return (existing["parent__code"], existing["canteen_host__code"], existing["owner__code"])
 
     # --- accounts ---------------------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ SHEETS = (
             Column("canteen", "食堂情况"),
             Column("canteen_host_code", "代表单位编码"),
             Column("status", "状态"),
+            # v1.1: the budget unit a 国有企业 or 工会 belongs to; older files lack the column
+            Column("owner_unit_code", "所属单位编码"),
         ),
     ),
     Sheet(
@@ -99,6 +101,8 @@ SHEET_BY_NAME = {s.name: s for s in SHEETS}
 
 # Coded columns: the Chinese label or the English code is accepted; export writes the Chinese.
 UNIT_KINDS = {"预算单位": "budget_unit", "国有企业": "soe", "工会": "union"}
+# the kinds whose purchases count to an owning budget unit (所属单位编码)
+OWNED_KINDS = ("soe", "union")
 CANTEENS = {"自有食堂": "own", "共用食堂": "shared", "无食堂": "none", "食堂外包": "outsourced"}
 UNIT_STATUSES = {"正常": "active", "已合并": "merged", "已撤销": "dissolved"}
 ACCOUNT_KINDS = {"管理账号": "management", "交易账号": "trading"}
