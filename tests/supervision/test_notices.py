@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tests.supervision.conftest import line
 from zhunong.supervision import notices
-from zhunong.supervision.models import Notice
+from zhunong.supervision.models import Notice, NoticeTemplate
 
 
 def docx_text(data: bytes) -> tuple[str, Document]:
@@ -171,12 +171,20 @@ def test_the_bureau_edits_the_requirements_section(city_world, client_for):
             "issuing_body": "郑州市财政局",
             "addressees": "各区县财政局",
             "requirements": "一要提高认识。\n二要加快进度。",
+            "ranking_size": "1",
         },
     )
     assert response.status_code == 302
     notice = draft(city_world)
     text, _doc = docx_text(Path(notice.folder, "notice.docx").read_bytes())
     assert "一要提高认识。" in text and "二要加快进度。" in text and "各区县财政局：" in text
+    assert notice.figures["statements"]["top_regions"]["data"]["reserved"] == ["金水区"]
+    refused = client.post(
+        "/supervision/notices/template/?region=410100",
+        {"issuing_body": "x", "addressees": "x", "requirements": "x", "ranking_size": "0"},
+    )
+    assert refused.status_code == 200 and "invalid-feedback" in refused.content.decode()
+    assert NoticeTemplate.objects.get(region=city_world.city).ranking_size == 1
     assert (
         client_for(city_world.js_finance)
         .get("/supervision/notices/template/?region=410100")

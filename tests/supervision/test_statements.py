@@ -27,7 +27,8 @@ def test_the_statements_of_the_city(city_world):
     assert s["top_regions"].data["completion"] == ["金水区", "二七区"]
     assert "金水区（1.50万元）" in s["top_regions"].sentence
     assert s["below_threshold"].data == {"below": ["二七区"], "zero": []}
-    assert s["departments_idle"].sentence == "本级尚无计入统计的部门。"
+    assert "departments_idle" not in s  # no departments: nothing to say
+    assert "zero_reserve_buyers" not in s  # nobody bought without a reserve
     assert s["own_and_districts"].sentence == (
         "郑州市本级预算单位预留份额0.00万元，完成交易额0.00万元；区县（市）预算单位预留份额1.58万元，完成交易额1.15万元。"
     )
@@ -68,7 +69,17 @@ def test_departments_are_top_level_supervising_units_of_the_own_units(plain_worl
     line(w.city_school, "C1", "500.00", date(2024, 5, 1))
     s = by_key(statements(table(w.city)))
     assert s["top_departments"].data["reserved"] == ["郑州市教育局"]  # the school counts to it
-    assert s["departments_idle"].data == {"departments": []}
+    assert "departments_idle" not in s  # its one department bought: not worth a sentence
+
+
+def test_rankings_list_as_many_names_as_asked(city_world):
+    s = by_key(statements(table(city_world.city), n=1))
+    assert s["top_regions"].data["reserved"] == ["金水区"]
+    assert "前1名：金水区（1.50万元）" in s["top_regions"].sentence
+    assert by_key(statements(table(city_world.city)))["top_regions"].data["reserved"] == [
+        "金水区",
+        "二七区",
+    ]  # five by default, two regions with reserves
 
 
 def test_statements_through_the_api_and_on_the_page(city_world, client_for):

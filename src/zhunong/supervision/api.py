@@ -51,7 +51,7 @@ def statements_view(
     region: str,
     year: ApiYear,
     as_of: ApiCutoff,
-    n: int = Query(3, ge=1, le=50),
+    n: int = Query(5, ge=1, le=50),
     threshold: ApiFraction = Decimal("0.05"),
     reference_ratio: ApiFraction | None = None,
 ):

@@ -27,7 +27,7 @@ class IssueForm(forms.Form):
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = NoticeTemplate
-        fields = ["issuing_body", "addressees", "requirements"]
+        fields = ["issuing_body", "addressees", "requirements", "ranking_size"]
 
 
 class WeightsForm(forms.Form):

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,13 @@ class NoticeTemplate(models.Model):
     issuing_body = models.CharField(_("发文机关"), max_length=128)
     addressees = models.CharField(_("主送"), max_length=500)
     requirements = models.TextField(_("工作要求"))
+    # the published Zhengzhou notices name 4 districts and 5 departments per ranking
+    ranking_size = models.PositiveSmallIntegerField(
+        _("排名列出个数"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("每项排名列出的区县或部门个数（1至20）"),
+    )
 
     class Meta:
         verbose_name = _("通报模板")

@@ -57,14 +57,14 @@ def build(region, year: int, as_of: date, units_qs) -> tuple[dict, ProgressTable
     """Everything a notice says, from the data as of the date: the table, the statements, time
     progress — what a notice freezes — and the table itself, for its attachment."""
     table = progress_table_as_of(region=region, year=year, as_of=as_of, units_qs=units_qs)
-    return _figures(table), table
+    return _figures(table, template_for(region).ranking_size), table
 
 
-def _figures(table: ProgressTable) -> dict:
+def _figures(table: ProgressTable, ranking_size: int) -> dict:
     region, year, as_of = table.region, table.year, table.as_of
     target = timeprogress.target_date(region, year)
     expected = timeprogress.expected_share(year, target, as_of)
-    items = {s.key: s for s in statements(table)}
+    items = {s.key: s for s in statements(table, n=ranking_size)}
     sentence = (
         f"按照{target.month}月{target.day}日前完成全年采购任务的要求，截至{as_of.month}月{as_of.day}日"
         f"序时进度应为{percent(expected)}，实际完成比例为{percent(table.total.completion)}。"

@@ -123,16 +123,26 @@ def notice_schedule_set(
 
 @transaction.atomic
 def notice_template_set(
-    *, actor, region, issuing_body: str, addressees: str, requirements: str
+    *,
+    actor,
+    region,
+    issuing_body: str,
+    addressees: str,
+    requirements: str,
+    ranking_size: int = 5,
 ) -> NoticeTemplate:
-    """Saves what every notice of the region reuses: issuing body, addressees, requirements."""
+    """Saves what every notice of the region reuses: issuing body, addressees, requirements, and
+    how many names each ranking lists."""
     access.require_region_manager(actor, region)
+    if not 1 <= ranking_size <= 20:
+        raise ValidationError({"ranking_size": _("排名列出个数须为1至20")})
     template, _created = NoticeTemplate.objects.update_or_create(
         region=region,
         defaults={
             "issuing_body": issuing_body,
             "addressees": addressees,
             "requirements": requirements,
+            "ranking_size": ranking_size,
         },
     )
     return template

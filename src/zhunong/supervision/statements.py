@@ -30,7 +30,7 @@ def _ranking(entries, key, n):
     return ranked[:n]
 
 
-def statements(table, *, n: int = 3, threshold: Decimal = Decimal("0.05"), reference_ratio=None):
+def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), reference_ratio=None):
     """Every statement for the table; `threshold` is a completion ratio (0.05 = 5%);
     `reference_ratio` a reserve ratio to compare with (e.g. the province's, 0.12 = 12%)."""
     out: list[Statement] = []
@@ -151,33 +151,38 @@ def statements(table, *, n: int = 3, threshold: Decimal = Decimal("0.05"), refer
         )
     )
 
-    # 6. departments that bought nothing
+    # 6. departments that bought nothing — left out when there is nothing to say: no departments,
+    # or a single one that bought (the published notices name the idle ones)
     idle = [d["name"] for d in departments if d["completed"] <= 0]
-    if not departments:
-        idle_sentence = "本级尚无计入统计的部门。"
-    elif idle:
-        idle_sentence = f"尚无交易的部门{len(idle)}个：{_names(idle, 20)}。"
-    else:
-        idle_sentence = "各部门均已有交易。"
-    out.append(
-        Statement(
-            "departments_idle",
-            idle_sentence,
-            {"departments": idle},
+    if idle:
+        out.append(
+            Statement(
+                "departments_idle",
+                f"尚无交易的部门{len(idle)}个：{_names(idle, 20)}。",
+                {"departments": idle},
+            )
         )
-    )
+    elif len(departments) > 1:
+        out.append(
+            Statement(
+                "departments_idle",
+                f"本级{len(departments)}个部门均已有交易。",
+                {"departments": []},
+            )
+        )
 
-    # 7. units that reserved zero but bought
+    # 7. units that reserved zero but bought — only when there are any
     zero_buyers = [
         f.name for f in units.values() if f.filed and f.reserved == 0 and f.completed > 0
     ]
-    out.append(
-        Statement(
-            "zero_reserve_buyers",
-            f"预留为零但已有交易的单位{len(zero_buyers)}个{('：' + _names(zero_buyers, 20)) if zero_buyers else ''}。",
-            {"units": zero_buyers},
+    if zero_buyers:
+        out.append(
+            Statement(
+                "zero_reserve_buyers",
+                f"预留为零但已有交易的单位{len(zero_buyers)}个：{_names(zero_buyers, 20)}。",
+                {"units": zero_buyers},
+            )
         )
-    )
 
     # 8. a city's own units and its districts' units
     own = next((r for r in table.rows if r.key == "own"), None)

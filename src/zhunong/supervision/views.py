@@ -94,7 +94,11 @@ def progress(request):
             "form": form,
             "table": table,
             "query": query.urlencode(),
-            "statements": statements(table) if table else [],
+            "statements": (
+                statements(table, n=notices_module.template_for(table.region).ranking_size)
+                if table
+                else []
+            ),
             "tasks": [r for r in task_rows(table) if r.task is not None] if table else [],
         },
     )
