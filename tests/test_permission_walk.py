@@ -153,7 +153,12 @@ BODIES = {
         "completion": "25",
     },
     "notice-list": {"region": "410105", "year": "2024", "as_of": DAY},
-    "notice-template": {"issuing_body": "探针", "addressees": "各单位", "requirements": "探针", "ranking_size": "4"},
+    "notice-template": {
+        "issuing_body": "探针",
+        "addressees": "各单位",
+        "requirements": "探针",
+        "ranking_size": "4",
+    },
     "notice-schedule": {"region": "410105", "frequency": "monthly", "day": "5", "active": "on"},
     "notice-detail": {"document_no": "金财〔2024〕9号", "issued_on": DAY},
     "supplier-register": {
