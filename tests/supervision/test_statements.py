@@ -90,3 +90,37 @@ def test_statements_through_the_api_and_on_the_page(city_world, client_for):
     assert below["data"]["below"] == []  # 0.125% is not below 0.1%
     html = client.get("/supervision/progress/", params).content.decode()
     assert "已填报预留份额的预算单位2个" in html
+
+
+def test_a_provinces_table_and_sentences_speak_of_its_cities(city_world):
+    """A province's rows are its cities: its title, column head, sentences and chart say 市, not
+    县市区 or 区县; a city's keep the published words."""
+    from zhunong.regions.models import Region
+    from zhunong.supervision.exporters import as_json
+
+    henan = Region.objects.get(code="410000")
+    province = table(henan)
+    assert province.title == "河南省各市预留比例填报和交易情况表"
+    assert as_json(province)["columns"][:3] == ["序号", "市", "预算单位数量"]
+    s = by_key(statements(province))
+    assert "郑州市" in s["top_regions"].data["reserved"]
+    assert s["top_regions"].sentence.startswith("市排名——")
+    assert "区县" not in " ".join(x.sentence for x in s.values())
+    city = table(city_world.city)
+    assert city.title == "郑州市各县市区预留比例填报和交易情况表"
+    assert as_json(city)["columns"][1] == "县市区"
+    assert by_key(statements(city))["top_regions"].sentence.startswith("区县排名——")
+
+
+def test_a_countys_table_speaks_of_its_departments_and_ranks_them_once(city_world):
+    from zhunong.regions.models import Region
+    from zhunong.supervision.exporters import as_json
+
+    county = table(Region.objects.get(code="410105"))
+    assert county.title == "金水区各部门预留比例填报和交易情况表"
+    assert as_json(county)["columns"][1] == "部门"
+    assert [r.name for r in county.rows] == ["金水区教育局"]
+    s = by_key(statements(county))
+    assert "top_regions" not in s and s["top_departments"].data["reserved"] == ["金水区教育局"]
+    assert s["below_threshold"].sentence == "没有完成比例低于5.00%的部门。"
+    assert "区县" not in " ".join(x.sentence for x in s.values())

@@ -18,8 +18,11 @@ def cjk_font() -> font_manager.FontProperties:
     return font_manager.FontProperties(fname=path)
 
 
-def completion_chart(names: list[str], ratios: list[float], expected: float | None = None) -> bytes:
-    """Completion ratio (%) per sub-region as a bar chart, with time progress as a line."""
+def completion_chart(
+    names: list[str], ratios: list[float], expected: float | None = None, rows: str = "各区县"
+) -> bytes:
+    """Completion ratio (%) per sub-region as a bar chart, with time progress as a line; `rows`
+    names the bars in the title (各区县, 各市)."""
     font = cjk_font()
     fig, ax = plt.subplots(figsize=(8, 3.6), dpi=150)
     if not names:
@@ -43,7 +46,7 @@ def completion_chart(names: list[str], ratios: list[float], expected: float | No
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names, fontproperties=font, rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("预留份额完成比例（%）", fontproperties=font, fontsize=9)
-    ax.set_title("各区县预留份额完成比例", fontproperties=font, fontsize=11)
+    ax.set_title(f"{rows}预留份额完成比例", fontproperties=font, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return _png(fig)

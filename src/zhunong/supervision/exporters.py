@@ -35,9 +35,18 @@ COLUMNS = [
 ]
 
 
+def columns_of(table: ProgressTable) -> list[str]:
+    """The column heads, the second naming what the rows are at the table's level."""
+    return [COLUMNS[0], table.rows_label, *COLUMNS[2:]]
+
+
+def groups_of(table: ProgressTable) -> list[tuple[str, int]]:
+    return [GROUPS[0], (table.rows_label, 1), *GROUPS[2:]]
+
+
 def as_csv(table: ProgressTable) -> bytes:
     """The rows as shown on the page, UTF-8 with a byte-order mark."""
-    return csv_bytes(COLUMNS, (row.shown() for row in table.all_rows()))
+    return csv_bytes(columns_of(table), (row.shown() for row in table.all_rows()))
 
 
 def as_json(table: ProgressTable) -> dict:
@@ -47,7 +56,7 @@ def as_json(table: ProgressTable) -> dict:
         "year": table.year,
         "as_of": table.as_of.isoformat(),
         "title": table.title,
-        "columns": COLUMNS,
+        "columns": columns_of(table),
         "rows": [
             {"key": row.key, "name": row.name, "shown": row.shown(), "exact": row.exact()}
             for row in table.all_rows()
@@ -68,12 +77,13 @@ def as_xlsx(table: ProgressTable) -> bytes:
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
     put(ws, 2, 1, table.cutoff_label, alignment=center)
     col = 1
-    for title, span in GROUPS:
+    columns = columns_of(table)
+    for title, span in groups_of(table):
         put(ws, 3, col, title)
         if span > 1:
             ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + span - 1)
             for offset in range(span):
-                put(ws, 4, col + offset, COLUMNS[col + offset - 1])
+                put(ws, 4, col + offset, columns[col + offset - 1])
         else:
             ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
         col += span

@@ -107,7 +107,7 @@ def notice_docx(fields: dict, figures: dict, sections, requirements_heading: str
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cut = _para(doc, f"（截至{as_of.year}年{as_of.month}月{as_of.day}日）", size=SMALL)
     cut.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _table(doc, figures["table"]["rows"])
+    _table(doc, figures["table"])
     _colophon(doc, fields["issuing_body"], fields.get("issued_on"))
     out = io.BytesIO()
     doc.save(out)
@@ -283,7 +283,9 @@ def _chart(doc, chart: dict) -> None:
     # process that imports the URLs
     from .chart import completion_chart
 
-    png = completion_chart(chart["names"], chart["ratios"], chart["expected"])
+    png = completion_chart(
+        chart["names"], chart["ratios"], chart["expected"], chart.get("title", "各区县")
+    )
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -294,20 +296,22 @@ def _chart(doc, chart: dict) -> None:
 WIDTHS_MM = [10, 34, 16, 17, 16, 17, 17, 16, 22, 20, 20, 20]
 
 
-def _table(doc, rows: list[dict]) -> None:
-    grid = doc.add_table(rows=2 + len(rows), cols=len(COLUMNS))
+def _table(doc, table: dict) -> None:
+    rows, columns = table["rows"], table.get("columns", COLUMNS)
+    groups = [GROUPS[0], (columns[1], 1), *GROUPS[2:]]
+    grid = doc.add_table(rows=2 + len(rows), cols=len(columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False  # a fixed layout: the widths below hold
     for column, width in zip(grid.columns, WIDTHS_MM, strict=True):
         column.width = Mm(width)  # the grid, which LibreOffice and WPS lay out by
     col = 0
-    for title, span in GROUPS:
+    for title, span in groups:
         top = grid.cell(0, col)
         if span > 1:
             top = top.merge(grid.cell(0, col + span - 1))
             for offset in range(span):
-                grid.cell(1, col + offset).text = COLUMNS[col + offset]
+                grid.cell(1, col + offset).text = columns[col + offset]
         else:
             top = top.merge(grid.cell(1, col))
         top.text = title

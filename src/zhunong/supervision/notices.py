@@ -74,6 +74,7 @@ def _figures(table: ProgressTable, ranking_size: int) -> dict:
         "statements": {k: {"sentence": s.sentence, "data": s.data} for k, s in items.items()}
         | {"time_progress": {"sentence": sentence, "data": {"expected": str(expected)}}},
         "chart": {
+            "title": f"各{table.sub_word}",
             "names": [r.name for r in table.rows if r.units],
             "ratios": [
                 float(r.completion * 100) if r.completion is not None else 0.0

@@ -23,17 +23,28 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_noop
 
 from zhunong import access
 from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, AccountKind, EventKind, Unit, UnitEvent
 from zhunong.orgs.queries import account_states_on
-from zhunong.regions.models import Region
+from zhunong.regions.models import Level, Region
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
 
 from .numbers import percent, rate, wan
+
+# what the rows are at each level: a province's are its cities, a county's (or a zone's) the
+# departments of its own units; a city keeps the published table's words. gettext_noop: the page
+# shows the label translated.
+ROWS_LABEL = {
+    Level.PROVINCE: gettext_noop("市"),
+    Level.COUNTY: gettext_noop("部门"),
+    Level.ZONE: gettext_noop("部门"),
+}
+SUB_WORD = {Level.PROVINCE: "市", Level.COUNTY: "部门", Level.ZONE: "部门"}
 
 ZERO = Decimal("0.00")
 
@@ -137,8 +148,19 @@ class ProgressTable:
     rows: list[Row]
 
     @property
+    def rows_label(self) -> str:
+        """What the table's rows are, in its title and column head: a province's are its cities,
+        a city's its districts and counties (县市区), a county's its departments."""
+        return ROWS_LABEL.get(self.region.level, "县市区")
+
+    @property
+    def sub_word(self) -> str:
+        """The rows in a sentence: "…等3个市", "…等3个区县"."""
+        return SUB_WORD.get(self.region.level, "区县")
+
+    @property
     def title(self) -> str:
-        return f"{self.region.name}各县市区预留比例填报和交易情况表"
+        return f"{self.region.name}各{self.rows_label}预留比例填报和交易情况表"
 
     @property
     def cutoff_label(self) -> str:

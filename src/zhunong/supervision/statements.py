@@ -35,6 +35,7 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
     `reference_ratio` a reserve ratio to compare with (e.g. the province's, 0.12 = 12%)."""
     out: list[Statement] = []
     sub_rows = [r for r in table.rows if r.key != "own"]
+    sub = table.sub_word  # 区县 in a city's sentences, 市 in a province's
     units = unit_figures(table)
 
     # 1. account activation
@@ -54,9 +55,9 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
             f"激活{table.total.units_activated}个，激活率{percent(table.total.units_rate)}；采购人账号{table.total.trading}个，"
             f"激活{table.total.trading_activated}个，激活率{percent(table.total.trading_rate)}。"
             + (
-                f"{_names(full)}等{len(full)}个区县两类账号激活率均达到100%。"
+                f"{_names(full)}等{len(full)}个{sub}两类账号激活率均达到100%。"
                 if full
-                else "尚无区县两类账号激活率均达到100%。"
+                else f"尚无{sub}两类账号激活率均达到100%。"
             )
             + (f"{_names(short)}尚未全部激活。" if short else ""),
             {"full": full, "short": short},
@@ -119,7 +120,10 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
         "reserve_ratio": "预留比例",
         "completion": "完成比例",
     }
-    for who, entries, word in (("regions", regions, "区县"), ("departments", departments, "部门")):
+    rankings = [("regions", regions, sub), ("departments", departments, "部门")]
+    if sub == "部门":  # a county's rows are its departments: one ranking, not the same twice
+        rankings = rankings[1:]
+    for who, entries, word in rankings:
         data = {}
         parts = []
         for measure, label in labels.items():
@@ -142,9 +146,9 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
         Statement(
             "below_threshold",
             (
-                f"完成比例低于{percent(threshold)}的区县：{_names(below)}。"
+                f"完成比例低于{percent(threshold)}的{sub}：{_names(below)}。"
                 if below
-                else f"没有完成比例低于{percent(threshold)}的区县。"
+                else f"没有完成比例低于{percent(threshold)}的{sub}。"
             )
             + (f"{_names(zero)}完成交易额为零。" if zero else ""),
             {"below": below, "zero": zero},
@@ -189,11 +193,12 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
     if own is not None and sub_rows:
         district_reserved = sum((r.reserved for r in sub_rows), Decimal(0))
         district_completed = sum((r.completed for r in sub_rows), Decimal(0))
+        subs = "各市" if sub == "市" else "区县（市）"
         out.append(
             Statement(
                 "own_and_districts",
                 f"{own.name}预算单位预留份额{wan(own.reserved)}万元，完成交易额{wan(own.completed)}万元；"
-                f"区县（市）预算单位预留份额{wan(district_reserved)}万元，完成交易额{wan(district_completed)}万元。",
+                f"{subs}预算单位预留份额{wan(district_reserved)}万元，完成交易额{wan(district_completed)}万元。",
                 {
                     "own_reserved_yuan": str(own.reserved),
                     "own_completed_yuan": str(own.completed),
