@@ -124,3 +124,21 @@ def test_a_countys_table_speaks_of_its_departments_and_ranks_them_once(city_worl
     assert "top_regions" not in s and s["top_departments"].data["reserved"] == ["金水区教育局"]
     assert s["below_threshold"].sentence == "没有完成比例低于5.00%的部门。"
     assert "区县" not in " ".join(x.sentence for x in s.values())
+
+
+def test_a_region_without_units_is_marked_not_connected_on_the_page(city_world, client_for):
+    """中原区 has no unit yet: its row of zeros says 未接入 instead of reading like failure; 金水区,
+    with units, does not; the downloads keep the table's fixed shape."""
+    import re
+
+    client = client_for(city_world.city_finance)
+    html = client.get(
+        "/supervision/progress/", {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    ).content.decode()
+    table = html.split('id="progress-table"')[1].split("</table>")[0]
+    names = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[1]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    ]
+    rows = {re.sub(r"<[^>]+>", " ", name).split()[0]: name for name in names}
+    assert "未接入" in rows["中原区"] and "未接入" not in rows["金水区"]
