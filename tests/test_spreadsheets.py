@@ -42,9 +42,10 @@ def hostile(world):
     w.js_dept.name, w.js_school.name = DEPT, UNIT
     w.js_dept.save()
     w.js_school.save()
-    filing(w.js_school, "100000.00", "100.00")  # bought far more: an anomaly
+    filing(w.js_school, "100000.00", "100.00")
     filing(w.eq_school, "80000.00", "800.00")
-    line(w.js_school, "A1", "12000.00", date(2024, 5, 1))
+    # completed the day before it was ordered: an anomaly naming the unit
+    line(w.js_school, "A1", "12000.00", date(2024, 5, 1), ordered=date(2024, 5, 2))
     line(w.js_school, ORDER, "-300.00", date(2024, 6, 1))
     line(w.eq_school, "B1", "-600.00", date(2024, 6, 1))  # 二七区 is −0.06 万元 in all
     union = make_unit("J-GH", UNION, w.jinshui, kind="union", owner=w.js_school)

@@ -83,18 +83,21 @@ def test_template_and_anomaly_report_are_real_workbooks(world, client_for):
         io.BytesIO(client.get(f"/imports/{world.js_batch.pk}/anomalies.xlsx").content)
     )
     rows = list(wb.active.values)
-    assert rows[1][:3] == ("异常类型", "单位编码", "单位名称")
-    assert rows[2][1:3] == ("J-SCH1", "金水区第一小学")
+    assert rows[1][:4] == ("严重程度", "异常类型", "单位编码", "单位名称")
+    assert rows[2][2:4] == ("J-SCH1", "金水区第一小学")
 
 
 def test_region_anomaly_report_page_and_download(world, client_for, tmp_path):
     client = client_for(world.js_finance)
     upload(client, write_xlsx(tmp_path / "js.xlsx", jinshui_only()))
     html = client.get("/regions/410105/anomalies/", {"year": 2024}).content.decode()
-    assert "完成交易额超过预留金额" in html and "金水区第一小学" in html
+    assert "有食堂但预留比例低于10%" in html and "金水区第一小学" in html
+    assert ">一般</span>" in html  # its severity
+    # P-JS1 bought 3000 against 2500 reserved: good news, not listed
+    assert "完成交易额超过预留金额（完成比例超过100%）" not in html
     response = client.get("/regions/410105/anomalies/", {"year": 2024, "format": "xlsx"})
     wb = load_workbook(io.BytesIO(response.content))
-    assert any(row[1] == "P-JS1" for row in wb.active.values)
+    assert any(row[:3] == ("一般", "有食堂但预留比例低于10%", "P-JS1") for row in wb.active.values)
 
 
 def test_region_export_download_opens_with_every_sheet(world, client_for):

@@ -121,10 +121,10 @@ def test_anomalies_cover_units_named_only_in_transactions(tmp_path):
     assert run(write_folder(tmp_path / "base", base_rows())).state == "succeeded"
     rows = {k: [] for k in HEADERS}
     rows["transactions"] = [
-        ["T-900", "P-EQ1", "50000.00", "2024-06-01", "2024-06-02", "", "", "", ""]
+        ["T-900", "P-EQ1", "50000.00", "2024-06-02", "2024-06-01", "", "", "", ""]
     ]
     batch = run(write_folder(tmp_path / "more", rows))
-    assert ("completion_over_100", "P-EQ1") in {
+    assert ("completed_before_ordered", "P-EQ1") in {
         (a["kind"], a["unit_code"]) for a in batch.report["anomalies"]
     }
 
