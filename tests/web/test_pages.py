@@ -139,3 +139,29 @@ def test_unit_history_reads_in_words_not_codes(world, client_for):
     html = client_for(world.js_finance).get(f"/units/{world.js_school.pk}/").content.decode()
     assert "状态：<del>正常</del> → <ins>已合并</ins>" in html
     assert "并入单位：<del>—</del> → <ins>J-SCH2</ins>" in html
+
+
+def _menu(client) -> list[str]:
+    import re
+
+    html = client.get("/").content.decode()
+    nav = html.split('id="nav"')[1].split("</ul>")[0]
+    return [re.sub(r"<[^>]+>", "", a).strip() for a in re.findall(r"<a [^>]*>(.*?)</a>", nav)]
+
+
+def test_the_menu_shows_a_role_only_what_it_can_use(world, client_for):
+    """A unit's buyer gets no 导入, API or 审计日志; a unit admin reaches its own filing; the
+    finance bureau keeps everything it uses."""
+    buyer = _menu(client_for(world.js_buyer))
+    assert "商城" in buyer and "订单" in buyer
+    assert not {"导入", "API", "审计日志"} & set(buyer)
+    admin_client = client_for(world.js_admin)
+    admin = _menu(admin_client)
+    assert "预留份额" in admin and "导入" not in admin
+    from zhunong.clock import today
+
+    filing = f"/units/{world.js_school.pk}/filing/{today().year}/"
+    assert f'href="{filing}"' in admin_client.get("/").content.decode()
+    assert admin_client.get(filing).status_code == 200
+    finance = _menu(client_for(world.js_finance))
+    assert {"导入", "审计日志", "API", "预留份额", "进度表"} <= set(finance)

@@ -7,4 +7,17 @@ def reach(request):
     from zhunong.people.inbox import unread_count
 
     user = getattr(request, "user", None)
-    return {"reach": access.reach_of(user), "unread": unread_count(user)}
+    found = access.reach_of(user)
+    return {"reach": found, "unread": unread_count(user), "own_filing_url": _own_filing(found)}
+
+
+def _own_filing(found) -> str:
+    """A unit admin's way to this year's filing of its unit (the first, if it administers more)."""
+    if not found.admin_unit_ids:
+        return ""
+    from django.urls import reverse
+
+    from zhunong.clock import today
+
+    unit = min(found.admin_unit_ids)
+    return reverse("unit-filing", kwargs={"unit_id": unit, "year": today().year})
