@@ -153,3 +153,39 @@ def test_a_canteen_total_far_off_its_peers_per_head_is_flagged(filing_world):
         )
     rows, _totals = review(Reservation.objects.all(), year=2025, flag="per_head_off")
     assert sorted(r.reservation.unit.code for r in rows) == ["HIGH", "LOW"]
+
+
+def test_a_filing_below_the_minimum_warns_on_its_page_until_an_exemption_covers_it(
+    filing_world, client_for
+):
+    """A filing can be below the rule when it came from the platform's import or the rule was
+    raised after it: its page says so, with the least it must reserve, checked on amounts."""
+    from zhunong.reservations.models import Exemption
+
+    w = filing_world
+    Reservation.objects.create(
+        unit=w.js_school,
+        year=2025,
+        canteen_total=Decimal("100000.00"),
+        ratio=Decimal("5"),
+        reserved_amount=Decimal("5000.00"),
+        filed_on=date(2025, 1, 5),
+        status=Status.FILED,
+    )
+    url = f"/units/{w.js_school.pk}/filing/2025/"
+    html = client_for(w.js_admin).get(url).content.decode()
+    assert 'id="below-rule"' in html
+    alert = html.split('id="below-rule">')[1].split("</div>")[0]
+    assert "预留比例 5.00% 低于有食堂单位 10% 的最低要求" in alert, alert
+    assert "至少应为 10,000.00 元" in alert, alert
+    Exemption.objects.create(
+        unit=w.js_school, year=2025, document_no="金财〔2025〕1号", reason="特殊情况"
+    )
+    assert 'id="below-rule"' not in client_for(w.js_admin).get(url).content.decode()
+
+
+def test_the_review_page_links_the_rules_for_the_bureau(filing_world, client_for):
+    html = client_for(filing_world.js_finance).get("/filings/", {"year": 2025}).content.decode()
+    assert 'id="rules-link"' in html and "/filings/rules/?year=2025" in html
+    admin = client_for(filing_world.js_admin).get("/filings/", {"year": 2025})
+    assert 'id="rules-link"' not in admin.content.decode()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhunong import access, inputs
 from zhunong.clock import today
-from zhunong.orgs.models import Canteen, UnitKind
+from zhunong.orgs.models import HAS_CANTEEN, Canteen, UnitKind
 from zhunong.orgs.views import xlsx_response
 from zhunong.web.forms import add_service_errors
 
@@ -20,12 +20,23 @@ from .exporters import reservations_xlsx, unions_xlsx
 from .forms import AmendmentForm, ExemptionForm, FilingForm, RulesForm, UnionFilingForm
 from .models import Amendment, Exemption, FilingRules, Reminder, Status
 from .queries import FLAGS, filed_late, host_unit, not_filed, review, union_progress
-from .rules import rules_for
+from .rules import amount_of, rules_for
 
 
 def _year(value) -> int:
     """The year a list shows: the one asked for, or this year when none (or no real one) is."""
     return inputs.year_or_none(value or "") or today().year
+
+
+def _below_rule(unit, reservation, rules, exemption):
+    """The least a unit with a canteen must reserve, when its filing is below it and no exemption
+    covers it — checked on amounts, as filing does (reservations.rules) — else None."""
+    if reservation is None or exemption is not None or unit.kind == UnitKind.UNION:
+        return None
+    if unit.canteen not in HAS_CANTEEN:
+        return None
+    least = amount_of(reservation.canteen_total, rules.min_ratio)
+    return least if reservation.reserved_amount < least else None
 
 
 @login_required
@@ -98,6 +109,7 @@ def unit_filing(request, unit_id: int, year: int):
         .select_related("reminder__sent_by")
         .order_by("-reminder__sent_at"),
     }
+    context["below_rule"] = _below_rule(unit, reservation, rules, context["exemption"])
     if reservation is not None and is_union:
         context["union_done"] = union_progress(
             access.visible_reservations(request.user).filter(pk=reservation.pk), year, today()
@@ -237,6 +249,7 @@ def review_page(request):
             "missing_count": missing.count(),
             "reminder_kinds": Reminder.Kind.choices,
             "may_remind": region is not None and access.is_finance_over(request.user, region),
+            "may_set_rules": access.managed_regions(request.user).exists(),
         },
     )
 
