@@ -135,3 +135,32 @@ def test_unit_amounts_in_the_api_are_yuan_to_the_fen(city_world, client_for):
     )
     school = next(u for u in data["units"] if u["key"] == "J-SCH1")
     assert school["completed_yuan"] == "11500.04"
+
+
+def test_the_page_draws_the_chart_links_the_units_and_downloads_excel(city_world, client_for):
+    import io
+    import json
+    import re
+
+    from openpyxl import load_workbook
+
+    client = client_for(city_world.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    html = client.get("/supervision/time-progress/", params).content.decode()
+    assert 'class="chart js-region-chart"' in html and "echarts.min.js" in html
+    data = json.loads(re.search(r'id="dashboard-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert round(data["expected"], 2) == 69.84  # of the year to 31 July, against 31 October
+    assert {"name": "金水区", "completion": 76.67} in [
+        {"name": r["name"], "completion": round(r["completion"], 2)} for r in data["by_region"]
+    ]
+    assert f'href="/units/{city_world.js_school.pk}/"' in html
+    response = client.get("/supervision/time-progress/", {**params, "format": "xlsx"})
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["地区", "单位"]
+    regions = list(wb["地区"].values)
+    assert regions[0][0] == "郑州市 2024年序时进度（截至2024-07-31）"
+    js = next(r for r in regions if r[1] == "金水区")
+    assert (js[2], js[3]) == (1.5, 1.15) and round(js[5], 4) == 0.7667
+    assert wb["地区"].cell(row=3, column=5).number_format == "0.00%"
+    units = list(wb["单位"].values)
+    assert any(r[1] == city_world.js_school.name for r in units[2:])

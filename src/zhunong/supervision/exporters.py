@@ -210,3 +210,44 @@ def channels_xlsx(title: str, rows) -> bytes:
             + [cell(ws, x, number_format="0.00%") for x in (r.canteen_ratio, r.ratio)],
         )
     return xlsx_bytes(wb)
+
+
+def time_progress_xlsx(title: str, rows: list, units: list) -> bytes:
+    """序时进度 as a workbook: the sub-regions (the total first), then the units, at-risk first;
+    ratios as percentages, money as numbers (万元 for regions, 元 for units, as on the page)."""
+    wb = workbook(write_only=True)
+    for sheet, lines, money, divisor in (
+        ("地区", rows, "(万元)", 10000),
+        ("单位", units, "(元)", 1),
+    ):
+        ws = wb.create_sheet(sheet)
+        append(ws, [title])
+        append(
+            ws,
+            [
+                "编码",
+                "名称",
+                f"拟预留采购总额 {money}",
+                f"已完成交易总额 {money}",
+                "序时进度",
+                "完成比例",
+                "预计（目标日期）",
+                "落后于序时进度",
+            ],
+        )
+        for p in lines:
+            append(
+                ws,
+                [
+                    p.key,
+                    p.name,
+                    cell(ws, p.reserved / divisor, number_format="0.00"),
+                    cell(ws, p.completed / divisor, number_format="0.00"),
+                    *(
+                        cell(ws, x, number_format="0.00%") if x is not None else "—"
+                        for x in (p.expected, p.actual, p.forecast)
+                    ),
+                    "是" if p.at_risk else "",
+                ],
+            )
+    return xlsx_bytes(wb)

@@ -48,6 +48,7 @@ class Progress:
     expected: Decimal
     actual: Decimal | None
     forecast: Decimal | None
+    unit_id: int | None = None  # a unit's line links to the unit
 
     @property
     def gap(self) -> Decimal:
@@ -95,6 +96,7 @@ def unit_time_progress(table, target: date) -> list[Progress]:
     lines = [
         Progress(
             key=f.code,
+            unit_id=f.id,
             name=f.name,
             reserved=f.reserved,
             completed=f.completed,
@@ -106,3 +108,17 @@ def unit_time_progress(table, target: date) -> list[Progress]:
     ]
     lines.sort(key=lambda p: (not p.at_risk, -p.gap if p.at_risk else Decimal(0), p.key))
     return lines
+
+
+def chart_data(rows: list[Progress]) -> dict:
+    """The sub-regions' completion against time progress, for the page's chart (the dashboard's
+    shape: by_region and expected, in %)."""
+    total, subs = rows[0], rows[1:]
+    return {
+        "by_region": [
+            {"name": p.name, "completion": float((p.actual or 0) * 100)}
+            for p in sorted(subs, key=lambda p: p.key)
+        ],
+        "expected": float(total.expected * 100),
+        "curve": [],
+    }

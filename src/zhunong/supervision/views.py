@@ -28,6 +28,7 @@ from .exporters import (
     channels_xlsx,
     records_xlsx,
     tasks_xlsx,
+    time_progress_xlsx,
 )
 from .forms import IssueForm, ProgressForm, ScheduleForm, TargetForm, TemplateForm, WeightsForm
 from .queries import progress_table, progress_table_as_of, table_units
@@ -163,13 +164,26 @@ def time_progress_page(request):
         table = _chosen_table(request, form, region)
         target = timeprogress.target_date(region, year)
         deadline = rules_for(region, year).deadline
+        rows = timeprogress.time_progress(table, target)
+        units = timeprogress.unit_time_progress(table, target)
+        if request.GET.get("format") == "xlsx":
+            title = _("%(r)s %(y)s年序时进度（截至%(d)s）") % {
+                "r": region.name,
+                "y": year,
+                "d": table.as_of.isoformat(),
+            }
+            return xlsx_response(
+                time_progress_xlsx(title, rows, units),
+                f"time-progress-{region.code}-{table.as_of.isoformat()}.xlsx",
+            )
         context.update(
             region=region,
             table=table,
             target=target,
             deadline=deadline,
-            rows=timeprogress.time_progress(table, target),
-            units=timeprogress.unit_time_progress(table, target)[:200],
+            rows=rows,
+            units=units[:200],
+            chart=timeprogress.chart_data(rows),
             can_set=access.is_finance_over(request.user, region),
             # a refused change shows again with its messages
             settings_form=settings_form
