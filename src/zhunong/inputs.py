@@ -149,6 +149,20 @@ def amount(value) -> Decimal:
     )
 
 
+def amount_wan(value) -> Decimal:
+    """A sum of money typed in 万元 (as bureaus hand out buying tasks), returned in yuan, exact to
+    the fen: 120.5 is 1,205,000.00 yuan; six decimals at most (a fen is 0.000001 万元)."""
+    wan = decimal(
+        value,
+        places=6,
+        minimum=Decimal(0),
+        maximum=MAX_AMOUNT / 10000,
+        message=_("须为不小于0的金额（万元）"),
+        too_fine=_("万元金额最多六位小数（精确到分）"),
+    )
+    return (wan * 10000).quantize(Decimal("0.01"))
+
+
 def percent(value) -> Decimal:
     """A ratio typed as a percentage: 12.5 means 12.5 %."""
     return decimal(

@@ -74,14 +74,19 @@ def test_the_page_sets_tasks_shows_them_on_the_progress_page_and_downloads_them(
 ):
     client = client_for(city_world.city_finance)
     url = "/supervision/tasks/?region=410100&year=2024&as_of=2024-07-31"
-    refused = client.post(url, {"task-410105": "20000", "task-410103": "-1"})
+    # the page takes 万元, as bureaus hand tasks out: 2 万元 is 20,000.00 yuan
+    refused = client.post(url, {"task-410105": "2", "task-410103": "-1"})
     assert refused.status_code == 200
-    assert "二七区：须为不小于0的金额" in refused.content.decode()
+    assert "二七区：须为不小于0的金额（万元）" in refused.content.decode()
     assert not BuyingTask.objects.exists()
-    saved = client.post(url, {"task-410105": "20000", "task-410103": ""})
+    too_fine = client.post(url, {"task-410105": "2.0000001"})
+    assert "最多六位小数" in too_fine.content.decode() and not BuyingTask.objects.exists()
+    saved = client.post(url, {"task-410105": "2", "task-410103": ""})
     assert saved.status_code == 302
+    assert BuyingTask.objects.get().amount == Decimal("20000.00")
     page = client.get(url).content.decode()
     assert "57.50%" in page  # 11500 ÷ 20000
+    assert 'name="task-410105" inputmode="decimal"' in page and 'value="2"' in page
     progress = client.get("/supervision/progress/", QUERY).content.decode()
     assert 'id="task-completion"' in progress and "57.50%" in progress
     book = load_workbook(BytesIO(client.get(url + "&format=xlsx").content))

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from zhunong import access, inputs
 from zhunong.regions.models import Region
-from zhunong.reservations.services import money_in
 
 from .models import AssessmentWeights, BuyingTask, NoticeSchedule, NoticeTemplate, YearSettings
 
@@ -42,10 +41,12 @@ def year_settings_set(
 
 
 @transaction.atomic
-def buying_tasks_set(*, actor, region, year: int, amounts: dict[str, object]) -> list[BuyingTask]:
-    """Hands the region's sub-regions their buying tasks for a year (amounts in yuan by sub-region
-    code; blank takes a task back). All or nothing: one bad amount, named by its sub-region,
-    changes none."""
+def buying_tasks_set(
+    *, actor, region, year: int, amounts: dict[str, object], in_wan: bool = False
+) -> list[BuyingTask]:
+    """Hands the region's sub-regions their buying tasks for a year (amounts by sub-region code,
+    in yuan, or in 万元 as the page takes them with `in_wan`; blank takes a task back). All or
+    nothing: one bad amount, named by its sub-region, changes none."""
     access.require_region_manager(actor, region)
     children = {c.code: c for c in Region.objects.filter(parent=region)}
     errors: dict[str, str] = {}
@@ -57,10 +58,11 @@ def buying_tasks_set(*, actor, region, year: int, amounts: dict[str, object]) ->
                 "region": region.name,
             }
             continue
-        field_errors: dict = {}
-        parsed[code] = money_in(value, code, field_errors)
-        if field_errors:
-            errors[code] = f"{children[code].name}：{field_errors[code]}"
+        parser = inputs.amount_wan if in_wan else inputs.amount
+        try:
+            parsed[code] = None if value in (None, "") else parser(value)
+        except ValidationError as exc:
+            errors[code] = f"{children[code].name}：{'；'.join(exc.messages)}"
     if errors:
         raise ValidationError(errors)
     saved = []

@@ -212,7 +212,7 @@ def buying_tasks_page(request):
             }
             try:
                 services.buying_tasks_set(
-                    actor=request.user, region=region, year=year, amounts=amounts
+                    actor=request.user, region=region, year=year, amounts=amounts, in_wan=True
                 )
             except ValidationError as exc:
                 errors = {k: v[0] for k, v in exc.message_dict.items()}

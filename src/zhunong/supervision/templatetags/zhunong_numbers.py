@@ -24,3 +24,13 @@ def yuan(value):
     if value is None or value == "":
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def wan_exact(value):
+    """Yuan as 万元 to the fen, without trailing zeros, for a field people edit: 1205000.00 is
+    120.5, 1234.56 is 0.123456 (— when missing)."""
+    if value is None or value == "":
+        return "—"
+    shown = f"{Decimal(value) / 10000:.6f}".rstrip("0").rstrip(".")
+    return shown or "0"
