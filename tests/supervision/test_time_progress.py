@@ -164,3 +164,23 @@ def test_the_page_draws_the_chart_links_the_units_and_downloads_excel(city_world
     assert wb["地区"].cell(row=3, column=5).number_format == "0.00%"
     units = list(wb["单位"].values)
     assert any(r[1] == city_world.js_school.name for r in units[2:])
+
+
+def test_supervision_pages_open_computed_on_the_bureaus_own_region(city_world, client_for):
+    """Opened from the menu with nothing chosen, each page shows its figures for the bureau's own
+    region, this year and today — not an empty form waiting for 生成 — and its links carry the
+    choice."""
+    from zhunong.clock import today
+
+    client = client_for(city_world.city_finance)
+    choice = f"region=410100&year={today().year}&as_of={today().isoformat()}"
+    pages = {
+        "/supervision/progress/": 'id="progress-table"',
+        "/supervision/time-progress/": 'id="time-progress"',
+        "/supervision/tasks/": 'id="buying-tasks"',
+        "/supervision/channels/": "郑州市",
+    }
+    for url, mark in pages.items():
+        html = client.get(url).content.decode()
+        assert mark in html, url
+        assert f"?{choice}&" in html.replace("&amp;", "&"), url  # the download keeps the choice

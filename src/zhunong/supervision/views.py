@@ -58,11 +58,31 @@ def default_choice(user) -> dict:
     return {"region": first.code if first else "", "year": today().year, "as_of": today()}
 
 
+def _choice(request, initial) -> ProgressForm:
+    """The page's region, year and date: what the URL asks over the user's own (its region, this
+    year, today), so a page opens computed instead of empty; unbound when the user has no region
+    of its own and asked for none."""
+    if not request.GET and not initial["region"]:
+        return ProgressForm(None, initial=initial)
+    return ProgressForm({**initial, **request.GET.dict()}, initial=initial)
+
+
+def _query(form) -> str:
+    """The chosen region, year and date as a query string, for the page's links and downloads
+    (the URL may have none: the page opened on the user's defaults)."""
+    from urllib.parse import urlencode
+
+    data = form.cleaned_data
+    return urlencode(
+        {"region": data["region"], "year": data["year"], "as_of": data["as_of"].isoformat()}
+    )
+
+
 @login_required
 def progress(request):
     """The progress table of a region, year and cut-off date, with CSV and XLSX downloads."""
     initial = default_choice(request.user)
-    form = ProgressForm(request.GET or None, initial=initial)
+    form = _choice(request, initial)
     table = None
     if form.is_valid():
         region = _chosen_region(request, form)
@@ -86,15 +106,13 @@ def progress(request):
             return response
         if request.GET.get("format") == "xlsx":
             return xlsx_response(as_xlsx(table), f"progress-{name}.xlsx")
-    query = request.GET.copy()
-    query.pop("format", None)
     return render(
         request,
         "supervision/progress.html",
         {
             "form": form,
             "table": table,
-            "query": query.urlencode(),
+            "query": _query(form) if table else "",
             "statements": (
                 statements(table, n=notices_module.template_for(table.region).ranking_size)
                 if table
@@ -143,7 +161,7 @@ def time_progress_page(request):
     """序时进度: expected against actual per sub-region and per unit, at-risk first; the bureau
     sets the buying target date and the filing deadline here."""
     initial = default_choice(request.user)
-    form = ProgressForm(request.GET or None, initial=initial)
+    form = _choice(request, initial)
     context = {"form": form}
     if form.is_valid():
         region = _chosen_region(request, form)
@@ -184,6 +202,7 @@ def time_progress_page(request):
             rows=rows,
             units=units[:200],
             chart=timeprogress.chart_data(rows),
+            query=_query(form),
             can_set=access.is_finance_over(request.user, region),
             # a refused change shows again with its messages
             settings_form=settings_form
@@ -197,7 +216,7 @@ def buying_tasks_page(request):
     """下达任务: the bureau hands each sub-region a buying task for the year and sees, as of a date,
     how far each has come against it; `format=xlsx` downloads the list."""
     initial = default_choice(request.user)
-    form = ProgressForm(request.GET or None, initial=initial)
+    form = _choice(request, initial)
     context = {"form": form}
     if form.is_valid():
         region = _chosen_region(request, form)
@@ -234,11 +253,7 @@ def buying_tasks_page(request):
         for r in rows:
             r.error = errors.get(r.key, "")
             r.typed = request.POST.get(f"task-{r.key}") if errors else None
-        query = request.GET.copy()
-        query.pop("format", None)
-        context.update(
-            region=region, title=title, rows=rows, can_set=can_set, query=query.urlencode()
-        )
+        context.update(region=region, title=title, rows=rows, can_set=can_set, query=_query(form))
     return render(request, "supervision/buying_tasks.html", context)
 
 
@@ -247,7 +262,7 @@ def channels_page(request):
     """Completed purchases by channel, and the canteen-only figure against the reserve, per row
     of the progress table; `format=xlsx` downloads it."""
     initial = default_choice(request.user)
-    form = ProgressForm(request.GET or None, initial=initial)
+    form = _choice(request, initial)
     context = {"form": form}
     if form.is_valid():
         region = _chosen_region(request, form)
@@ -261,9 +276,7 @@ def channels_page(request):
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
             return xlsx_response(channels_xlsx(title, rows), f"channels-{name}.xlsx")
-        query = request.GET.copy()
-        query.pop("format", None)
-        context.update(title=title, rows=rows, query=query.urlencode())
+        context.update(title=title, rows=rows, query=_query(form))
     return render(request, "supervision/channels.html", context)
 
 
