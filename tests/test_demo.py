@@ -142,8 +142,14 @@ def test_the_demo_has_orders_in_every_state_for_each_role():
     # a checkout with two suppliers: the other one's order waits for its confirmation
     assert Order.objects.values("purchase").distinct().count() == Order.objects.count() - 1
     completed = Order.objects.filter(state="completed")
+    from django.db.models import F
+
     from zhunong.ledger.models import PurchaseLine
 
     for order in completed:
         line = PurchaseLine.objects.get(order_no=order.order_no)
         assert line.completed_on == order.completed_on and line.amount == order.accepted_total
+    # every line dated as its order was placed, so the demo's own orders raise no anomaly
+    for order in Order.objects.exclude(state="cancelled"):
+        assert PurchaseLine.objects.get(order_no=order.order_no).ordered_on == order.placed_on
+    assert not PurchaseLine.objects.filter(completed_on__lt=F("ordered_on")).exists()

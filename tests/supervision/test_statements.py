@@ -104,7 +104,7 @@ def test_a_provinces_table_and_sentences_speak_of_its_cities(city_world):
     assert as_json(province)["columns"][:3] == ["序号", "市", "预算单位数量"]
     s = by_key(statements(province))
     assert "郑州市" in s["top_regions"].data["reserved"]
-    assert s["top_regions"].sentence.startswith("市排名——")
+    assert s["top_regions"].sentence.startswith("各市排名——")
     assert "区县" not in " ".join(x.sentence for x in s.values())
     city = table(city_world.city)
     assert city.title == "郑州市各县市区预留比例填报和交易情况表"
@@ -142,3 +142,18 @@ def test_a_region_without_units_is_marked_not_connected_on_the_page(city_world, 
     ]
     rows = {re.sub(r"<[^>]+>", " ", name).split()[0]: name for name in names}
     assert "未接入" in rows["中原区"] and "未接入" not in rows["金水区"]
+    # a unit's buyer sees only its own unit in a table: the other rows' zeros are not "no unit
+    # yet", so only a table that counts the whole region marks them
+    params = {"region": "410105", "year": 2024, "as_of": "2024-07-31"}
+    as_buyer = client_for(city_world.js_buyer).get("/supervision/progress/", params)
+    assert as_buyer.status_code == 200 and as_buyer.context["whole"] is False
+    as_bureau = client_for(city_world.js_finance).get("/supervision/progress/", params)
+    assert as_bureau.context["whole"] is True
+
+
+def test_sentences_name_the_region_in_full_where_the_table_uses_its_short_name(city_world):
+    from zhunong.regions.models import Region
+
+    Region.objects.filter(code="410105").update(short_name="金水")
+    county = table(Region.objects.get(code="410105"))
+    assert "全金水区共有预算单位" in by_key(statements(county))["activation"].sentence

@@ -122,6 +122,7 @@ def build_order_demo(buyer, supplier_user, operator, today: date) -> int:
                 data = {"reference": f"ZZ1Z{order.pk:08d}"}
             order = order_transition(sides[side], order, action, **data)
         _back_date(order, today, days_ago)
+        order.refresh_from_db(fields=["placed_on"])  # _back_date moved it in the database
         PurchaseLine.objects.filter(order_no__startswith=order.order_no).update(
             ordered_on=order.placed_on
         )

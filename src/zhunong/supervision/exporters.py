@@ -239,7 +239,7 @@ def time_progress_xlsx(title: str, rows: list, units: list) -> bytes:
             append(
                 ws,
                 [
-                    p.key,
+                    "" if p.key in ("total", "own") else p.key,  # 合计 and 本级 have no code
                     p.name,
                     cell(ws, p.reserved / divisor, number_format="0.00"),
                     cell(ws, p.completed / divisor, number_format="0.00"),

@@ -51,7 +51,7 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
     out.append(
         Statement(
             "activation",
-            f"截至{table.as_of.month}月{table.as_of.day}日，全{table.region.display_name}共有预算单位{table.total.units}个，"
+            f"截至{table.as_of.month}月{table.as_of.day}日，全{table.region.name}共有预算单位{table.total.units}个，"
             f"激活{table.total.units_activated}个，激活率{percent(table.total.units_rate)}；采购人账号{table.total.trading}个，"
             f"激活{table.total.trading_activated}个，激活率{percent(table.total.trading_rate)}。"
             + (
@@ -133,7 +133,8 @@ def statements(table, *, n: int = 5, threshold: Decimal = Decimal("0.05"), refer
                 shown = "、".join(f"{e['name']}（{_figure(measure, e[measure])}）" for e in top)
                 parts.append(f"{label}前{len(top)}名：{shown}")
         if parts:
-            out.append(Statement(f"top_{who}", f"{word}排名——" + "；".join(parts) + "。", data))
+            label = "各市" if word == "市" else word  # "市排名" reads wrong
+            out.append(Statement(f"top_{who}", f"{label}排名——" + "；".join(parts) + "。", data))
 
     # 5. sub-regions below the threshold and at zero
     below = [

@@ -113,6 +113,9 @@ def progress(request):
             "form": form,
             "table": table,
             "query": _query(form) if table else "",
+            # 未接入 says a region has no unit yet: only true when the table counts them all
+            "whole": table is not None
+            and access.managed_regions(request.user).filter(pk=table.region.pk).exists(),
             "statements": (
                 statements(table, n=notices_module.template_for(table.region).ranking_size)
                 if table

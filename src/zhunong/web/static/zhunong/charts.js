@@ -36,11 +36,16 @@
       tooltip: { trigger: "axis" },
       legend: { data: [regionEl.dataset.labelCompletion, regionEl.dataset.labelExpected] },
       grid: { left: 40, right: 20, bottom: 60, containLabel: true },
-      xAxis: { type: "category", data: data.by_region.map((r) => r.name), axisLabel: { interval: 0, rotate: 30 } },
+      // on a phone the names stand upright and smaller, so sixteen districts stay readable
+      xAxis: {
+        type: "category",
+        data: data.by_region.map((r) => r.name),
+        axisLabel: regionEl.clientWidth < 600 ? { interval: 0, rotate: 90, fontSize: 10 } : { interval: 0, rotate: 30 },
+      },
       yAxis: { type: "value", name: "%" },
       series: [
         { name: regionEl.dataset.labelCompletion, type: "bar", data: data.by_region.map((r) => r.completion), itemStyle: { color: "#198754" } },
-        { name: regionEl.dataset.labelExpected, type: "line", data: data.by_region.map(() => data.expected), symbol: "none", lineStyle: { type: "dashed", color: "#fd7e14" } },
+        { name: regionEl.dataset.labelExpected, type: "line", data: data.by_region.map(() => data.expected), symbol: "none", lineStyle: { type: "dashed", color: "#fd7e14" }, itemStyle: { color: "#fd7e14" } },
       ],
     });
     window.addEventListener("resize", () => chart.resize());
