@@ -185,3 +185,14 @@ def test_supervision_pages_open_computed_on_the_bureaus_own_region(city_world, c
         html = client.get(url).content.decode()
         assert mark in html, url
         assert f"?{choice}&" in html.replace("&amp;", "&"), url  # the download keeps the choice
+
+
+def test_the_operator_starts_on_the_province_where_units_are(city_world, client_for):
+    """The operator manages every province; its pages open on Henan, where the units are, not
+    on 北京市 (the first by code) with a table of zeros."""
+    from zhunong.supervision.views import default_choice
+
+    assert default_choice(city_world.operator)["region"] == "410000"
+    html = client_for(city_world.operator).get("/supervision/progress/").content.decode()
+    assert "河南省各市预留比例填报和交易情况表" in html
+    assert default_choice(city_world.city_finance)["region"] == "410100"  # a bureau: its own

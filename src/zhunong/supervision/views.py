@@ -53,8 +53,17 @@ def _chosen_table(request, form, region):
 
 
 def default_choice(user) -> dict:
-    """The region, year and date a page starts with: the bureau's own region, this year, today."""
-    first = access.managed_regions(user).order_by("path").first()
+    """The region, year and date a page starts with: the bureau's own region, this year, today.
+    The operator manages every province: it starts on the province where units are (that of the
+    first unit registered), not on the first by code (北京市, all zeros on a Henan deployment)."""
+    regions = access.managed_regions(user).order_by("path")
+    first = regions.first()
+    if first is not None and first.parent_id is None and regions.filter(parent=None).count() > 1:
+        from zhunong.orgs.models import Unit
+
+        path = Unit.objects.order_by("pk").values_list("region__path", flat=True).first()
+        if path:
+            first = regions.filter(code=path.split("/")[0]).first() or first
     return {"region": first.code if first else "", "year": today().year, "as_of": today()}
 
 
