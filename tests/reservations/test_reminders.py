@@ -111,3 +111,15 @@ def test_behind_picks_units_whose_buying_trails_time_progress(filing_world, monk
     )
     targets = reminder_targets(w.js_finance, region=w.jinshui, year=2025, kind="behind")
     assert targets == [w.js_school]
+
+
+def test_the_reminder_box_is_there_without_typing_a_region_code(filing_world, client_for):
+    """Opened from the menu, the review page offers the 督办 box for the bureau's own region; a
+    supervising unit, which cannot remind, gets none."""
+    w = filing_world
+    page = client_for(w.js_finance).get("/filings/", {"year": 2025}).content.decode()
+    form = page.split('id="remind-form"')[1].split("</form>")[0]
+    assert 'name="region" value="410105"' in form
+    assert "向金水区内符合条件的单位" in page
+    supervisor = client_for(w.js_supervisor).get("/filings/", {"year": 2025})
+    assert supervisor.status_code == 200 and 'id="remind-form"' not in supervisor.content.decode()

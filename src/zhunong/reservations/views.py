@@ -211,6 +211,14 @@ def _review_region(request):
     return None
 
 
+def _remind_region(user, region):
+    """The region a reminder from the review page goes to: the one filtered on if the user is its
+    finance bureau, else the user's own top region; None when the user may remind no one."""
+    if region is not None:
+        return region if access.is_finance_over(user, region) else None
+    return access.managed_regions(user).order_by("path").first()
+
+
 @login_required
 def review_page(request):
     """The filings a finance bureau (its region) or a supervising unit (its subordinate units)
@@ -248,7 +256,8 @@ def review_page(request):
             "missing": missing[:200],
             "missing_count": missing.count(),
             "reminder_kinds": Reminder.Kind.choices,
-            "may_remind": region is not None and access.is_finance_over(request.user, region),
+            # the 督办 box reminds the chosen region, else the bureau's own: no code to type
+            "remind_region": _remind_region(request.user, region),
             "may_set_rules": access.managed_regions(request.user).exists(),
         },
     )
