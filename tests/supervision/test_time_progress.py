@@ -196,3 +196,21 @@ def test_the_operator_starts_on_the_province_where_units_are(city_world, client_
     html = client_for(city_world.operator).get("/supervision/progress/").content.decode()
     assert "河南省各市预留比例填报和交易情况表" in html
     assert default_choice(city_world.city_finance)["region"] == "410100"  # a bureau: its own
+
+
+def test_the_region_is_picked_by_name_from_the_bureaus_tree(city_world, client_for):
+    """No code to type: the region box lists the bureau's regions by name, indented as a tree,
+    with the one shown selected; the operator gets provinces and cities, plus a county it opened."""
+    import re
+
+    html = client_for(city_world.city_finance).get("/supervision/progress/").content.decode()
+    picker = html.split('<select class="form-select" id="id_region" name="region">')[1]
+    picker = picker.split("</select>")[0]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', picker)
+    assert options[0] == ("410100", " selected", "郑州市")
+    assert ("410105", "", "　金水区") in options
+    operator = client_for(city_world.operator)
+    html = operator.get("/supervision/progress/", {"region": "410105"}).content.decode()
+    picker = html.split('id="id_region" name="region">')[1].split("</select>")[0]
+    assert '<option value="410105" selected>' in picker and "河南省" in picker
+    assert picker.count("<option") <= 501
