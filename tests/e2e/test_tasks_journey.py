@@ -34,14 +34,14 @@ def test_city_bureau_hands_out_tasks_and_reads_the_channels(
 
     # 1. A bad amount is named by its district and nothing is saved.
     page.goto(f"/supervision/tasks/?{QUERY}")
-    page.get_by_label("金水区下达任务（元）").fill("20000")
-    page.get_by_label("二七区下达任务（元）").fill("-1")
+    page.get_by_label("金水区下达任务（万元）").fill("2")
+    page.get_by_label("二七区下达任务（万元）").fill("-1")
     page.get_by_role("button", name="保存下达任务").click()
     expect(page.locator("#buying-tasks")).to_contain_text("二七区：须为不小于0的金额")
     save_shot(page, "10-tasks-refused")
 
-    # 2. Corrected: 金水区 completed 9,099.50 of 20,000 (45.50%), 二七区 2,500 of 5,000 (50.00%).
-    page.get_by_label("二七区下达任务（元）").fill("5000")
+    # 2. Corrected: 金水区 completed 9,099.50 of 2 万元 (20,000) (45.50%), 二七区 2,500 of 0.5 万元 (50.00%).
+    page.get_by_label("二七区下达任务（万元）").fill("0.5")
     page.get_by_role("button", name="保存下达任务").click()
     expect(page.locator(".alert-success")).to_contain_text("已保存下达任务")
     rows = page.locator("#buying-tasks tbody tr")

@@ -59,9 +59,9 @@ def default_choice(user) -> dict:
     regions = access.managed_regions(user).order_by("path")
     first = regions.first()
     if first is not None and first.parent_id is None and regions.filter(parent=None).count() > 1:
-        from zhunong.orgs.models import Unit
-
-        path = Unit.objects.order_by("pk").values_list("region__path", flat=True).first()
+        path = (
+            access.visible_units(user).order_by("pk").values_list("region__path", flat=True).first()
+        )
         if path:
             first = regions.filter(code=path.split("/")[0]).first() or first
     return {"region": first.code if first else "", "year": today().year, "as_of": today()}
