@@ -89,7 +89,7 @@ def test_the_page_and_its_download(canteens, client_for):
     wb = load_workbook(
         io.BytesIO(client.get("/supervision/assessment/", {**params, "format": "xlsx"}).content)
     )
-    assert wb.sheetnames == ["区县", "部门", "单位"]
+    assert wb.sheetnames == ["县市区", "部门", "单位"]  # the rows named as in the table
     rows = list(wb["单位"].values)
     assert (
         rows[1][:4] == ("排名", "编码", "名称", "得分")

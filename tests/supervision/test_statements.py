@@ -157,3 +157,32 @@ def test_sentences_name_the_region_in_full_where_the_table_uses_its_short_name(c
     Region.objects.filter(code="410105").update(short_name="金水")
     county = table(Region.objects.get(code="410105"))
     assert "全金水区共有预算单位" in by_key(statements(county))["activation"].sentence
+
+
+def test_channels_time_progress_and_assessment_name_their_rows_by_level(city_world, client_for):
+    """The province's channels, time-progress and assessment pages list 市, a district's 部门;
+    their workbooks say the same — none speaks of 县市区 where the rows are something else."""
+    import io
+
+    from openpyxl import load_workbook
+
+    for user, code, word in (
+        (city_world.operator, "410000", "市"),
+        (city_world.city_finance, "410105", "部门"),
+    ):
+        client = client_for(user)
+        params = {"region": code, "year": 2024, "as_of": "2024-07-31"}
+        for url, table_id in (
+            ("/supervision/channels/", "channels"),
+            ("/supervision/time-progress/", "time-progress"),
+            ("/supervision/assessment/", "rank-regions"),
+        ):
+            html = client.get(url, params).content.decode()
+            head = html.split(f'id="{table_id}"')[1].split("</thead>")[0]
+            assert f"<th>{word}</th>" in head, (url, code)
+            assert "县市区" not in head and "区县" not in head, (url, code)
+        channels = client.get("/supervision/channels/", {**params, "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(channels.content)).active
+        assert sheet.cell(2, 1).value == word
+        assessment = client.get("/supervision/assessment/", {**params, "format": "xlsx"})
+        assert load_workbook(io.BytesIO(assessment.content)).sheetnames[0] == word

@@ -133,12 +133,17 @@ def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     return xlsx_bytes(wb)
 
 
-def assessment_xlsx(title: str, result: dict) -> bytes:
-    """Three sheets — sub-regions, departments, units — with rank, score and the four parts."""
+def assessment_xlsx(title: str, result: dict, rows_label: str = "区县") -> bytes:
+    """Three sheets — the table's rows (cities, districts), departments, units — with rank,
+    score and the four parts; the first sheet is named for the table's level."""
     wb = workbook(write_only=True)
     parts = ["activation", "filing_on_time", "filing_compliant", "completion"]
     header = ["排名", "编码", "名称", "得分", "账号激活", "按时填报", "预留比例合规", "采购完成"]
-    for key, sheet_title in (("regions", "区县"), ("departments", "部门"), ("units", "单位")):
+    for key, sheet_title in (
+        ("regions", rows_label),
+        ("departments", "部门" if rows_label != "部门" else "本级部门"),
+        ("units", "单位"),
+    ):
         ws = wb.create_sheet(sheet_title)
         append(ws, [title])
         append(ws, header)
@@ -185,9 +190,9 @@ def tasks_xlsx(title: str, rows) -> bytes:
 CHANNEL_COLUMNS = ["食堂", "工会", "国有企业", "个人"]
 
 
-def channels_xlsx(title: str, rows) -> bytes:
+def channels_xlsx(title: str, rows, rows_label: str = "县市区") -> bytes:
     """Completed purchases by channel per row, in 万元 as numbers, with the canteen-only and the
-    overall completion ratios as percentages."""
+    overall completion ratios as percentages; the first column is named for the table's level."""
     from zhunong.ledger.models import Channel
 
     wb = workbook()
@@ -196,7 +201,7 @@ def channels_xlsx(title: str, rows) -> bytes:
     append(ws, [title])
     append(
         ws,
-        ["县市区", "拟预留采购总额 (万元)"]
+        [rows_label, "拟预留采购总额 (万元)"]
         + [f"{c} (万元)" for c in CHANNEL_COLUMNS]
         + ["合计 (万元)", "食堂完成比例", "预留份额完成比例"],
     )

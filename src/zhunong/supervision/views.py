@@ -287,8 +287,10 @@ def channels_page(request):
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
-            return xlsx_response(channels_xlsx(title, rows), f"channels-{name}.xlsx")
-        context.update(title=title, rows=rows, query=_query(form))
+            return xlsx_response(
+                channels_xlsx(title, rows, table.rows_label), f"channels-{name}.xlsx"
+            )
+        context.update(title=title, rows=rows, table=table, query=_query(form))
     return render(request, "supervision/channels.html", context)
 
 
@@ -477,7 +479,8 @@ def assessment_page(request):
                 "d": table.as_of,
             }
             return xlsx_response(
-                assessment_xlsx(title, result), f"assessment-{region.code}-{year}.xlsx"
+                assessment_xlsx(title, result, table.rows_label),
+                f"assessment-{region.code}-{year}.xlsx",
             )
         if request.method != "POST":
             weights_form = WeightsForm(initial=result["weights"])
