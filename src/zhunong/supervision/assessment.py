@@ -53,6 +53,7 @@ class Score:
     parts: dict
     score: Decimal
     rank: int = 0
+    unit_id: int | None = None  # a unit's or a department's, for the link to its page
 
     @property
     def shown(self) -> str:
@@ -115,9 +116,9 @@ def assess(table) -> dict[str, list[Score]]:
             ),
         }
         score = sum((weights[k] * max(v, Decimal(0)) for k, v in parts.items()), Decimal(0))
-        units.append((f, Score(key=f.code, name=f.name, parts=parts, score=score)))
+        units.append((f, Score(key=f.code, name=f.name, parts=parts, score=score, unit_id=f.id)))
 
-    def mean_of(group: dict[str, list[Score]], names: dict[str, str]) -> list[Score]:
+    def mean_of(group: dict[str, list[Score]], names: dict[str, str], ids=None) -> list[Score]:
         out = []
         for key, members in group.items():
             avg = sum((s.score for s in members), Decimal(0)) / len(members)
@@ -125,7 +126,15 @@ def assess(table) -> dict[str, list[Score]]:
                 k: sum((s.parts[k] for s in members), Decimal(0)) / len(members)
                 for k in DEFAULT_WEIGHTS
             }
-            out.append(Score(key=key, name=names.get(key, key), parts=parts, score=avg))
+            out.append(
+                Score(
+                    key=key,
+                    name=names.get(key, key),
+                    parts=parts,
+                    score=avg,
+                    unit_id=(ids or {}).get(key),
+                )
+            )
         return _rank(out)
 
     row_of = {}
@@ -144,13 +153,13 @@ def assess(table) -> dict[str, list[Score]]:
             by_department.setdefault(f.department, []).append(s)
     from zhunong.orgs.models import Unit
 
-    department_names = dict(
-        Unit.objects.filter(code__in=list(by_department)).values_list("code", "name")
-    )
+    departments = Unit.objects.filter(code__in=list(by_department))
+    department_names = dict(departments.values_list("code", "name"))
+    department_ids = dict(departments.values_list("code", "id"))
     return {
         "weights": weights,
         "deadline": deadline,
         "units": _rank([s for _f, s in units]),
         "regions": mean_of(by_region, region_names),
-        "departments": mean_of(by_department, department_names),
+        "departments": mean_of(by_department, department_names, department_ids),
     }

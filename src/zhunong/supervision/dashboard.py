@@ -70,29 +70,35 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
     return {
         "table": table,
         "target": target,
+        # each card: label, value, note, and what it leads to — the records behind the figure
+        # (a drill-down measure of the total row), the anomaly report, or nothing
         "figures": [
             (
                 _("预算单位激活率"),
                 percent(total.units_rate),
                 f"{total.units_activated}/{total.units}",
+                "units",
             ),
             (
                 _("采购人账号激活率"),
                 percent(total.trading_rate),
                 f"{total.trading_activated}/{total.trading}",
+                "trading",
             ),
-            (_("拟预留采购总额"), _("%(v)s万元") % {"v": wan(total.reserved)}, ""),
+            (_("拟预留采购总额"), _("%(v)s万元") % {"v": wan(total.reserved)}, "", "reserved"),
             (
                 _("已完成交易总额"),
                 _("%(v)s万元") % {"v": wan(total.completed)},
                 _("已下单未完成 %(v)s万元") % {"v": wan(pending)},
+                "completed",
             ),
             (
                 _("预留份额完成比例"),
                 percent(total.completion),
                 _("序时进度 %(v)s") % {"v": percent(expected)},
+                "",
             ),
-            (_("异常"), str(anomaly_count), _("条，请在通报前核查")),
+            (_("异常"), str(anomaly_count), _("条，请在通报前核查"), "anomalies"),
         ],
         "by_region": [
             {
@@ -104,7 +110,13 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
         ],
         "expected_percent": float(round(expected * 100, 2)),
         "curve": curve,
-        "best": [(r.name, percent(r.completion)) for r in best],
-        "behind": [(p.name, percent(p.actual), percent(p.expected)) for p in behind],
+        # the sub-region's code, to open its own dashboard ("own", the region's own units, has none)
+        "best": [(r.name, percent(r.completion), _code(r.key)) for r in best],
+        "behind": [(p.name, percent(p.actual), percent(p.expected), _code(p.key)) for p in behind],
         "anomaly_count": anomaly_count,
     }
+
+
+def _code(key: str) -> str:
+    """A row's region code, or "" for the rows that are no region (合计, 本级)."""
+    return "" if key in ("total", "own") else key

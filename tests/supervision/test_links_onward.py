@@ -1,0 +1,44 @@
+"""From every figure a bureau reads, one click leads onward: to the records behind it, the unit,
+or the sub-region's own page (city world as of 31 July 2024, see conftest.py)."""
+
+import re
+
+PARAMS = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+
+
+def links(html: str) -> list[tuple[str, str]]:
+    return [
+        (href.replace("&amp;", "&"), re.sub(r"<[^>]+>", "", text).strip())
+        for href, text in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    ]
+
+
+def test_drill_down_rows_lead_to_the_unit(city_world, client_for):
+    html = (
+        client_for(city_world.city_finance)
+        .get("/supervision/progress/detail/", {**PARAMS, "row": "410105", "measure": "completed"})
+        .content.decode()
+    )
+    school = city_world.js_school
+    assert (f"/units/{school.pk}/", school.name) in links(html)
+
+
+def test_dashboard_cards_lead_to_the_records_and_sub_regions_to_their_dashboard(
+    city_world, client_for
+):
+    html = client_for(city_world.city_finance).get("/supervision/dashboard/", PARAMS).content
+    found = links(html.decode())
+    detail = "/supervision/progress/detail/?region=410100&year=2024&as_of=2024-07-31&row=total"
+    assert (f"{detail}&measure=completed", "1.15万元") in found  # 11,501 yuan completed
+    assert any(h == f"{detail}&measure=units" for h, _t in found)
+    assert any(h.startswith("/regions/410100/anomalies/") for h, _t in found)
+    # 金水区 is named among the best; its name opens its own dashboard
+    assert ("?region=410105&year=2024&as_of=2024-07-31", "金水区") in found
+
+
+def test_assessment_ranks_lead_to_the_sub_region_and_the_unit(city_world, client_for):
+    html = client_for(city_world.city_finance).get("/supervision/assessment/", PARAMS).content
+    found = links(html.decode())
+    assert ("?region=410105&year=2024&as_of=2024-07-31", "金水区") in found
+    school = city_world.js_school
+    assert (f"/units/{school.pk}/", school.name) in found
