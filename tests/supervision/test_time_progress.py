@@ -214,3 +214,32 @@ def test_the_region_is_picked_by_name_from_the_bureaus_tree(city_world, client_f
     picker = html.split('id="id_region" name="region">')[1].split("</select>")[0]
     assert '<option value="410105" selected>' in picker and "河南省" in picker
     assert picker.count("<option") <= 501
+
+
+def test_after_the_target_date_a_unit_short_of_its_reserve_is_said_to_be_overdue(
+    city_world, client_for
+):
+    """On 1 December the 31 October target has passed: expected is 100%, so a row short of its
+    reserve is "目标日期已过，未完成" — not a pace that is merely behind — on the page and in Excel;
+    on 31 July the same rows are only 落后."""
+    import io
+
+    from openpyxl import load_workbook
+
+    december = table(city_world.city, as_of=date(2024, 12, 1))
+    rows = time_progress(december, date(2024, 10, 31))
+    assert all(p.overdue == p.at_risk for p in rows) and any(p.overdue for p in rows)
+    july = time_progress(table(city_world.city), date(2024, 10, 31))
+    assert not any(p.overdue for p in july) and any(p.at_risk for p in july)
+
+    client = client_for(city_world.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-12-01"}
+    html = client.get("/supervision/time-progress/", params).content.decode()
+    assert 'id="past-target"' in html and "采购目标日期（2024年10月31日）已过" in html
+    assert "目标日期已过，未完成" in html.split('id="time-progress"')[1]
+    sheet = load_workbook(
+        io.BytesIO(client.get("/supervision/time-progress/", {**params, "format": "xlsx"}).content)
+    ).worksheets[0]
+    assert "目标日期已过，未完成" in [c.value for c in sheet["H"]]
+    july_html = client.get("/supervision/time-progress/", {**params, "as_of": "2024-07-31"})
+    assert "目标日期已过" not in july_html.content.decode()

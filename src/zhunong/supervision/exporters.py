@@ -252,7 +252,7 @@ def time_progress_xlsx(title: str, rows: list, units: list) -> bytes:
                         cell(ws, x, number_format="0.00%") if x is not None else "—"
                         for x in (p.expected, p.actual, p.forecast)
                     ),
-                    "是" if p.at_risk else "",
+                    "目标日期已过，未完成" if p.overdue else ("是" if p.at_risk else ""),
                 ],
             )
     return xlsx_bytes(wb)

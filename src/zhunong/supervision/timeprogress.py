@@ -49,6 +49,13 @@ class Progress:
     actual: Decimal | None
     forecast: Decimal | None
     unit_id: int | None = None  # a unit's line links to the unit
+    past_target: bool = False  # the cut-off is after the target date: everything is now due
+
+    @property
+    def overdue(self) -> bool:
+        """Behind only because the target date has passed: expected is now the whole reserve, so
+        the page says "目标日期已过，未完成" rather than a pace that no longer applies."""
+        return self.at_risk and self.past_target
 
     @property
     def gap(self) -> Decimal:
@@ -80,6 +87,7 @@ def time_progress(table, target: date) -> list[Progress]:
             expected=expected,
             actual=rate(row.completed, row.reserved),
             forecast=forecast_ratio(row.completed, row.reserved, table.year, target, table.as_of),
+            past_target=table.as_of > target,
         )
         for row in table.all_rows()
     ]
@@ -103,6 +111,7 @@ def unit_time_progress(table, target: date) -> list[Progress]:
             expected=expected,
             actual=rate(f.completed, f.reserved),
             forecast=forecast_ratio(f.completed, f.reserved, table.year, target, table.as_of),
+            past_target=table.as_of > target,
         )
         for f in unit_figures(table).values()
     ]
