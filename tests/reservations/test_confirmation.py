@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from zhunong.orgs.models import Canteen
-from zhunong.reservations.models import Action, Amendment, Status
+from zhunong.reservations.models import Action, Amendment, Reservation, Status
 from zhunong.reservations.queries import filing_as_of
 from zhunong.reservations.services import (
     amendment_decide,
@@ -129,7 +129,32 @@ def test_bulk_confirm_is_all_or_nothing(filing_world):
     assert "金水区第一小学" in err.value.message_dict["ids"][0]
     dept.refresh_from_db()
     assert dept.status == Status.FILED
-    assert reservations_confirm_many(actor=w.js_finance, versions={dept.pk: dept.version}) == 1
+    assert reservations_confirm_many(actor=w.js_finance, versions={dept.pk: dept.version}) == [
+        w.js_dept.name
+    ]
+
+
+def test_bulk_names_every_filing_it_cannot_act_on_and_every_one_it_did(filing_world):
+    """Two schools wait for their supervising unit: both are named, not only the first, and
+    nothing changes; once their supervisor has confirmed, the bureau's bulk confirm names both."""
+    from tests.conftest import make_unit
+    from zhunong.orgs.models import Membership, Role
+
+    w = filing_world
+    second = make_unit("J-SCH9", "金水区第九小学", w.jinshui, parent=w.js_dept)
+    Membership.objects.create(user=w.js_admin, role=Role.UNIT_ADMIN, unit=second)
+    one, two = filed(w), filed(w, unit=second)
+    versions = {one.pk: one.version, two.pk: two.version}
+    with pytest.raises(ValidationError) as err:
+        reservations_confirm_many(actor=w.js_finance, versions=versions)
+    refused = err.value.message_dict["ids"]
+    assert len(refused) == 2
+    assert any("金水区第一小学" in m for m in refused) and any(
+        "金水区第九小学" in m for m in refused
+    )
+    assert {r.status for r in Reservation.objects.filter(pk__in=versions)} == {Status.FILED}
+    done = reservations_confirm_many(actor=w.js_supervisor, versions=versions)
+    assert sorted(done) == ["金水区第一小学", "金水区第九小学"]
 
 
 def test_a_locked_filing_changes_only_through_an_approved_amendment(filing_world, monkeypatch):

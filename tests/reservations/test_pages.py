@@ -93,10 +93,14 @@ def test_the_review_page_flags_totals_bulk_confirms_and_exports(filing_world, cl
     assert 'me-1">逾期填报</span>' in page  # filed after 28 February
     flagged = client.get("/filings/", {"year": 2025, "flag": "late"}).content.decode()
     assert "金水区第一小学" in flagged and "金水区教育局</a>" not in flagged
-    client.post(
+    response = client.post(
         "/filings/?year=2025",
         {"action": "confirm", "ids": [f"{low.pk}:{low.version}", f"{ok.pk}:{ok.version}"]},
+        follow=True,
     )
+    # the report names every filing done
+    html = response.content.decode()
+    assert "已确认 2 份填报：金水区教育局、金水区第一小学" in html  # in the order of their codes
     low.refresh_from_db()
     ok.refresh_from_db()
     assert (low.status, ok.status) == (Status.FINANCE_CONFIRMED, Status.FINANCE_CONFIRMED)

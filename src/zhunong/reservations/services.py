@@ -404,31 +404,38 @@ def reservation_return(
     return reservation
 
 
-def _each(versions: dict[int, int], act) -> int:
-    """Acts on several filings, all or none: the first that fails is named and, the transaction
-    being rolled back, nothing changes."""
-    done = 0
-    for reservation in Reservation.objects.filter(pk__in=list(versions)).select_related("unit"):
+def _each(versions: dict[int, int], act) -> list[str]:
+    """Acts on several filings, all or none, and reports every one: the units done, or — the
+    transaction being rolled back, nothing changed — every filing that could not be, with why,
+    so a bureau fixes them all at once instead of one per try."""
+    done, refused = [], []
+    filings = (
+        Reservation.objects.filter(pk__in=list(versions))
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    for reservation in filings:
         try:
-            act(reservation, versions[reservation.pk])
+            with transaction.atomic():
+                act(reservation, versions[reservation.pk])
         except (ValidationError, PermissionDenied) as exc:
-            raise ValidationError(
-                {
-                    "ids": _("%(unit)s：%(why)s")
-                    % {"unit": reservation.unit.name, "why": _first(exc)}
-                }
-            ) from exc
-        except Http404 as exc:
-            raise ValidationError({"ids": _("所选填报中有不存在或无权查看的")}) from exc
-        done += 1
-    if done != len(versions):
-        raise ValidationError({"ids": _("所选填报中有不存在或无权查看的")})
+            refused.append(
+                _("%(unit)s：%(why)s") % {"unit": reservation.unit.name, "why": _first(exc)}
+            )
+        except Http404:
+            refused.append(_("所选填报中有不存在或无权查看的"))
+        else:
+            done.append(reservation.unit.name)
+    if len(done) + len(refused) != len(versions):
+        refused.append(_("所选填报中有不存在或无权查看的"))
+    if refused:
+        raise ValidationError({"ids": list(dict.fromkeys(refused))})
     return done
 
 
 @transaction.atomic
-def reservations_confirm_many(*, actor, versions: dict[int, int]) -> int:
-    """Confirms several filings one step each, all or none."""
+def reservations_confirm_many(*, actor, versions: dict[int, int]) -> list[str]:
+    """Confirms several filings one step each, all or none; the names of the units done."""
     return _each(
         versions,
         lambda r, version: reservation_confirm(actor=actor, reservation=r, version=version),
@@ -436,8 +443,8 @@ def reservations_confirm_many(*, actor, versions: dict[int, int]) -> int:
 
 
 @transaction.atomic
-def reservations_return_many(*, actor, versions: dict[int, int], reason: str) -> int:
-    """Returns several filings with one reason, all or none."""
+def reservations_return_many(*, actor, versions: dict[int, int], reason: str) -> list[str]:
+    """Returns several filings with one reason, all or none; the names of the units done."""
     return _each(
         versions,
         lambda r, version: reservation_return(

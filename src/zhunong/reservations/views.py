@@ -316,11 +316,21 @@ def _bulk(request) -> bool:
             done = services.reservations_return_many(
                 actor=request.user, versions=versions, reason=request.POST.get("reason", "")
             )
-            messages.success(request, _("已退回 %(n)s 份填报") % {"n": done})
+            messages.success(
+                request,
+                _("已退回 %(n)s 份填报：%(units)s") % {"n": len(done), "units": "、".join(done)},
+            )
         else:
             done = services.reservations_confirm_many(actor=request.user, versions=versions)
-            messages.success(request, _("已确认 %(n)s 份填报") % {"n": done})
+            messages.success(
+                request,
+                _("已确认 %(n)s 份填报：%(units)s") % {"n": len(done), "units": "、".join(done)},
+            )
     except ValidationError as exc:
+        if len(exc.messages) > 1:
+            messages.error(
+                request, _("%(n)s 份填报不能处理，全部未处理：") % {"n": len(exc.messages)}
+            )
         for message in exc.messages:
             messages.error(request, message)
         return False
