@@ -117,7 +117,7 @@ def test_city_bureau_reads_the_dashboard_drills_down_and_issues_a_notice(
     # 4. Draft a notice as of the same date.
     page.locator("#nav").get_by_role("link", name="通报", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/supervision/notices/")
-    page.locator("#id_region").fill("410100")
+    page.locator("#id_region").select_option("410100")
     page.locator("#id_year").fill("2024")
     page.locator("#id_as_of").fill("2024-07-31")
     save_shot(page, "04-notice-form")

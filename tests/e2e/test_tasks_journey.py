@@ -4,6 +4,7 @@ table, and reads the purchases by channel — in a real browser, with screenshot
 import pytest
 
 from tests.conftest import PASSWORD
+from zhunong.supervision.models import Notice
 
 from . import test_supervision_journey as supervision
 
@@ -57,3 +58,24 @@ def test_city_bureau_hands_out_tasks_and_reads_the_channels(
     expect(channels.filter(has_text="金水区")).to_contain_text("45.50%")
     save_shot(page, "12-channels")
     assert not page_errors
+
+
+def test_drafting_a_notice_shows_it_is_working(city_in_july, page, save_shot, live_server):
+    """Drafting a province's notice takes seconds: the button is disabled at once and says what
+    is happening, so nobody presses twice. (The submit is held back here to see that state.)"""
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    page.locator("#id_username").fill(city_in_july.city_finance.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.goto("/supervision/notices/")
+    before = Notice.objects.count()
+    page.evaluate("window.addEventListener('submit', (e) => e.preventDefault())")
+    page.get_by_role("button", name="生成通报", exact=True).click()
+    button = page.locator('form[data-busy] button[type="submit"]').first
+    expect(button).to_be_disabled()
+    expect(button).to_have_text("正在生成通报，请稍候…")
+    save_shot(page, "13-notice-drafting")
+    assert Notice.objects.count() == before  # held back: nothing was drafted

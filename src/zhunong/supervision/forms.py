@@ -9,7 +9,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ProgressForm(forms.Form):
-    region = forms.CharField(label=_("区划代码"), max_length=12)
+    region = forms.CharField(label=_("地区"), max_length=12)
     year = inputs.YearField(label=_("年度"))
     as_of = inputs.CutoffField(label=_("截止日"), widget=DATE)
 

@@ -20,3 +20,27 @@ document.querySelectorAll("[data-width]").forEach((bar) => {
   const value = parseFloat(bar.dataset.width);
   bar.style.width = `${Number.isFinite(value) ? Math.min(value, 100) : 0}%`;
 });
+
+// Long work (drafting a notice, computing a province's table): a form with data-busy shows it is
+// working — its button disabled, a spinner and the form's words — so nobody presses twice or
+// wonders whether anything happened. Coming back to the page (history) makes it usable again.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !form.dataset.busy) return;
+  form.querySelectorAll('button[type="submit"]').forEach((button) => {
+    button.dataset.label = button.innerHTML;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    const spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm me-1";
+    spinner.setAttribute("aria-hidden", "true");
+    button.replaceChildren(spinner, document.createTextNode(form.dataset.busy));
+  });
+});
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-busy] button[aria-busy]").forEach((button) => {
+    button.innerHTML = button.dataset.label;
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  });
+});
