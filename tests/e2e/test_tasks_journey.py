@@ -57,6 +57,13 @@ def test_city_bureau_hands_out_tasks_and_reads_the_channels(
     channels = page.locator("#channels tbody tr")
     expect(channels.filter(has_text="金水区")).to_contain_text("45.50%")
     save_shot(page, "12-channels")
+
+    # 4. Another district is found by typing part of its name in the picker, not by its code.
+    page.get_by_label("按名称查找地区").fill("二七")
+    expect(page.locator("#id_region")).to_have_value("410103")
+    save_shot(page, "12-region-search")
+    page.get_by_role("button", name="查看", exact=True).click()
+    expect(page.locator("main")).to_contain_text("二七区 2024 年各渠道完成交易额")
     assert not page_errors
 
 

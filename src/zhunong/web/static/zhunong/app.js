@@ -44,3 +44,18 @@ window.addEventListener("pageshow", () => {
     button.removeAttribute("aria-busy");
   });
 });
+
+// The region picker's search box: typing part of a name keeps only the matching regions in the
+// list and picks the first, so a bureau finds 二七区 among a province's 180 without scrolling.
+document.addEventListener("input", (event) => {
+  if (!event.target.matches(".js-region-filter")) return;
+  const select = document.getElementById(event.target.getAttribute("aria-controls"));
+  const wanted = event.target.value.trim();
+  let first = null;
+  for (const option of select.options) {
+    const hit = !wanted || option.text.includes(wanted) || option.value.startsWith(wanted);
+    option.hidden = !hit;
+    if (hit && !first) first = option;
+  }
+  if (wanted && first) select.value = first.value;
+});
