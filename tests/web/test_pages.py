@@ -114,7 +114,7 @@ def test_unit_page_answers_the_name_on_a_date(world, client_for):
     )
     client = client_for(world.js_admin)
     html = client.get(f"/units/{world.js_school.pk}/", {"day": "2024-08-31"}).content.decode()
-    assert "2024-08-31：名称“金水区第一小学”" in html
+    assert "2024年8月31日：名称“金水区第一小学”" in html  # pages write dates the Chinese way
     assert "更名" in html  # the dated event in the history
 
 

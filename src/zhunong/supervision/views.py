@@ -171,10 +171,16 @@ def progress_detail(request):
 
 
 def _linked_to_units(user, header, rows) -> list[list[tuple]]:
-    """The drill-down's rows as (value, link) cells: each unit's name leads to its page, so a
-    bureau goes from a figure to the unit behind it in one click."""
+    """The drill-down's rows as (shown value, link) cells: amounts in yuan with thousands
+    separators, as on every record page, and each unit's name leading to its page, so a bureau
+    goes from a figure to the unit behind it in one click."""
+    from decimal import Decimal
+
+    def shown(v):
+        return f"{v:,.2f}" if isinstance(v, Decimal) else v
+
     if "单位编码" not in header or "单位名称" not in header:
-        return [[(v, "") for v in r] for r in rows]
+        return [[(shown(v), "") for v in r] for r in rows]
     code_at, name_at = header.index("单位编码"), header.index("单位名称")
     ids = dict(
         access.visible_units(user)
@@ -184,7 +190,7 @@ def _linked_to_units(user, header, rows) -> list[list[tuple]]:
     return [
         [
             (
-                v,
+                shown(v),
                 reverse("unit-detail", args=[ids[r[code_at]]])
                 if i == name_at and r[code_at] in ids
                 else "",
