@@ -158,7 +158,7 @@ def test_the_page_draws_the_chart_links_the_units_and_downloads_excel(city_world
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["地区", "单位"]
     regions = list(wb["地区"].values)
-    assert regions[0][0] == "郑州市 2024年序时进度（截至2024-07-31）"
+    assert regions[0][0] == "郑州市 2024年序时进度（截至2024年7月31日）"
     assert regions[2][:2] == (None, "合计")  # no English key where a code would be
     js = next(r for r in regions if r[1] == "金水区")
     assert (js[2], js[3]) == (1.5, 1.15) and round(js[5], 4) == 0.7667

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -233,7 +234,7 @@ def time_progress_page(request):
             title = _("%(r)s %(y)s年序时进度（截至%(d)s）") % {
                 "r": region.name,
                 "y": year,
-                "d": table.as_of.isoformat(),
+                "d": date_format(table.as_of),
             }
             return xlsx_response(
                 time_progress_xlsx(title, rows, units),
@@ -290,7 +291,7 @@ def buying_tasks_page(request):
         title = _("%(region)s %(year)s 年下达任务完成情况（截至 %(date)s）") % {
             "region": region.name,
             "year": year,
-            "date": table.as_of.isoformat(),
+            "date": date_format(table.as_of),
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{year}-{table.as_of.isoformat()}"
@@ -316,7 +317,7 @@ def channels_page(request):
         title = _("%(region)s %(year)s 年各渠道完成交易额（截至 %(date)s）") % {
             "region": region.name,
             "year": table.year,
-            "date": table.as_of.isoformat(),
+            "date": date_format(table.as_of),
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{table.year}-{table.as_of.isoformat()}"
@@ -510,7 +511,7 @@ def assessment_page(request):
             title = _("%(r)s %(y)s年度绩效考核（截至%(d)s）") % {
                 "r": region.name,
                 "y": year,
-                "d": table.as_of,
+                "d": date_format(table.as_of),
             }
             return xlsx_response(
                 assessment_xlsx(title, result, table.rows_label),
