@@ -28,3 +28,30 @@ def test_files_keep_iso_dates_and_numbers(city_world, client_for):
     rows = list(load_workbook(io.BytesIO(data)).active.values)
     line = next(r for r in rows if r and r[0] == "A1")
     assert 12000 in line and "2024-05-01" in line
+
+
+def test_the_completed_total_is_printed_the_same_in_every_export(city_world, client_for):
+    """郑州市 completed 11,501 yuan by 31 July: the page, the CSV, the API and every workbook
+    (progress table, channels, time progress) print 1.15 (万元) — Excel's 0.00 shows the same."""
+    client = client_for(city_world.city_finance)
+    page = client.get("/supervision/progress/", PARAMS).content.decode()
+    total_row = page.split('<tr class="fw-semibold">')[1].split("</tr>")[0]
+    assert ">1.15<" in total_row
+    csv = client.get("/supervision/progress/", {**PARAMS, "format": "csv"}).content
+    total = next(line for line in csv.decode("utf-8-sig").splitlines() if "合计" in line)
+    assert total.split(",")[10] == "1.15"
+    api = client.get("/api/v1/supervision/progress", PARAMS).json()
+    assert api["rows"][0]["shown"][10] == "1.15"
+
+    def printed(url, sheet_pick, row_pick, column):
+        data = client.get(url, {**PARAMS, "format": "xlsx"}).content
+        ws = sheet_pick(load_workbook(io.BytesIO(data)))
+        row = next(r for r in ws.iter_rows(values_only=True) if row_pick(r))
+        return f"{row[column]:.2f}"
+
+    def first(wb):
+        return wb.worksheets[0]
+
+    assert printed("/supervision/progress/", first, lambda r: r[1] == "合计", 10) == "1.15"
+    assert printed("/supervision/channels/", first, lambda r: r[0] == "合计", 6) == "1.15"
+    assert printed("/supervision/time-progress/", first, lambda r: r[1] == "合计", 3) == "1.15"
