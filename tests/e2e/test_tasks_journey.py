@@ -86,3 +86,29 @@ def test_drafting_a_notice_shows_it_is_working(city_in_july, page, save_shot, li
     expect(button).to_have_text("正在生成通报，请稍候…")
     save_shot(page, "13-notice-drafting")
     assert Notice.objects.count() == before  # held back: nothing was drafted
+
+
+def test_supervision_pages_fit_a_phone(city_in_july, page, save_shot, live_server):
+    """At phone width the dashboard, progress table, time progress and assessment do not scroll
+    sideways as a whole (wide tables scroll in their own box), and the picker stays usable."""
+    from playwright.sync_api import expect
+
+    from .conftest import PHONE
+
+    page.set_viewport_size(PHONE)
+    page.goto("/login/")
+    page.locator("#id_username").fill(city_in_july.city_finance.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    for name, url in (
+        ("dashboard", "/supervision/dashboard/"),
+        ("progress", "/supervision/progress/"),
+        ("time-progress", "/supervision/time-progress/"),
+        ("assessment", "/supervision/assessment/"),
+    ):
+        page.goto(f"{url}?{QUERY}")
+        expect(page.locator("#id_region")).to_have_value("410100")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"{url} scrolls sideways on a phone ({width}px)"
+        save_shot(page, f"14-phone-{name}")
