@@ -128,7 +128,7 @@ def test_a_buyer_buys_from_two_suppliers_and_the_table_counts_the_accepted_amoun
     expect(buyer.locator("#orders tbody tr")).to_have_count(2)
     shot(buyer, "02-two-orders")
     row = buyer.locator("#orders tbody tr", has_text="兰考县谷物种植专业合作社")
-    expect(row).to_contain_text("8000.00")
+    expect(row).to_contain_text("8,000.00")
     order_no = row.locator("a").first.inner_text()
 
     # 3. The supplier confirms and ships.

@@ -61,7 +61,7 @@ def test_finance_bureau_activates_an_account_and_audits_it(
     expect(page.get_by_role("alert")).to_contain_text(f"账号 {account.login} 已激活。")
     today = timezone.localdate()
     expect(row).to_contain_text("已激活")
-    expect(row).to_contain_text(today.strftime("%Y-%m-%d"))
+    expect(row).to_contain_text(f"{today.year}年{today.month}月{today.day}日")
     expect(row.get_by_role("button", name="激活", exact=True)).to_have_count(0)
     assert Account.objects.get(pk=account.pk).activated_on == today
     shot(page, "05-activated")

@@ -138,7 +138,7 @@ def test_city_bureau_reads_the_dashboard_drills_down_and_issues_a_notice(
     page.get_by_role("button", name="印发", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("通报已印发。")
     expect(page.locator(".breadcrumb-item.active")).to_have_text("已印发")
-    expect(page.locator("main")).to_contain_text(f"{DOCUMENT_NO} · 印发日期 2024-08-05 · 已印发")
+    expect(page.locator("main")).to_contain_text(f"{DOCUMENT_NO} · 印发日期 2024年8月5日 · 已印发")
     expect(page.get_by_role("button", name="印发", exact=True)).to_have_count(0)
     notice = Notice.objects.get(pk=notice_id)
     assert (notice.state, notice.document_no) == (Notice.State.ISSUED, DOCUMENT_NO)

@@ -14,7 +14,8 @@ def test_unit_list_query_count_does_not_grow_with_the_units(
     client = client_for(world.city_finance)
     for n in range(60):
         make_unit(f"J-MANY-{n}", f"金水区批量单位{n}", world.jinshui, parent=world.js_dept)
-    with django_assert_max_num_queries(9):  # 8 for the page, 1 for the menu's unread messages
+    # 8 for the page, 1 for the menu's unread messages, 1 for the region picker's options
+    with django_assert_max_num_queries(10):
         response = client.get("/units/", {"q": "金水", "region": "410100"})
     assert response.status_code == 200
     assert "共 63 个单位" in response.content.decode()
@@ -167,3 +168,18 @@ def test_the_menu_shows_a_role_only_what_it_can_use(world, client_for):
     assert admin_client.get(filing).status_code == 200
     finance = _menu(client_for(world.js_finance))
     assert {"导入", "审计日志", "API", "预留份额", "进度表"} <= set(finance)
+
+
+def test_list_filters_are_labelled_and_the_region_is_picked_by_name(world, client_for):
+    """The unit list and the filing review label every filter on the page, and offer the
+    bureau's regions by name (with 全部地区) instead of a box for a code."""
+    client = client_for(world.city_finance)
+    for url in ("/units/", "/filings/"):
+        html = client.get(url).content.decode()
+        form = html.split('method="get"')[1].split("</form>")[0]
+        assert '<label class="form-label small" for="f-region">地区</label>' in form, url
+        assert '<option value="410105">　金水区</option>' in form, url
+        assert '<option value="">全部地区</option>' in form, url
+        assert form.count("<label") >= 4, url
+    html = client.get("/ledger/").content.decode()
+    assert '<label class="form-label small" for="f-year">年度</label>' in html
