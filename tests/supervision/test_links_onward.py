@@ -42,3 +42,13 @@ def test_assessment_ranks_lead_to_the_sub_region_and_the_unit(city_world, client
     assert ("?region=410105&year=2024&as_of=2024-07-31", "金水区") in found
     school = city_world.js_school
     assert (f"/units/{school.pk}/", school.name) in found
+
+
+def test_a_districts_departments_are_not_linked_as_regions(city_world, client_for):
+    """A district's rows are departments (unit codes): they open no dashboard or assessment of
+    a region that does not exist."""
+    client = client_for(city_world.city_finance)
+    params = {**PARAMS, "region": "410105"}
+    for url in ("/supervision/dashboard/", "/supervision/assessment/"):
+        found = links(client.get(url, params).content.decode())
+        assert not any(h.startswith("?region=") and "format=" not in h for h, _t in found), url

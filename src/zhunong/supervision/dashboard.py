@@ -111,12 +111,17 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
         "expected_percent": float(round(expected * 100, 2)),
         "curve": curve,
         # the sub-region's code, to open its own dashboard ("own", the region's own units, has none)
-        "best": [(r.name, percent(r.completion), _code(r.key)) for r in best],
-        "behind": [(p.name, percent(p.actual), percent(p.expected), _code(p.key)) for p in behind],
+        "best": [(r.name, percent(r.completion), _code(table, r.key)) for r in best],
+        "behind": [
+            (p.name, percent(p.actual), percent(p.expected), _code(table, p.key)) for p in behind
+        ],
         "anomaly_count": anomaly_count,
     }
 
 
-def _code(key: str) -> str:
-    """A row's region code, or "" for the rows that are no region (合计, 本级)."""
-    return "" if key in ("total", "own") else key
+def _code(table, key: str) -> str:
+    """A row's region code, or "" for the rows that are no region (合计, 本级, a district's
+    departments, whose keys are unit codes)."""
+    if key in ("total", "own") or table.rows_label == "部门":
+        return ""
+    return key
