@@ -122,6 +122,6 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
 def _code(table, key: str) -> str:
     """A row's region code, or "" for the rows that are no region (合计, 本级, a district's
     departments, whose keys are unit codes)."""
-    if key in ("total", "own") or table.rows_label == "部门":
+    if key in ("total", "own") or not table.rows_are_regions:
         return ""
     return key

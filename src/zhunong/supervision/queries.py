@@ -45,6 +45,7 @@ ROWS_LABEL = {
     Level.ZONE: gettext_noop("部门"),
 }
 SUB_WORD = {Level.PROVINCE: "市", Level.COUNTY: "部门", Level.ZONE: "部门"}
+ROWS_ARE_DEPARTMENTS = (Level.COUNTY, Level.ZONE)
 
 ZERO = Decimal("0.00")
 
@@ -152,6 +153,12 @@ class ProgressTable:
         """What the table's rows are, in its title and column head: a province's are its cities,
         a city's its districts and counties (县市区), a county's its departments."""
         return ROWS_LABEL.get(self.region.level, "县市区")
+
+    @property
+    def rows_are_regions(self) -> bool:
+        """A province's or city's rows are regions (their keys region codes); a county's are
+        departments (their keys unit codes), which no region page can open."""
+        return self.region.level not in ROWS_ARE_DEPARTMENTS
 
     @property
     def sub_word(self) -> str:

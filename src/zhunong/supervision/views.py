@@ -177,8 +177,10 @@ def _linked_to_units(user, header, rows) -> list[list[tuple]]:
     goes from a figure to the unit behind it in one click."""
     from decimal import Decimal
 
+    from .templatetags.zhunong_numbers import yuan
+
     def shown(v):
-        return f"{v:,.2f}" if isinstance(v, Decimal) else v
+        return yuan(v) if isinstance(v, Decimal) else v
 
     if "单位编码" not in header or "单位名称" not in header:
         return [[(shown(v), "") for v in r] for r in rows]
