@@ -1,6 +1,7 @@
 """Buying tasks (下达任务): a bureau hands each sub-region a yearly amount; the task list shows the
 sub-region's completed purchases (the progress table's, as of the same date) against it."""
 
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -8,7 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
-from tests.supervision.conftest import table
+from tests.conftest import make_account, make_unit
+from tests.supervision.conftest import filing, line, table
 from zhunong.supervision.buyingtasks import task_rows
 from zhunong.supervision.models import BuyingTask
 from zhunong.supervision.services import buying_tasks_set
@@ -27,14 +29,38 @@ def test_each_sub_region_is_measured_against_its_task(city_world):
     assert (rows["410105"].task, rows["410105"].completed) == (Decimal("20000"), Decimal("11500"))
     assert rows["410105"].ratio == Decimal("0.575")
     assert rows["410103"].ratio == Decimal(1) / Decimal("1000.50")
-    # 合计 sums the tasks set and what those sub-regions completed
+    # 合计 sums the tasks set, and is the progress table's 合计 for what was completed
     assert (rows["total"].task, rows["total"].completed) == (
         Decimal("21000.50"),
         Decimal("11501.00"),
     )
     # a sub-region without a task shows no ratio
     assert rows["410102"].task is None and rows["410102"].ratio is None
-    assert "own" not in rows
+
+
+def test_the_total_is_the_progress_tables_own_units_included_and_own_units_get_no_task(
+    city_world,
+):
+    bureau = make_unit("C-OWN1", "郑州市市直机关食堂", city_world.city, canteen="own")
+    make_account(bureau, "c-own1-gl", "management", activated=date(2021, 1, 2))
+    line(bureau, "C1", "2000.00", date(2024, 7, 1))
+    filing(bureau, "40000.00", "4000.00")
+    tasks(city_world, **{"410105": "20000"})
+    rows = {r.key: r for r in task_rows(table(city_world.city))}
+    # 合计 counts 本级 as the progress table's 合计 does: 11501 + 2000 completed
+    assert (rows["total"].completed, rows["total"].reserved) == (
+        Decimal("13501.00"),
+        Decimal("19800.00"),
+    )
+    assert rows["total"].task == Decimal("20000") and rows["total"].ratio == Decimal("0.67505")
+    # 本级 is listed with its figures but is not handed a task
+    assert rows["own"].name == "郑州市本级" and rows["own"].completed == Decimal("2000.00")
+    assert not rows["own"].settable and rows["410105"].settable
+
+
+def test_a_total_shows_without_any_task_set(city_world):
+    rows = {r.key: r for r in task_rows(table(city_world.city))}
+    assert rows["total"].task is None and rows["total"].completed == Decimal("11501.00")
 
 
 def test_a_bad_amount_is_named_by_its_sub_region_and_saves_nothing(city_world):
@@ -87,11 +113,13 @@ def test_the_page_sets_tasks_shows_them_on_the_progress_page_and_downloads_them(
     page = client.get(url).content.decode()
     assert "57.50%" in page  # 11500 ÷ 20000
     assert 'name="task-410105" inputmode="decimal"' in page and 'value="2"' in page
+    assert "<th>县市区</th>" in page and 'name="task-own"' not in page
     progress = client.get("/supervision/progress/", QUERY).content.decode()
     assert 'id="task-completion"' in progress and "57.50%" in progress
     book = load_workbook(BytesIO(client.get(url + "&format=xlsx").content))
     ws = book.active
     assert ws["A1"].value.startswith("郑州市 2024 年下达任务完成情况")
+    assert ws["A2"].value == "县市区"
     cells = {row[0]: row[1:] for row in ws.iter_rows(min_row=3, values_only=True)}
     assert cells["金水区"][:3] == (2.0, 1.15, 0.575)
     assert cells["二七区"][0] is None

@@ -52,3 +52,22 @@ def test_a_districts_departments_are_not_linked_as_regions(city_world, client_fo
     for url in ("/supervision/dashboard/", "/supervision/assessment/"):
         found = links(client.get(url, params).content.decode())
         assert not any(h.startswith("?region=") and "format=" not in h for h, _t in found), url
+
+
+def test_a_districts_assessment_ranks_its_departments_once(city_world, client_for):
+    """A district's rows are its departments: the page and the workbook rank them once, each
+    department leading to its unit."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = client_for(city_world.city_finance)
+    params = {**PARAMS, "region": "410105"}
+    html = client.get("/supervision/assessment/", params).content.decode()
+    assert html.count("部门排名") == 1 and 'id="rank-regions"' not in html
+    department = city_world.js_dept
+    assert (f"/units/{department.pk}/", department.name) in links(html)
+    book = load_workbook(
+        BytesIO(client.get("/supervision/assessment/", {**params, "format": "xlsx"}).content)
+    )
+    assert book.sheetnames == ["部门", "单位"]

@@ -13,11 +13,12 @@ from .numbers import rate
 
 @dataclass
 class TaskRow:
-    key: str  # the sub-region's code ("total" for the sum)
+    key: str  # the sub-region's code ("total" for 合计, "own" for the region's own units)
     name: str
     task: Decimal | None
     completed: Decimal
     reserved: Decimal
+    settable: bool = False  # only a sub-region is handed a task
 
     @property
     def ratio(self) -> Decimal | None:
@@ -34,21 +35,32 @@ def tasks_of(region, year: int) -> dict[str, Decimal]:
 
 
 def task_rows(table) -> list[TaskRow]:
-    """合计 (the tasks set and what those sub-regions completed), then one row per sub-region of
-    the table, in its order."""
-    tasks = tasks_of(table.region, table.year)
+    """合计, then every row of the table in its order. 合计's completed and reserved amounts are the
+    progress table's own 合计 (本级 included), so the two pages print the same totals; its task is
+    the sum of the tasks set. 本级 is listed for its figures but gets no task: a bureau hands tasks
+    to sub-regions, and its own units are its own to answer for. A table without sub-regions (a
+    county's departments) has no rows to set a task for and gives an empty list."""
     children = set(table.region.children.values_list("code", flat=True))
+    if not children:
+        return []
+    tasks = tasks_of(table.region, table.year)
     rows = [
-        TaskRow(r.key, r.name, tasks.get(r.key), r.completed, r.reserved)
+        TaskRow(
+            r.key,
+            r.name,
+            tasks.get(r.key),
+            r.completed,
+            r.reserved,
+            settable=r.key in children,
+        )
         for r in table.rows
-        if r.key in children
     ]
-    with_task = [r for r in rows if r.task is not None]
+    set_ = [r.task for r in rows if r.task is not None]
     total = TaskRow(
         "total",
         "合计",
-        sum((r.task for r in with_task), Decimal("0.00")) if with_task else None,
-        sum((r.completed for r in with_task), Decimal("0.00")),
-        sum((r.reserved for r in with_task), Decimal("0.00")),
+        sum(set_, Decimal("0.00")) if set_ else None,
+        table.total.completed,
+        table.total.reserved,
     )
     return [total, *rows]

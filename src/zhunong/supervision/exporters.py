@@ -133,17 +133,17 @@ def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     return xlsx_bytes(wb)
 
 
-def assessment_xlsx(title: str, result: dict, rows_label: str = "区县") -> bytes:
-    """Three sheets — the table's rows (cities, districts), departments, units — with rank,
-    score and the four parts; the first sheet is named for the table's level."""
+def assessment_xlsx(
+    title: str, result: dict, rows_label: str = "区县", rows_are_regions: bool = True
+) -> bytes:
+    """The table's rows (cities, districts), departments and units, one sheet each, with rank,
+    score and the four parts; the first sheet is named for the table's level. A county's rows are
+    its departments already, so its workbook has the departments once."""
     wb = workbook(write_only=True)
     parts = ["activation", "filing_on_time", "filing_compliant", "completion"]
     header = ["排名", "编码", "名称", "得分", "账号激活", "按时填报", "预留比例合规", "采购完成"]
-    for key, sheet_title in (
-        ("regions", rows_label),
-        ("departments", "部门" if rows_label != "部门" else "本级部门"),
-        ("units", "单位"),
-    ):
+    sheets = [("regions", rows_label)] if rows_are_regions else []
+    for key, sheet_title in (*sheets, ("departments", "部门"), ("units", "单位")):
         ws = wb.create_sheet(sheet_title)
         append(ws, [title])
         append(ws, header)
@@ -156,7 +156,7 @@ def assessment_xlsx(title: str, result: dict, rows_label: str = "区县") -> byt
     return xlsx_bytes(wb)
 
 
-def tasks_xlsx(title: str, rows) -> bytes:
+def tasks_xlsx(title: str, rows, rows_label: str = "县市区") -> bytes:
     """The buying tasks (下达任务) and their completion: amounts in 万元 as numbers with two
     decimals, the ratio as a percentage (blank where no task is set)."""
     wb = workbook()
@@ -166,7 +166,7 @@ def tasks_xlsx(title: str, rows) -> bytes:
     append(
         ws,
         [
-            "地区",
+            rows_label,
             "下达任务 (万元)",
             "已完成交易总额 (万元)",
             "任务完成比例",

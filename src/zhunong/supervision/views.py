@@ -297,11 +297,20 @@ def buying_tasks_page(request):
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{year}-{table.as_of.isoformat()}"
-            return xlsx_response(tasks_xlsx(title, rows), f"tasks-{name}.xlsx")
+            return xlsx_response(
+                tasks_xlsx(title, rows, table.rows_label), f"tasks-{name}.xlsx"
+            )
         for r in rows:
             r.error = errors.get(r.key, "")
             r.typed = request.POST.get(f"task-{r.key}") if errors else None
-        context.update(region=region, title=title, rows=rows, can_set=can_set, query=_query(form))
+        context.update(
+            region=region,
+            title=title,
+            rows=rows,
+            rows_label=table.rows_label,
+            can_set=can_set,
+            query=_query(form),
+        )
     return render(request, "supervision/buying_tasks.html", context)
 
 
@@ -516,7 +525,7 @@ def assessment_page(request):
                 "d": date_format(table.as_of),
             }
             return xlsx_response(
-                assessment_xlsx(title, result, table.rows_label),
+                assessment_xlsx(title, result, table.rows_label, table.rows_are_regions),
                 f"assessment-{region.code}-{year}.xlsx",
             )
         if request.method != "POST":
