@@ -297,9 +297,7 @@ def buying_tasks_page(request):
         }
         if request.GET.get("format") == "xlsx":
             name = f"{region.code}-{year}-{table.as_of.isoformat()}"
-            return xlsx_response(
-                tasks_xlsx(title, rows, table.rows_label), f"tasks-{name}.xlsx"
-            )
+            return xlsx_response(tasks_xlsx(title, rows, table.rows_label), f"tasks-{name}.xlsx")
         for r in rows:
             r.error = errors.get(r.key, "")
             r.typed = request.POST.get(f"task-{r.key}") if errors else None
