@@ -197,6 +197,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["zhunong.formats"]  # zh-hans groups numbers by three (formats/zh_Hans)
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -117,3 +117,25 @@ def test_the_county_sees_its_listings_and_sales_and_others_see_nothing(seller, c
 @pytest.mark.parametrize("url", ["/market/my/products/", "/market/my/products/new/"])
 def test_people_without_a_supplier_have_no_workspace(seller, client_for, url):
     assert client_for(seller.js_admin).get(url).status_code == 404
+
+
+def test_sales_figures_print_yuan_with_thousands_separators(seller, client_for):
+    """The county's and the supplier's sales in yuan as on every record page: 12,345.60."""
+    from zhunong.clock import today
+    from zhunong.ledger.models import PurchaseLine
+
+    this_year = today()
+    PurchaseLine.objects.create(
+        order_no="S-1",
+        unit=seller.js_school,
+        supplier=seller.coop,
+        amount=Decimal("12345.60"),
+        ordered_on=this_year,
+        completed_on=this_year,
+        year=this_year.year,
+        channel="canteen",
+    )
+    county = client_for(seller.lankao_rural).get("/market/county/").content.decode()
+    assert '<div class="stat">12,345.60</div>' in county
+    own = client_for(seller.coop_user).get("/market/my/products/").content.decode()
+    assert "12,345.60" in own

@@ -2,6 +2,7 @@
 records, Chinese dates on pages and ISO dates in files (city world as of 31 July 2024)."""
 
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 
@@ -16,18 +17,29 @@ def test_records_show_yuan_with_separators_and_pages_chinese_dates(city_world, c
     detail = client.get(
         "/supervision/progress/detail/", {**PARAMS, "row": "410105", "measure": "completed"}
     ).content.decode()
-    assert "<td>12,000.00</td>" in detail and "<td>-500.00</td>" in detail
+    # amounts right-aligned with separators, dates as on every page
+    assert '<td class="num">12,000.00</td>' in detail and '<td class="num">-500.00</td>' in detail
+    assert "<td>2024年5月1日</td>" in detail and "2024-05-01" not in detail
 
 
 def test_files_keep_iso_dates_and_numbers(city_world, client_for):
     client = client_for(city_world.city_finance)
-    data = client.get(
+    response = client.get(
         "/supervision/progress/detail/",
         {**PARAMS, "row": "410105", "measure": "completed", "format": "xlsx"},
-    ).content
-    rows = list(load_workbook(io.BytesIO(data)).active.values)
-    line = next(r for r in rows if r and r[0] == "A1")
-    assert 12000 in line and "2024-05-01" in line
+    )
+    # each download is named for what it holds, not one name for every figure
+    assert (
+        "progress-detail-410100-2024-410105-completed-2024-07-31.xlsx"
+        in response["Content-Disposition"]
+    )
+    ws = load_workbook(io.BytesIO(response.content)).active
+    line = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "A1")
+    amount, ordered, completed = line[4], line[5], line[6]
+    # numbers Excel can sum, dates it can sort, shown as 12,000.00 and 2024-05-01
+    assert (amount.value, amount.number_format) == (12000, "#,##0.00")
+    assert completed.is_date and completed.value.date() == date(2024, 5, 1)
+    assert completed.number_format == "yyyy-mm-dd" and ordered.is_date
 
 
 def test_the_completed_total_is_printed_the_same_in_every_export(city_world, client_for):
@@ -55,3 +67,14 @@ def test_the_completed_total_is_printed_the_same_in_every_export(city_world, cli
     assert printed("/supervision/progress/", first, lambda r: r[1] == "合计", 10) == "1.15"
     assert printed("/supervision/channels/", first, lambda r: r[0] == "合计", 6) == "1.15"
     assert printed("/supervision/time-progress/", first, lambda r: r[1] == "合计", 3) == "1.15"
+
+
+def test_the_ledger_and_the_unit_page_print_yuan_with_separators(city_world, client_for):
+    school = city_world.js_school
+    ledger = client_for(city_world.js_finance).get("/ledger/", {"unit": school.pk}).content
+    html = ledger.decode()
+    assert '<td class="num">12,000.00</td>' in html and "12000.00" not in html
+    # the summary: 12,000 − 500 + 9,999 + 3,333 completed, 7,777 ordered and not completed
+    assert "已完成 24,832.00 元，已下单未完成 7,777.00 元" in html
+    unit_page = client_for(city_world.js_admin).get(f"/units/{school.pk}/").content.decode()
+    assert "21,499.00" in unit_page  # 2024's completed purchases

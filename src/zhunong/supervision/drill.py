@@ -109,8 +109,9 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], 
     ]
 
 
-def _d(value, as_of: date | None = None) -> str:
-    """A date as text; one after the cut-off is left blank (it had not happened yet)."""
+def _d(value, as_of: date | None = None) -> date | None:
+    """A date, or None for one after the cut-off (it had not happened yet): the page shows it as
+    2024年7月31日 and the workbook as a real date."""
     if not value or (as_of is not None and value > as_of):
-        return ""
-    return value.isoformat()
+        return None
+    return value

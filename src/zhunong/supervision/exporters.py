@@ -2,6 +2,9 @@
 cells, numbers as numbers with the shown formats) and JSON; and the supervision pages' other
 downloads. Every file is written through zhunong.spreadsheets, so no name is run as a formula."""
 
+from datetime import date
+from decimal import Decimal
+
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from zhunong.spreadsheets import append, cell, csv_bytes, put, workbook, xlsx_bytes
@@ -123,14 +126,23 @@ def as_xlsx(table: ProgressTable) -> bytes:
 
 
 def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    """The records behind a figure (drill-down) as a plain sheet."""
+    """The records behind a figure (drill-down) as a plain sheet: dates as dates (yyyy-mm-dd) and
+    amounts as numbers with separators and two decimals, so Excel sorts and sums them."""
     wb = workbook(write_only=True)
     ws = wb.create_sheet("明细")
     append(ws, [title])
     append(ws, header)
     for row in rows:
-        append(ws, row)
+        append(ws, [_record_cell(ws, v) for v in row])
     return xlsx_bytes(wb)
+
+
+def _record_cell(ws, value):
+    if isinstance(value, date):
+        return cell(ws, value, number_format="yyyy-mm-dd")
+    if isinstance(value, Decimal):
+        return cell(ws, value, number_format="#,##0.00")
+    return value
 
 
 def assessment_xlsx(

@@ -154,7 +154,8 @@ def progress_detail(request):
         raise Http404
     title = f"{table.title} · {row.name} · {MEASURES[measure]}"
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(records_xlsx(title, header, rows), "progress-detail.xlsx")
+        name = f"{table.region.code}-{table.year}-{row_key}-{measure}-{table.as_of.isoformat()}"
+        return xlsx_response(records_xlsx(title, header, rows), f"progress-detail-{name}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -172,18 +173,23 @@ def progress_detail(request):
 
 
 def _linked_to_units(user, header, rows) -> list[list[tuple]]:
-    """The drill-down's rows as (shown value, link) cells: amounts in yuan with thousands
-    separators, as on every record page, and each unit's name leading to its page, so a bureau
-    goes from a figure to the unit behind it in one click."""
+    """The drill-down's rows as (shown value, link, is a number) cells: amounts in yuan with
+    thousands separators and dates as 2024年7月31日, as on every record page, and each unit's name
+    leading to its page, so a bureau goes from a figure to the unit behind it in one click."""
+    from datetime import date
     from decimal import Decimal
 
     from .templatetags.zhunong_numbers import yuan
 
     def shown(v):
-        return yuan(v) if isinstance(v, Decimal) else v
+        if isinstance(v, Decimal):
+            return yuan(v)
+        if isinstance(v, date):
+            return date_format(v)
+        return "" if v is None else v
 
     if "单位编码" not in header or "单位名称" not in header:
-        return [[(shown(v), "") for v in r] for r in rows]
+        return [[(shown(v), "", isinstance(v, Decimal)) for v in r] for r in rows]
     code_at, name_at = header.index("单位编码"), header.index("单位名称")
     ids = dict(
         access.visible_units(user)
@@ -197,6 +203,7 @@ def _linked_to_units(user, header, rows) -> list[list[tuple]]:
                 reverse("unit-detail", args=[ids[r[code_at]]])
                 if i == name_at and r[code_at] in ids
                 else "",
+                isinstance(v, Decimal),
             )
             for i, v in enumerate(r)
         ]
