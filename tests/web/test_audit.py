@@ -15,7 +15,8 @@ def test_activation_shows_in_the_district_audit_log_with_before_and_after(world,
     assert entry.who == "js_finance"
     assert entry.action == "修改"
     field, old, new = next(c for c in entry.changes if c[0] == "激活日期")
-    assert (old, new) == ("—", str(timezone.localdate()))
+    today = timezone.localdate()
+    assert (old, new) == ("—", f"{today.year}年{today.month}月{today.day}日")
     page = client.get("/audit/").content.decode()
     assert "j-sch1-jy01" in page and "激活日期" in page
 
@@ -40,3 +41,16 @@ def test_renames_and_memberships_are_audited(world):
     rename = next(e for e in entries if e.label == "金水区实验小学")
     assert ("单位名称", "金水区第一小学", "金水区实验小学") in rename.changes
     assert any(e.what == "成员身份" and e.action == "新增" for e in entries)
+
+
+def test_a_move_shows_the_new_supervisor_in_chinese_not_the_derived_path(world):
+    """Moving a unit under another supervisor changes its derived tree path too; the log shows the
+    change a person made, with Chinese field names only."""
+    services.unit_set_parent(
+        actor=world.js_finance, unit=world.js_school2, parent=None, effective_on=date(2024, 1, 1)
+    )
+    entries = audit_entries(world.js_finance)
+    move = next(e for e in entries if e.label == "金水区第二小学" and e.changes)
+    fields = [c[0] for c in move.changes]
+    assert "主管预算单位" in fields or "主管单位" in fields, fields
+    assert all(not f.isascii() for f in fields), fields

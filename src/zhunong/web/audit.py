@@ -2,11 +2,13 @@
 records of units, accounts, memberships and regions, scoped to the actor's reach."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from heapq import merge
 from itertools import islice
 
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy
 
 from zhunong import access
@@ -27,6 +29,17 @@ class Entry:
 
 
 ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
+# bookkeeping the code keeps, not something a person changed: a version counter that moves with
+# every save, and paths derived from the parent (whose change is shown)
+NOT_SHOWN = {"version", "path", "tree_path"}
+# fields whose model gives no Chinese name (Django's defaults are English)
+LABELS = {
+    "user": gettext_lazy("用户"),
+    "unit": gettext_lazy("单位"),
+    "region": gettext_lazy("区划"),
+    "supplier": gettext_lazy("供应商"),
+    "created_at": gettext_lazy("创建时间"),
+}
 
 
 def _sources(actor):
@@ -70,7 +83,11 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
-                field_label = str(model._meta.get_field(change.field).verbose_name)
+                if change.field in NOT_SHOWN:
+                    continue
+                field_label = str(
+                    LABELS.get(change.field, model._meta.get_field(change.field).verbose_name)
+                )
                 changes.append((field_label, _show(change.old), _show(change.new)))
         entries.append(
             Entry(
@@ -87,4 +104,13 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
 
 
 def _show(value) -> str:
-    return "—" if value in (None, "") else str(value)
+    """A value as pages show it: dates as 2024年7月31日, yes/no in words."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value)
+    return str(value)
