@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "zhunong.web.libraries.AxesConfig",  # django-axes, named in Chinese
     "simple_history",
     "ninja",
     "zhunong.people",
@@ -98,7 +98,7 @@ INSTALLED_APPS = [
     "zhunong.ledger",
     "zhunong.ingest",
     "zhunong.supervision",
-    "django_tasks_db",
+    "zhunong.web.libraries.TasksConfig",  # django-tasks-db, named in Chinese
     "zhunong.web",
 ]
 

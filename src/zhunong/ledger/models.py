@@ -35,6 +35,7 @@ class PurchaseLine(models.Model):
     )
     account = models.ForeignKey(
         "orgs.Account",
+        verbose_name=_("交易账号"),
         null=True,
         blank=True,
         db_index=False,
@@ -57,6 +58,7 @@ class PurchaseLine(models.Model):
     # the supplier of that name in the origin county (market.sales.link_lines)
     supplier = models.ForeignKey(
         "market.Supplier",
+        verbose_name=_("供应商"),
         null=True,
         blank=True,
         db_constraint=False,
@@ -74,7 +76,7 @@ class PurchaseLine(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("台账记录")

@@ -55,7 +55,7 @@ class Unit(models.Model):
     )
     # Codes from the top of the supervising tree down to this unit, "A/B/C/": "the unit and all
     # its subordinates" is one prefix match. Maintained by services.unit_set_parent.
-    tree_path = models.CharField(max_length=400, db_index=True, editable=False)
+    tree_path = models.CharField(_("隶属路径"), max_length=400, db_index=True, editable=False)
     owner = models.ForeignKey(
         "self",
         verbose_name=_("所属单位"),
@@ -134,16 +134,23 @@ class EventKind(models.TextChoices):
 class UnitEvent(models.Model):
     """A dated change of a unit. `changes` maps field name → [old, new] (codes for references)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="events")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="events", verbose_name=_("单位")
+    )
     kind = models.CharField(_("事项"), max_length=20, choices=EventKind.choices)
     effective_on = models.DateField(_("生效日期"))
-    changes = models.JSONField(default=dict)
+    changes = models.JSONField(_("变更内容"), default=dict)
     document_no = models.CharField(_("文号"), max_length=64, blank=True)
     note = models.CharField(_("说明"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("记录人"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["effective_on", "id"]
@@ -269,11 +276,19 @@ class Membership(models.Model):
     or the platform operator. A user may hold several."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("用户"),
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("单位"),
     )
     region = models.ForeignKey(
         "regions.Region",
@@ -281,6 +296,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="memberships",
+        verbose_name=_("区划"),
     )
     supplier = models.ForeignKey(
         "market.Supplier",
@@ -288,8 +304,9 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="memberships",
+        verbose_name=_("供应商"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -31,7 +31,7 @@ class Region(models.Model):
         related_name="children",
     )
     level = models.CharField(_("级别"), max_length=12, choices=Level.choices)
-    path = models.CharField(max_length=120, unique=True, editable=False)
+    path = models.CharField(_("区划路径"), max_length=120, unique=True, editable=False)
     is_certified_county = models.BooleanField(_("脱贫县（832）"), default=False, db_index=True)
     is_builtin = models.BooleanField(_("国家区划"), default=True, editable=False)
     history = HistoricalRecords()

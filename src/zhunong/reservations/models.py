@@ -45,7 +45,7 @@ class Reservation(models.Model):
     )
     # bumped at every step: an action names the version it was taken on, so of two people acting
     # on the same filing at once only the first succeeds
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本号"), default=1)
     source_batch = models.ForeignKey(
         "ingest.ImportBatch",
         verbose_name=_("来源"),

@@ -32,14 +32,6 @@ ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettex
 # bookkeeping the code keeps, not something a person changed: a version counter that moves with
 # every save, and paths derived from the parent (whose change is shown)
 NOT_SHOWN = {"version", "path", "tree_path"}
-# fields whose model gives no Chinese name (Django's defaults are English)
-LABELS = {
-    "user": gettext_lazy("用户"),
-    "unit": gettext_lazy("单位"),
-    "region": gettext_lazy("区划"),
-    "supplier": gettext_lazy("供应商"),
-    "created_at": gettext_lazy("创建时间"),
-}
 
 
 def _sources(actor):
@@ -85,9 +77,7 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
             for change in delta.changes:
                 if change.field in NOT_SHOWN:
                     continue
-                field_label = str(
-                    LABELS.get(change.field, model._meta.get_field(change.field).verbose_name)
-                )
+                field_label = str(model._meta.get_field(change.field).verbose_name)
                 changes.append((field_label, _show(change.old), _show(change.new)))
         entries.append(
             Entry(

@@ -84,7 +84,7 @@ class Product(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本号"), default=1)
 
     class Meta:
         ordering = ["-id"]

@@ -131,7 +131,7 @@ class Order(models.Model):
     comment = models.CharField(_("评价"), max_length=500, blank=True)
     contract = models.FileField(_("合同"), upload_to="contracts/%Y/%m/", blank=True)
     # bumped at every step: concurrent steps on one order have one winner
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本号"), default=1)
 
     class Meta:
         ordering = ["-placed_on", "-id"]

@@ -53,7 +53,7 @@ class Supplier(models.Model):
     applied_on = models.DateField(_("申请日期"), null=True, blank=True)
     approved_on = models.DateField(_("入驻日期"), null=True, blank=True)
     # bumped at every step: a decision names the version it was taken on (as a filing's does)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("版本号"), default=1)
     history = HistoricalRecords()
 
     class Meta:
