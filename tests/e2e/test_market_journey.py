@@ -122,6 +122,13 @@ def test_from_application_to_a_buyer_finding_the_listing(
     # 3. The operator admits it.
     operator = watched()
     log_in(operator, w.operator.username)
+    # the operator's menu, the longest, stays on one line on a laptop; the supervision pages
+    # are one click away under 监管
+    menu = operator.locator("#nav > ul.navbar-nav").first.bounding_box()
+    assert menu["height"] < 60, menu
+    operator.locator("#nav-supervision").click()
+    operator.locator("#nav").get_by_role("link", name="按渠道").click()
+    expect(operator.locator("h1")).to_contain_text("各渠道完成交易额")
     operator.goto("/market/suppliers/")
     operator.get_by_role("link", name=COOP).first.click()
     operator.get_by_role("button", name="平台审核通过").click()

@@ -78,3 +78,16 @@ def test_the_ledger_and_the_unit_page_print_yuan_with_separators(city_world, cli
     assert "已完成 24,832.00 元，已下单未完成 7,777.00 元" in html
     unit_page = client_for(city_world.js_admin).get(f"/units/{school.pk}/").content.decode()
     assert "21,499.00" in unit_page  # 2024's completed purchases
+
+
+def test_the_ledger_opens_on_this_year_and_an_empty_year_shows_all(city_world, client_for):
+    from tests.supervision.conftest import line
+    from zhunong.clock import today
+
+    line(city_world.js_school, "NOW-1", "88.00", today(), ordered=today())
+    client = client_for(city_world.js_finance)
+    bare = client.get("/ledger/").content.decode()
+    assert "NOW-1" in bare and "A1" not in bare
+    assert f'name="year" value="{today().year}"' in bare
+    every = client.get("/ledger/", {"year": ""}).content.decode()
+    assert "NOW-1" in every and "A1" in every

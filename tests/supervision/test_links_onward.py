@@ -32,6 +32,10 @@ def test_dashboard_cards_lead_to_the_records_and_sub_regions_to_their_dashboard(
     assert (f"{detail}&measure=completed", "1.15万元") in found  # 11,501 yuan completed
     assert any(h == f"{detail}&measure=units" for h, _t in found)
     assert any(h.startswith("/regions/410100/anomalies/") for h, _t in found)
+    # the completion ratio (11,501 of 15,800 reserved) opens time progress: the ratio against
+    # the expected share
+    time_progress = "/supervision/time-progress/?region=410100&year=2024&as_of=2024-07-31"
+    assert (time_progress, "72.79%") in found
     # 金水区 is named among the best; its name opens its own dashboard
     assert ("?region=410105&year=2024&as_of=2024-07-31", "金水区") in found
 
@@ -44,12 +48,26 @@ def test_assessment_ranks_lead_to_the_sub_region_and_the_unit(city_world, client
     assert (f"/units/{school.pk}/", school.name) in found
 
 
+def test_sub_regions_on_time_progress_and_channels_open_that_regions_page(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    for url in ("/supervision/time-progress/", "/supervision/channels/"):
+        found = links(client.get(url, PARAMS).content.decode())
+        assert ("?region=410105&year=2024&as_of=2024-07-31", "金水区") in found, url
+        # 本级 and 合计 are not regions of their own
+        assert not any(t in ("合计", "郑州市本级") for _h, t in found), url
+
+
 def test_a_districts_departments_are_not_linked_as_regions(city_world, client_for):
     """A district's rows are departments (unit codes): they open no dashboard or assessment of
     a region that does not exist."""
     client = client_for(city_world.city_finance)
     params = {**PARAMS, "region": "410105"}
-    for url in ("/supervision/dashboard/", "/supervision/assessment/"):
+    for url in (
+        "/supervision/dashboard/",
+        "/supervision/assessment/",
+        "/supervision/time-progress/",
+        "/supervision/channels/",
+    ):
         found = links(client.get(url, params).content.decode())
         assert not any(h.startswith("?region=") and "format=" not in h for h, _t in found), url
 

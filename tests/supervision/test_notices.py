@@ -205,3 +205,25 @@ def test_issuing_keeps_the_attachment_of_the_frozen_figures(city_world):
     ws = load_workbook(f"{notice.folder}/attachment.xlsx").active
     jinshui = next(r for r in ws.iter_rows(values_only=True) if r[1] == "金水区")
     assert 1.15 in jinshui and 1.65 not in jinshui  # 已完成交易总额 (万元) as frozen
+
+
+def test_the_list_shows_one_regions_notices_when_a_page_links_with_its_region(
+    city_world, client_for
+):
+    """?region= narrows the list to that region and those below it, and drafts for it."""
+    city = notices.notice_draft(
+        actor=city_world.city_finance, region=city_world.city, year=2024, as_of=date(2024, 7, 31)
+    )
+    client = client_for(city_world.city_finance)
+    everything = client.get("/supervision/notices/").content.decode()
+    assert city.title in everything
+    jinshui = client.get("/supervision/notices/", {"region": "410105"})
+    html = jinshui.content.decode()
+    assert city.title not in html and "金水区及下级地区的通报" in html
+    assert jinshui.context["form"]["region"].value() == "410105"
+    # a region out of reach is not found, as everywhere
+    assert client.get("/supervision/notices/", {"region": "410200"}).status_code == 404
+    # the schedule form's address leads back to the list when opened directly
+    assert client.get("/supervision/notices/schedule/").headers["Location"] == (
+        "/supervision/notices/"
+    )

@@ -148,7 +148,7 @@ def _menu(client) -> list[str]:
     import re
 
     html = client.get("/").content.decode()
-    nav = html.split('id="nav"')[1].split("</ul>")[0]
+    nav = html.split('id="nav"')[1].split("</nav>")[0]  # dropdowns included
     return [re.sub(r"<[^>]+>", "", a).strip() for a in re.findall(r"<a [^>]*>(.*?)</a>", nav)]
 
 

@@ -4,13 +4,15 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
 from zhunong import access, inputs
+from zhunong.clock import today
 
 from .models import Channel
 
 
 @login_required
 def ledger_list(request):
-    """Ledger lines in reach, by unit, year, channel or import; each with its source mark."""
+    """Ledger lines in reach, by unit, year, channel or import; each with its source mark. The
+    bare page opens on this year, the one a bureau works on; an emptied year field shows all."""
     lines = access.visible_purchase_lines(request.user).select_related("unit", "source_batch")
     unit = None
     unit_id, year, batch = (
@@ -18,6 +20,8 @@ def ledger_list(request):
         inputs.year_or_none(request.GET.get("year", "")),
         inputs.id_or_none(request.GET.get("batch", "")),
     )
+    if not request.GET:
+        year = today().year
     if unit_id is not None:
         unit = access.visible_units(request.user).filter(pk=unit_id).first()
         lines = lines.filter(unit=unit) if unit else lines.none()
@@ -46,6 +50,7 @@ def ledger_list(request):
             "totals": totals,
             "channels": Channel.choices,
             "params": request.GET,
+            "year": year,
             "query": query.urlencode(),
         },
     )

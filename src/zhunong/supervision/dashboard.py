@@ -71,7 +71,8 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
         "table": table,
         "target": target,
         # each card: label, value, note, and what it leads to — the records behind the figure
-        # (a drill-down measure of the total row), the anomaly report, or nothing
+        # (a drill-down measure of the total row), time progress (completion against the
+        # expected share, sub-region by sub-region), or the anomaly report
         "figures": [
             (
                 _("预算单位激活率"),
@@ -96,7 +97,7 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
                 _("预留份额完成比例"),
                 percent(total.completion),
                 _("序时进度 %(v)s") % {"v": percent(expected)},
-                "",
+                "time-progress",
             ),
             (_("异常"), str(anomaly_count), _("条，请在通报前核查"), "anomalies"),
         ],

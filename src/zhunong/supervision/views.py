@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from zhunong import access
 from zhunong.clock import today
@@ -374,9 +373,17 @@ def dashboard_page(request):
 
 @login_required
 def notice_list(request):
-    """Notices of the regions the bureau manages; a form drafts a new one."""
-    notices = access.visible_notices(request.user).select_related("region")[:100]
+    """Notices of the regions the bureau manages, or of one region and those below it
+    (`?region=`, as the other supervision pages link here); a form drafts a new one."""
+    notices = access.visible_notices(request.user).select_related("region")
     initial = default_choice(request.user)
+    shown_region = None
+    if request.GET.get("region"):
+        shown_region = access.get_visible_or_404(
+            access.visible_regions(request.user), code=request.GET["region"]
+        )
+        notices = notices.filter(region__path__startswith=shown_region.path)
+        initial["region"] = shown_region.code
     form = ProgressForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         region = _chosen_region(request, form)
@@ -388,9 +395,9 @@ def notice_list(request):
         )
         messages.success(request, _("已生成通报草稿。"))
         return redirect("notice-detail", notice_id=notice.pk)
-    return render(
-        request, "supervision/notice_list.html", _notice_list_context(request, notices, form)
-    )
+    context = _notice_list_context(request, notices[:100], form)
+    context["shown_region"] = shown_region
+    return render(request, "supervision/notice_list.html", context)
 
 
 def _notice_list_context(request, notices, form, schedule_errors=()):
@@ -405,8 +412,10 @@ def _notice_list_context(request, notices, form, schedule_errors=()):
 
 
 @login_required
-@require_POST
 def notice_schedule(request):
+    """Saves a region's notice schedule; the form is on the notice list, where a GET leads."""
+    if request.method != "POST":
+        return redirect("notice-list")
     form = ScheduleForm(request.POST)
     if form.is_valid():
         region = access.get_visible_or_404(
