@@ -53,7 +53,7 @@ def test_the_unions_page_lists_targets_and_progress_and_downloads_them(filing_wo
     page = client.get(url).content.decode()
     assert "金水区第一小学工会" in page and "4,500.00" in page and "30.00%" in page
     ws = load_workbook(BytesIO(client.get(url + "&format=xlsx").content)).active
-    assert ws["A1"].value == "金水区2025年度工会采购完成情况（截至 2025-07-31）"
+    assert ws["A1"].value == "金水区2025年度工会采购完成情况（截至 2025年7月31日）"
     assert [c.value for c in ws[3]] == [
         "J-SCH1-GH",
         "金水区第一小学工会",

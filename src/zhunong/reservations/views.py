@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -280,7 +281,7 @@ def unions_page(request):
     title = _("%(where)s%(y)s年度工会采购完成情况（截至 %(d)s）") % {
         "where": region.name if region else "",
         "y": year,
-        "d": as_of.isoformat(),
+        "d": date_format(as_of),
     }
     if request.GET.get("format") == "xlsx":
         return xlsx_response(unions_xlsx(title, progress), f"{title}.xlsx")
