@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import make_account, make_unit
 from tests.supervision.conftest import figures, filing, line, row, table
+from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs import services
 from zhunong.supervision.numbers import percent, rate, wan
 from zhunong.supervision.unitfigures import unit_figures
@@ -282,21 +283,21 @@ def test_every_figure_links_to_the_records_it_counts_as_of_the_date(city_world, 
     detail = client.get(
         "/supervision/progress/detail/", {**params, "row": "410105", "measure": "units"}
     )
-    rows = detail.context["rows"]
-    assert [r[0] for r in rows] == ["J-SCH1", "J-SCH2"]
+    rows = list(detail.context["page"])
+    assert [u.code for u in rows] == ["J-SCH1", "J-SCH2"]
     activated = client.get(
         "/supervision/progress/detail/", {**params, "row": "410105", "measure": "units_activated"}
-    ).context["rows"]
-    assert [r[0] for r in activated] == ["J-SCH1"]  # J-SCH2 was activated after the cut-off
+    ).context["page"]
+    assert [u.code for u in activated] == ["J-SCH1"]  # J-SCH2 was activated after the cut-off
     lines = client.get(
         "/supervision/progress/detail/", {**params, "row": "410105", "measure": "completed"}
-    ).context["rows"]
-    assert sorted(r[0] for r in lines) == ["A1", "A2"]  # what the 1.15 万元 sums
-    assert sum(r[4] for r in lines) == Decimal("11500.00")
+    ).context["page"]
+    assert sorted(x.order_no for x in lines) == ["A1", "A2"]  # what the 1.15 万元 sums
+    assert sum(x.amount for x in lines) == Decimal("11500.00")
     filings = client.get(
         "/supervision/progress/detail/", {**params, "row": "total", "measure": "reserved"}
-    ).context["rows"]
-    assert sorted(r[0] for r in filings) == ["E-SCH1", "J-SCH1"]
+    ).context["page"]
+    assert sorted(r.unit.code for r in filings) == ["E-SCH1", "J-SCH1"]
 
 
 def test_the_records_download_as_a_workbook(city_world, client_for):
@@ -331,3 +332,49 @@ def test_a_detail_outside_reach_or_unknown_is_not_found(city_world, client_for):
         client.get("/supervision/progress/detail/", {**params, "measure": "nothing"}).status_code
         == 404
     )
+
+
+def test_the_records_are_paged_sorted_and_download_whole(city_world, client_for):
+    """A figure behind hundreds of lines shows them 100 to a page with the count, sorts by a
+    column in the database, and the workbook holds every line in the chosen order."""
+    PurchaseLine.objects.bulk_create(
+        PurchaseLine(
+            order_no=f"P{i:03}",
+            unit=city_world.js_school,
+            amount=Decimal(i),
+            ordered_on=date(2024, 3, 1),
+            completed_on=date(2024, 3, 2),
+            year=2024,
+            channel="canteen",
+        )
+        for i in range(1, 249)
+    )
+    client = client_for(city_world.city_finance)
+    params = {
+        "region": "410100",
+        "year": 2024,
+        "as_of": "2024-07-31",
+        "row": "410105",
+        "measure": "completed",
+    }
+    first = client.get("/supervision/progress/detail/", params)
+    html = first.content.decode()
+    assert "250 条 · 第 1–100 条" in html  # A1, A2 and the 248 new lines
+    assert len(first.context["shown"]) == 100
+    last = client.get("/supervision/progress/detail/", {**params, "page": 3})
+    assert len(last.context["shown"]) == 50 and "第 201–250 条" in last.content.decode()
+    largest = client.get("/supervision/progress/detail/", {**params, "sort": "-金额（元）"})
+    amounts = [x.amount for x in largest.context["page"]]
+    assert amounts[:3] == [Decimal("12000.00"), Decimal("248"), Decimal("247")]
+    # the pager keeps the order
+    assert "sort=-%E9%87%91%E9%A2%9D%EF%BC%88%E5%85%83%EF%BC%89&amp;page=2" in (
+        largest.content.decode()
+    )
+    book = client.get(
+        "/supervision/progress/detail/", {**params, "sort": "-金额（元）", "format": "xlsx"}
+    )
+    rows = list(load_workbook(io.BytesIO(book.content)).active.values)[2:]
+    assert len(rows) == 250 and rows[0][0] == "A1" and rows[-1][0] == "A2"  # −500 last
+    # an unknown column keeps the default order
+    plain = client.get("/supervision/progress/detail/", {**params, "sort": "单位名称"})
+    assert plain.status_code == 200

@@ -1,6 +1,13 @@
-"""Drill-down: the records behind one figure of the progress table, as of the same cut-off date."""
+"""Drill-down: the records behind one figure of the progress table, as of the same cut-off date.
 
+A figure may stand for hundreds of thousands of ledger lines, so the records are a query, not a
+list: the page reads one page of it (sorted in the database), the workbook streams all of it."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
+
+from django.db.models import Prefetch, QuerySet
 
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, Unit
@@ -19,65 +26,91 @@ MEASURES = {
 }
 
 
-def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], list[list]]:
-    """(header, rows) of the records a figure counts or sums."""
+@dataclass
+class Records:
+    """The records of one figure: column heads, the query, how a record becomes a row, and the
+    columns a reader may sort by (column head → the query's field). The query's own order is
+    the default; a sort always ends with the primary key so pages never overlap."""
+
+    header: list[str]
+    queryset: QuerySet
+    row_of: Callable[[object], list]
+    sorts: dict[str, str] = field(default_factory=dict)
+
+    def sorted(self, column: str, descending: bool = False) -> "Records":
+        by = self.sorts.get(column)
+        if by is None:
+            return self
+        order = f"-{by}" if descending else by
+        return Records(self.header, self.queryset.order_by(order, "pk"), self.row_of, self.sorts)
+
+    def rows(self) -> Iterator[list]:
+        """Every record as a row, streamed (for the workbook)."""
+        for record in self.queryset.iterator(chunk_size=5000):
+            yield self.row_of(record)
+
+
+def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
+    """The records a figure counts or sums; None for a row or measure the table does not have."""
     row = next((r for r in table.all_rows() if r.key == row_key), None)
     if row is None or measure not in MEASURES:
-        return [], []
+        return None
     ids = row.members.get(measure, [])
     as_of: date = table.as_of
     if measure in ("units", "units_activated"):
-        units = Unit.objects.filter(id__in=ids).select_related("region").order_by("code")
-        management = {
-            a.unit_id: a
-            for a in Account.objects.filter(unit__in=ids, kind="management", opened_on__lte=as_of)
-        }
-        header = ["单位编码", "单位名称", "区划", "管理账号", "开通日期", "激活日期"]
-        return header, [
-            [
+        # the unit's management account opened by the date (the latest, should there be two)
+        management = Account.objects.filter(kind="management", opened_on__lte=as_of).order_by("-id")
+
+        def unit_row(u):
+            account = next(iter(u.management), None)
+            return [
                 u.code,
                 u.name,
                 u.region.name,
-                getattr(management.get(u.id), "login", ""),
-                _d(getattr(management.get(u.id), "opened_on", None)),
-                _d(getattr(management.get(u.id), "activated_on", None), as_of),
+                getattr(account, "login", ""),
+                _d(getattr(account, "opened_on", None)),
+                _d(getattr(account, "activated_on", None), as_of),
             ]
-            for u in units
-        ]
+
+        return Records(
+            ["单位编码", "单位名称", "区划", "管理账号", "开通日期", "激活日期"],
+            Unit.objects.filter(id__in=ids)
+            .select_related("region")
+            .prefetch_related(Prefetch("accounts", management, to_attr="management"))
+            .order_by("code"),
+            unit_row,
+            {"单位编码": "code", "单位名称": "name"},
+        )
     if measure in ("trading", "trading_activated"):
-        accounts = (
+        return Records(
+            ["账号", "单位编码", "单位名称", "开通日期", "激活日期", "停用日期"],
             Account.objects.filter(id__in=ids)
             .select_related("unit")
-            .order_by("unit__code", "login")
-        )
-        header = ["账号", "单位编码", "单位名称", "开通日期", "激活日期", "停用日期"]
-        return header, [
-            [
+            .order_by("unit__code", "login"),
+            lambda a: [
                 a.login,
                 a.unit.code,
                 a.unit.name,
                 _d(a.opened_on),
                 _d(a.activated_on, as_of),
                 _d(a.deactivated_on),
-            ]
-            for a in accounts
-        ]
-    if measure in ("canteen_total", "reserved"):
-        filings = (
-            Reservation.objects.filter(id__in=ids).select_related("unit").order_by("unit__code")
+            ],
+            {"账号": "login", "单位编码": "unit__code", "开通日期": "opened_on"},
         )
-        header = [
-            "单位编码",
-            "单位名称",
-            "年度",
-            "年度食堂食材采购总额（元）",
-            "预留比例（%）",
-            "预留金额（元）",
-            "填报日期",
-            "状态",
-        ]
-        return header, [
+    if measure in ("canteen_total", "reserved"):
+        return Records(
             [
+                "单位编码",
+                "单位名称",
+                "年度",
+                "年度食堂食材采购总额（元）",
+                "预留比例（%）",
+                "预留金额（元）",
+                "填报日期",
+                "状态",
+            ],
+            Reservation.objects.filter(id__in=ids).select_related("unit").order_by("unit__code"),
+            lambda r: [
                 r.unit.code,
                 r.unit.name,
                 r.year,
@@ -86,17 +119,21 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], 
                 r.reserved_amount,
                 _d(r.filed_on),
                 r.get_status_display(),
-            ]
-            for r in filings
-        ]
-    lines = (
+            ],
+            {
+                "单位编码": "unit__code",
+                "年度食堂食材采购总额（元）": "canteen_total",
+                "预留比例（%）": "ratio",
+                "预留金额（元）": "reserved_amount",
+                "填报日期": "filed_on",
+            },
+        )
+    return Records(
+        ["订单号", "单位编码", "单位名称", "渠道", "金额（元）", "下单日期", "完成日期"],
         PurchaseLine.objects.filter(unit__in=ids, year=table.year, completed_on__lte=as_of)
         .select_related("unit")
-        .order_by("unit__code", "completed_on", "order_no")
-    )
-    header = ["订单号", "单位编码", "单位名称", "渠道", "金额（元）", "下单日期", "完成日期"]
-    return header, [
-        [
+        .order_by("unit__code", "completed_on", "order_no"),
+        lambda x: [
             x.order_no,
             x.unit.code,
             x.unit.name,
@@ -104,9 +141,15 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> tuple[list[str], 
             x.amount,
             _d(x.ordered_on),
             _d(x.completed_on),
-        ]
-        for x in lines.iterator(chunk_size=5000)
-    ]
+        ],
+        {
+            "订单号": "order_no",
+            "单位编码": "unit__code",
+            "金额（元）": "amount",
+            "下单日期": "ordered_on",
+            "完成日期": "completed_on",
+        },
+    )
 
 
 def _d(value, as_of: date | None = None) -> date | None:

@@ -1,8 +1,10 @@
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,8 +82,6 @@ def _choice(request, initial) -> ProgressForm:
 def _query(form) -> str:
     """The chosen region, year and date as a query string, for the page's links and downloads
     (the URL may have none: the page opened on the user's defaults)."""
-    from urllib.parse import urlencode
-
     data = form.cleaned_data
     return urlencode(
         {"region": data["region"], "year": data["year"], "as_of": data["as_of"].isoformat()}
@@ -138,37 +138,49 @@ def progress(request):
 
 @login_required
 def progress_detail(request):
-    """The records behind one figure, as of the same date; `format=xlsx` downloads them."""
+    """The records behind one figure, as of the same date, a page at a time and sorted by a
+    column (`sort`, `-sort` for descending); `format=xlsx` downloads them all."""
     form = ProgressForm(request.GET or None)
     if not form.is_valid():
         raise Http404
     region = _chosen_region(request, form)
     table = _chosen_table(request, form, region)
     row_key, measure = request.GET.get("row", ""), request.GET.get("measure", "")
-    if measure not in MEASURES:
+    records = drill(table, row_key, measure)
+    if records is None:
         raise Http404
-    header, rows = drill(table, row_key, measure)
-    row = next((r for r in table.all_rows() if r.key == row_key), None)
-    if row is None:
-        raise Http404
+    row = next(r for r in table.all_rows() if r.key == row_key)
     title = f"{table.title} · {row.name} · {MEASURES[measure]}"
+    sort = request.GET.get("sort", "")
+    records = records.sorted(sort.removeprefix("-"), descending=sort.startswith("-"))
     if request.GET.get("format") == "xlsx":
         name = f"{table.region.code}-{table.year}-{row_key}-{measure}-{table.as_of.isoformat()}"
-        return xlsx_response(records_xlsx(title, header, rows), f"progress-detail-{name}.xlsx")
+        return xlsx_response(
+            records_xlsx(title, records.header, records.rows()), f"progress-detail-{name}.xlsx"
+        )
+    page = Paginator(records.queryset, DETAIL_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("format", None)
+    for key in ("format", "page", "sort"):
+        query.pop(key, None)
     return render(
         request,
         "supervision/progress_detail.html",
         {
             "title": title,
             "table": table,
-            "header": header,
-            "rows": rows,
-            "shown": _linked_to_units(request.user, header, rows[:1000]),
+            "heads": [(h, h in records.sorts) for h in records.header],
+            "sort": sort,
+            "page": page,
+            "shown": _linked_to_units(
+                request.user, records.header, [records.row_of(r) for r in page]
+            ),
             "query": query.urlencode(),
+            "sorted_query": query.urlencode() + (f"&{urlencode({'sort': sort})}" if sort else ""),
         },
     )
+
+
+DETAIL_PAGE = 100  # records on one page of a drill-down
 
 
 def _linked_to_units(user, header, rows) -> list[list[tuple]]:
