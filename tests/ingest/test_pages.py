@@ -162,3 +162,21 @@ def test_the_database_task_backend_and_its_worker_run_an_import(
             "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
         }
         reset_backends()
+
+
+def test_the_list_of_imports_leads_to_older_ones(world, client_for):
+    from zhunong.ingest.models import ImportBatch
+
+    for i in range(35):
+        ImportBatch.objects.create(
+            file_name=f"f{i:02}.xlsx",
+            checksum=f"{i:064}",
+            size=1,
+            region=world.jinshui,
+            uploaded_by=world.js_finance,
+        )
+    client = client_for(world.js_finance)
+    first = client.get("/imports/").content.decode()
+    assert first.count(".xlsx</a>") == 30 and 'href="?&amp;page=2"' in first
+    older = client.get("/imports/", {"page": 2}).content.decode()
+    assert older.count(".xlsx</a>") == 6  # and the world's own import

@@ -193,3 +193,29 @@ def test_the_review_page_links_the_rules_for_the_bureau(filing_world, client_for
     assert 'id="rules-link"' in html and "/filings/rules/?year=2025" in html
     admin = client_for(filing_world.js_admin).get("/filings/", {"year": 2025})
     assert 'id="rules-link"' not in admin.content.decode()
+
+
+def test_the_review_pages_a_long_list_and_totals_all_of_it(filing_world, client_for):
+    """250 filings: the totals count all of them, the page lists 100 and leads to the rest."""
+    from tests.conftest import make_unit
+
+    w = filing_world
+    for i in range(250):
+        unit = make_unit(f"J-R{i:03}", f"金水区第{i:03}食堂单位", w.jinshui, canteen="own")
+        Reservation.objects.create(
+            unit=unit,
+            year=2025,
+            canteen="own",
+            canteen_total=100000,
+            ratio=10,
+            reserved_amount=10000,
+            filed_on=date(2025, 1, 5),
+        )
+    client = client_for(w.js_finance)
+    first = client.get("/filings/", {"year": 2025, "region": "410105"}).content.decode()
+    assert '<div class="fs-5" id="total-count">250</div>' in first
+    assert "2,500,000.00" in first  # every filing's reserve, not one page's
+    assert first.count('name="ids"') == 100 and "第 1–100 份，共 250 份" in first
+    assert "J-R000" in first and "J-R100" not in first
+    last = client.get("/filings/", {"year": 2025, "region": "410105", "page": 3}).content.decode()
+    assert last.count('name="ids"') == 50 and "J-R249" in last

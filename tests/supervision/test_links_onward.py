@@ -89,3 +89,26 @@ def test_a_districts_assessment_ranks_its_departments_once(city_world, client_fo
         BytesIO(client.get("/supervision/assessment/", {**params, "format": "xlsx"}).content)
     )
     assert book.sheetnames == ["部门", "单位"]
+
+
+def test_unit_lists_on_time_progress_and_assessment_are_paged(city_world, client_for):
+    """A city's units run to thousands: both pages list them 100 at a time, with the count."""
+    from datetime import date
+
+    from tests.conftest import make_account, make_unit
+    from tests.supervision.conftest import filing
+
+    for i in range(120):
+        unit = make_unit(f"J-P{i:03}", f"金水区第{i:03}单位", city_world.jinshui, canteen="own")
+        make_account(unit, f"j-p{i:03}-gl", "management", activated=date(2021, 1, 2))
+        filing(unit, "10000.00", "1000.00")
+    client = client_for(city_world.city_finance)
+    for url, marker in (
+        ("/supervision/time-progress/", "单位（落后的在前）"),
+        ("/supervision/assessment/", "单位排名"),
+    ):
+        first = client.get(url, PARAMS).content.decode().split(marker)[1]
+        assert first.count('href="/units/') == 100, url
+        assert "共 123 个" in first, url  # the 120 new units and the world's three
+        rest = client.get(url, {**PARAMS, "page": 2}).content.decode().split(marker)[1]
+        assert rest.count('href="/units/') == 23, url

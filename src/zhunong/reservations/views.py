@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -243,11 +244,17 @@ def review_page(request):
         }
         return xlsx_response(reservations_xlsx(title, rows), f"{title}.xlsx")
     missing = not_filed(request.user, year=year, region=region)
+    # a city's filings run to thousands: the flags and totals cover them all, the page shows 100
+    page = Paginator(rows, REVIEW_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reservations/review.html",
         {
-            "rows": rows,
+            "rows": page,
+            "page": page,
+            "query": query.urlencode(),
             "totals": totals,
             "year": year,
             "region": region,
@@ -262,6 +269,9 @@ def review_page(request):
             "may_set_rules": access.managed_regions(request.user).exists(),
         },
     )
+
+
+REVIEW_PAGE = 100  # filings on one page of the review
 
 
 @login_required
@@ -287,11 +297,12 @@ def unions_page(request):
         return xlsx_response(unions_xlsx(title, progress), f"{title}.xlsx")
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("page", None)
     return render(
         request,
         "reservations/unions.html",
         {
-            "progress": progress,
+            "page": Paginator(progress, REVIEW_PAGE).get_page(request.GET.get("page")),
             "title": title,
             "year": year,
             "region": region,

@@ -183,6 +183,11 @@ def progress_detail(request):
 DETAIL_PAGE = 100  # records on one page of a drill-down
 
 
+def _page_of(request, items):
+    """One page (?page=) of a page's list of units, 100 at a time: a city has thousands."""
+    return Paginator(items, DETAIL_PAGE).get_page(request.GET.get("page"))
+
+
 def _linked_to_units(user, header, rows) -> list[list[tuple]]:
     """The drill-down's rows as (shown value, link, is a number) cells: amounts in yuan with
     thousands separators and dates as 2024年7月31日, as on every record page, and each unit's name
@@ -266,7 +271,7 @@ def time_progress_page(request):
             target=target,
             deadline=deadline,
             rows=rows,
-            units=units[:200],
+            units=_page_of(request, units),
             chart=timeprogress.chart_data(rows),
             query=_query(form),
             can_set=access.is_finance_over(request.user, region),
@@ -558,10 +563,12 @@ def assessment_page(request):
             weights_form = WeightsForm(initial=result["weights"])
         query = request.GET.copy()
         query.pop("format", None)
+        query.pop("page", None)
         context.update(
             region=region,
             table=table,
             result=result,
+            units=_page_of(request, result["units"]),
             weights_form=weights_form,
             can_set=access.is_finance_over(request.user, region),
             query=query.urlencode(),
