@@ -1,6 +1,8 @@
 """Settings, all from the environment (see docs/admin/production.md).
 
 DATABASE_URL   default: SQLite file in the project's data folder (ZHUNONG_DATA_DIR, default ./data)
+DATABASE_REPLICA_URL  optional: a streaming replica of DATABASE_URL for supervision reads
+PGBOUNCER      set when the databases are reached through pgbouncer in transaction mode
 SECRET_KEY     required when DEBUG is off, except for a local trial (ZHUNONG_LOCAL)
 DEBUG          off unless set to 1/true/yes; `make run` leaves it off too
 ZHUNONG_LOCAL  a trial on this machine (`make run`): plain HTTP on loopback, a secret key generated
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zhunong.replicas.ReplicaReadsMiddleware",
     "zhunong.web.middleware.ChineseFirstLocaleMiddleware",
     "zhunong.web.middleware.ApiErrorsAsJsonMiddleware",
     "zhunong.web.middleware.RefuseUnstorableTextMiddleware",
@@ -156,6 +159,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # a streaming replica of the primary: supervision reads go there (zhunong.replicas, ADR 0020)
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # tests write to the primary's test database; the replica holds the same database by
+    # replication, so Django must not create one there (tests/test_replica.py connects to it)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+if env_bool("PGBOUNCER"):
+    # pgbouncer in transaction mode hands each transaction any server connection: a cursor kept
+    # open across transactions (QuerySet.iterator on PostgreSQL) would not survive it
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["zhunong.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -20,13 +20,14 @@ It carries no drill-down members: pages that list the records behind a figure us
 import logging
 from datetime import date
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Q
 
 from zhunong.ledger.models import PurchaseLine, Rollup
 from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, AccountChange, Unit
 from zhunong.regions.models import Region
+from zhunong.replicas import read_alias, read_connection
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
 
@@ -74,7 +75,7 @@ def _in(ids) -> str:
 
 
 def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
 
@@ -84,10 +85,13 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
     actor sees the whole region). Its queries read one snapshot of the database, so a change
     committed meanwhile is either wholly in the table or not at all; then the units marked since
     the tally was written are tallied, for the next table."""
-    pg = connection.vendor == "postgresql"
-    outer = connection.in_atomic_block
-    with transaction.atomic():
-        with connection.cursor() as cur:
+    # the replica inside a supervision request, the primary otherwise (zhunong.replicas)
+    alias = read_alias()
+    db = connections[alias]
+    pg = db.vendor == "postgresql"
+    outer = db.in_atomic_block
+    with transaction.atomic(using=alias):
+        with db.cursor() as cur:
             if pg and not outer:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             elif pg:
@@ -104,7 +108,7 @@ def fast_table(*, region: Region, year: int, as_of: date) -> ProgressTable:
 
 
 def _table(*, region: Region, year: int, as_of: date) -> tuple[ProgressTable, int]:
-    day = connection.ops.adapt_datefield_value(as_of)
+    day = read_connection().ops.adapt_datefield_value(as_of)
     prefix = region.path + "%"
     children = list(Region.objects.filter(parent=region).order_by("code"))
     rows = sub_region_rows(region, children)
@@ -252,7 +256,7 @@ def _count_from_records(row_of, codes, year, as_of, apart, only) -> None:
     """Units, accounts and filed amounts, grouped by region in SQL with the as-of rules written
     into the query (the rules `tally` keeps as steps), for the units of the regions not counted
     apart, or `only` those."""
-    day = connection.ops.adapt_datefield_value(as_of)
+    day = read_connection().ops.adapt_datefield_value(as_of)
     if only is not None and not only:
         return
     not_apart = f"AND u.id NOT IN ({_in(apart)})" if apart else ""
@@ -331,9 +335,9 @@ def _count_from_tally(row_of, codes, year, as_of, apart, shifted) -> dict[int, b
     date, less the steps of the units counted apart (or marked, counted from their records);
     those of a shifted unit are added to the region it stood in. Returns whether each shifted
     unit counted on the date."""
-    day = connection.ops.adapt_datefield_value(as_of)
+    day = read_connection().ops.adapt_datefield_value(as_of)
     fields = ", ".join(f"t.{f}" for f in tally.FIELDS)
-    if connection.vendor == "postgresql":
+    if read_connection().vendor == "postgresql":
         # one index probe per region and year: its last row on or before the date
         found = _fetch(
             f"SELECT r.code, {fields} FROM unnest(%s::varchar[]) AS r(code) "
@@ -381,7 +385,7 @@ def _uncounted(codes, as_of, apart, marked) -> list[tuple]:
     opened) or are counted apart, as (unit, region, region, 0): from the tally, which gives each
     such unit a step on the day it starts to count (or none ever), and from the records for the
     marked units; or all from the records (`marked` None)."""
-    day = connection.ops.adapt_datefield_value(as_of)
+    day = read_connection().ops.adapt_datefield_value(as_of)
     from_records = (
         f"SELECT u.id, u.region_id, u.region_id, 0 FROM {UNIT} u {MANAGEMENT.format(unit='u.id')} "
         f"WHERE u.region_id IN ({_in(codes)}) AND u.kind = 'budget_unit' AND (m.id IS NULL"
@@ -394,7 +398,7 @@ def _uncounted(codes, as_of, apart, marked) -> list[tuple]:
         f"SELECT unit_id, region_code, region_code, 0 FROM {UNIT_TALLY} "
         f"WHERE region_code IN ({_in(codes)}) AND year = %s AND day > %s "
         "AND (units > 0 OR day = %s)",
-        [*codes, tally.ACCOUNTS, day, connection.ops.adapt_datefield_value(tally.NEVER)],
+        [*codes, tally.ACCOUNTS, day, read_connection().ops.adapt_datefield_value(tally.NEVER)],
     )
     found = [f for f in found if f[0] not in marked]
     if marked:
