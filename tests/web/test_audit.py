@@ -54,3 +54,19 @@ def test_a_move_shows_the_new_supervisor_in_chinese_not_the_derived_path(world):
     fields = [c[0] for c in move.changes]
     assert "主管预算单位" in fields or "主管单位" in fields, fields
     assert all(not f.isascii() for f in fields), fields
+
+
+def test_a_choice_shows_by_its_label_and_a_supervisor_by_its_name(world):
+    """The log is read by people: 自有食堂 → 无食堂, not own → none; the new supervising unit by
+    its name, not its number."""
+    services.unit_set_canteen(
+        actor=world.js_finance, unit=world.js_dept, canteen="none", effective_on=date(2024, 1, 1)
+    )
+    for parent, day in ((None, date(2024, 1, 1)), (world.js_dept, date(2024, 2, 1))):
+        services.unit_set_parent(
+            actor=world.js_finance, unit=world.js_school2, parent=parent, effective_on=day
+        )
+    entries = audit_entries(world.js_finance)
+    changes = [c for e in entries for c in e.changes]
+    assert ("食堂情况", "自有食堂", "无食堂") in changes, changes
+    assert any(new == world.js_dept.name for _, _, new in changes), changes

@@ -77,8 +77,10 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
             for change in delta.changes:
                 if change.field in NOT_SHOWN:
                     continue
-                field_label = str(model._meta.get_field(change.field).verbose_name)
-                changes.append((field_label, _show(change.old), _show(change.new)))
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    (str(field.verbose_name), _shown(field, change.old), _shown(field, change.new))
+                )
         entries.append(
             Entry(
                 when=record.history_date,
@@ -91,6 +93,19 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
             )
         )
     return entries
+
+
+def _shown(field, value) -> str:
+    """A field's value in words: a choice by its label (自有食堂, not own), a reference by the
+    name of what it refers to (the parent unit's name, not its number)."""
+    if value is None or value == "":
+        return _show(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        found = field.related_model._default_manager.filter(pk=value).first()
+        return str(found) if found is not None else str(value)
+    return _show(value)
 
 
 def _show(value) -> str:
