@@ -43,6 +43,14 @@ class Reach:
             or self.supplier_ids
         )
 
+    @property
+    def sees_units(self) -> bool:
+        """Whether any unit is in reach (and so the units and the ledger have something to show):
+        not for a supplier or a county's rural bureau, whose reach is suppliers."""
+        return bool(
+            self.everything or self.finance_paths or self.unit_ids or self.supervised_paths
+        )
+
 
 NOBODY = Reach()
 

@@ -63,3 +63,17 @@ def test_the_common_bureau_above_moves_it_with_every_subordinate(world, dept_acr
     )
     dept_across_districts.refresh_from_db()
     assert dept_across_districts.tree_path == "C-EDU/J-EDU/E-SCH-JS/"
+
+
+def test_a_buyer_sees_its_supervising_unit_by_name_without_a_link_it_may_not_open(
+    world, client_for
+):
+    """The school's buyer reaches its school, not the education bureau above it: the page names
+    the bureau but does not link to a page that would answer 404."""
+    client = client_for(world.js_buyer)
+    html = client.get(f"/units/{world.js_school.pk}/").content.decode()
+    assert world.js_dept.name in html
+    assert f'href="/units/{world.js_dept.pk}/"' not in html
+    assert client.get(f"/units/{world.js_dept.pk}/").status_code == 404
+    finance = client_for(world.js_finance).get(f"/units/{world.js_school.pk}/").content.decode()
+    assert f'href="/units/{world.js_dept.pk}/"' in finance

@@ -290,7 +290,7 @@ def overdue(request):
     """Overdue payments in reach, with the late interest to date, and the unpaid and overdue
     totals by region (supervising units and finance bureaus)."""
     reach = access.reach_of(request.user)
-    if not (reach.everything or reach.finance_paths or reach.supervised_paths or reach.unit_ids):
+    if not reach.sees_units:
         raise PermissionDenied(_("逾期付款只对采购单位、主管单位和财政部门开放。"))
     day = today()
     orders = list(paymentclock.overdue_orders(request.user, day)[:500])

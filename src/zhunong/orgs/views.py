@@ -81,6 +81,9 @@ def unit_detail(request, unit_id):
         "orgs/unit_detail.html",
         {
             "unit": unit,
+            # a unit's own people may not reach their supervising unit: its name, without a link
+            "parent_visible": unit.parent_id is not None
+            and visible.filter(pk=unit.parent_id).exists(),
             "this_year": today().year,
             "accounts": queries.unit_accounts(unit),
             "memberships": unit.memberships.select_related("user"),
