@@ -47,9 +47,7 @@ class Reach:
     def sees_units(self) -> bool:
         """Whether any unit is in reach (and so the units and the ledger have something to show):
         not for a supplier or a county's rural bureau, whose reach is suppliers."""
-        return bool(
-            self.everything or self.finance_paths or self.unit_ids or self.supervised_paths
-        )
+        return bool(self.everything or self.finance_paths or self.unit_ids or self.supervised_paths)
 
 
 NOBODY = Reach()
