@@ -56,5 +56,6 @@ bench: install
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/browse.py
 	$(BIN)/python bench/progress_bench.py
+	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/checkout_bench.py
