@@ -16,7 +16,11 @@ LINK = (
     "SELECT MIN(s.id) FROM market_supplier s "
     "WHERE s.name = ledger_purchaseline.supplier_name AND s.county_id = ledger_purchaseline.origin_code"
     " HAVING COUNT(*) = 1) "
-    "WHERE supplier_id IS NULL AND supplier_name <> '' AND origin_code <> ''"
+    "WHERE supplier_id IS NULL AND supplier_name <> '' AND origin_code <> '' "
+    # only the lines a supplier of that name and county exists for: rewriting the others (most
+    # of an import, often) to the same NULL would cost a new version of every line
+    "AND EXISTS (SELECT 1 FROM market_supplier s WHERE s.name = ledger_purchaseline.supplier_name "
+    "AND s.county_id = ledger_purchaseline.origin_code)"
 )
 
 
