@@ -92,7 +92,7 @@ def main() -> None:
                 continue
             call = client.get if method == "GET" else client.post
 
-            def once():
+            def once(call=call, path=path, data=data, name=name):
                 started = time.perf_counter()
                 response = call(path, data, secure=True)
                 took = (time.perf_counter() - started) * 1000
