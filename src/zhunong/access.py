@@ -192,10 +192,28 @@ def own_memberships(user) -> QuerySet:
     )
 
 
+UNIT_IDS_SPELLED_OUT = 30_000  # within SQLite's 32,766 parameters of a statement
+
+
 def visible_purchase_lines(user) -> QuerySet:
     from zhunong.ledger.models import PurchaseLine
+    from zhunong.orgs.models import Unit
 
-    return scope(PurchaseLine.objects.all(), unit_filter(user, "unit__"))
+    # by the units' ids (a subquery), not a join through units and regions: PostgreSQL then reads
+    # each unit's lines from the ledger's (unit, year, …) index instead of scanning every line
+    condition = unit_filter(user)
+    if condition is None:
+        return PurchaseLine.objects.none()
+    if condition == Q():
+        return PurchaseLine.objects.all()
+    units = Unit.objects.filter(condition).values("id")
+    # and by the ids themselves where they are few enough to spell out: the planner then knows how
+    # many lines to expect (a region's path condition it guesses at a handful of units) and
+    # chooses the index that reads the newest lines first for a page of them
+    ids = list(units[: UNIT_IDS_SPELLED_OUT + 1].values_list("id", flat=True))
+    if len(ids) <= UNIT_IDS_SPELLED_OUT:
+        return PurchaseLine.objects.filter(unit_id__in=ids)
+    return PurchaseLine.objects.filter(unit_id__in=units)
 
 
 def visible_reservations(user) -> QuerySet:

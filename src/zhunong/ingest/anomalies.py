@@ -52,10 +52,13 @@ def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict],
     reservations = Reservation.objects.filter(unit__in=units, year__in=years).values(
         "unit_id", "year", "ratio", "canteen_total", "reserved_amount"
     )
+    # what was bought matters only where nothing was reserved: those units' lines alone are summed
+    # (a handful, not the millions of a province)
+    unreserved = reservations.filter(reserved_amount=0).values("unit_id")
     completed = {
         (r["unit_id"], r["year"]): r["total"]
         for r in PurchaseLine.objects.filter(
-            unit__in=units, year__in=years, completed_on__isnull=False
+            unit__in=unreserved, year__in=years, completed_on__isnull=False
         )
         .values("unit_id", "year")
         .annotate(total=Sum("amount"))

@@ -82,7 +82,27 @@ class PurchaseLine(models.Model):
         verbose_name = _("台账记录")
         verbose_name_plural = _("采购台账")
         indexes = [
-            models.Index(fields=["unit", "year", "completed_on"]),
+            # Every per-unit figure (completed and ordered-not-completed amounts as of a date)
+            # sums lines by unit and year: with the amount and order date in the index, PostgreSQL
+            # answers from the index alone instead of visiting millions of scattered rows
+            # (docs/decisions/0021). SQLite ignores INCLUDE.
+            models.Index(
+                fields=["unit", "year", "completed_on"],
+                include=["amount", "ordered_on"],
+                name="ledger_line_unit_year",
+            ),
+            # the ledger page: a page of a year's newest lines in reach without sorting them all
+            models.Index(
+                fields=["year", "-ordered_on", "order_no"],
+                include=["unit"],
+                name="ledger_line_newest",
+            ),
+            # the anomaly "completed before ordered": a handful of lines among millions
+            models.Index(
+                fields=["unit", "year"],
+                condition=models.Q(completed_on__lt=models.F("ordered_on")),
+                name="ledger_line_completed_early",
+            ),
             models.Index(
                 fields=["account"],
                 condition=models.Q(account__isnull=False),

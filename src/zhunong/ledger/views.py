@@ -34,7 +34,7 @@ def ledger_list(request):
     totals = lines.aggregate(
         completed=Sum("amount", filter=Q(completed_on__isnull=False)),
         pending=Sum("amount", filter=Q(completed_on__isnull=True)),
-        count=Count("id"),
+        count=Count("*"),
     )
     paginator = Paginator(lines.order_by("-ordered_on", "order_no"), 50)
     paginator.count = totals["count"]  # counted with the sums above: one scan, not two
