@@ -91,6 +91,16 @@ def test_finance_bureau_activates_an_account_and_audits_it(
     expect(phone.locator("#nav")).to_be_hidden()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "07-unit-phone")
+    # the audit log on the phone: its times keep to one line and the table scrolls sideways
+    # inside its frame; the changes still wrap, at a readable width
+    phone.goto("/audit/")
+    when = phone.locator("table tbody tr").first.locator("td").first
+    line = when.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24")
+    assert when.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    assert when.bounding_box()["height"] < 2 * line + 16
+    assert phone.locator("td.changes").first.evaluate("e => e.getBoundingClientRect().width") >= 200
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "07b-audit-phone")
 
     assert failed_responses == [], "pages, CSS or scripts not served"
     assert page_errors == [], "JavaScript errors on the pages"
