@@ -93,6 +93,11 @@ def test_region_anomaly_report_page_and_download(world, client_for, tmp_path):
     html = client.get("/regions/410105/anomalies/", {"year": 2024}).content.decode()
     assert "有食堂但预留比例低于10%" in html and "金水区第一小学" in html
     assert ">一般</span>" in html  # its severity
+    # each unit leads to its page, where the bureau checks and corrects it
+    from zhunong.orgs.models import Unit
+
+    flagged = Unit.objects.get(code="P-JS1")
+    assert f'<a href="/units/{flagged.pk}/">{flagged.name}</a>' in html
     # P-JS1 bought 3000 against 2500 reserved: good news, not listed
     assert "完成交易额超过预留金额（完成比例超过100%）" not in html
     response = client.get("/regions/410105/anomalies/", {"year": 2024, "format": "xlsx"})

@@ -36,6 +36,7 @@ def _row(kind, unit, year, detail):
         "label": KINDS[kind],
         "severity": SEVERITY[kind],
         "severity_label": SEVERITY_LABELS[SEVERITY[kind]],
+        "unit_id": unit["id"],
         "unit_code": unit["code"],
         "unit_name": unit["name"],
         "region": unit["region_id"],
