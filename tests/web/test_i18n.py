@@ -67,3 +67,14 @@ def test_the_admin_speaks_chinese_on_every_list_and_form(db, django_user_model, 
         response = client.get(url)
         assert response.status_code == 200, url
         assert _english_words(response.content.decode()) <= allowed, url
+
+
+def test_the_language_menu_names_each_language_in_its_own_words(world, client_for):
+    """A reader of English looks for "English", not for 英语; the menu reads the same in both."""
+    client = client_for(world.js_finance)
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        html = client.get("/").content.decode()
+        menu = html.split('name="language"')[1].split("</select>")[0]
+        assert ">English</option>" in menu and ">简体中文</option>" in menu, (language, menu)
+        assert "英语" not in menu
