@@ -147,6 +147,10 @@ class ProgressTable:
     as_of: date
     total: Row
     rows: list[Row]
+    # (the buying units asked for, their (completed, ordered-not-completed) as of the date): the
+    # table's one pass over the lines, kept for the per-unit figures (unitfigures); None when the
+    # table came from the rollups
+    line_sums: tuple[frozenset, dict] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows_label(self) -> str:
@@ -363,15 +367,17 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
         row.members["canteen_total"].append(r.id)
         row.members["reserved"].append(r.id)
 
-    for line in (
-        PurchaseLine.objects.filter(unit_id__in=list(counting), year=year, completed_on__lte=as_of)
-        .values("unit_id")
-        .annotate(total=Sum("amount"))
-    ):
-        row = row_of(counting[line["unit_id"]])
+    # one pass over the units' lines: the completed amounts the table counts, and what the
+    # per-unit figures also show (ordered and not completed by the date), so a page that needs
+    # both reads a region's lines once
+    sums = unit_line_sums(counting, year, as_of)
+    for unit_id, (completed, _pending) in sums.items():
+        if completed is None:
+            continue  # only ordered, not completed, in the year by the date
+        row = row_of(counting[unit_id])
         if row is not None:
-            row.completed += money(line["total"])
-            row.members["completed"].append(line["unit_id"])
+            row.completed += money(completed)
+            row.members["completed"].append(unit_id)
 
     total = Row("total", "合计")
     for number, row in enumerate(rows, start=1):
@@ -379,7 +385,34 @@ def progress_table_as_of(*, region: Region, year: int, as_of: date, units_qs) ->
         total.add(row)
         for measure, ids in row.members.items():
             total.members[measure].extend(ids)
-    return ProgressTable(region=region, year=year, as_of=as_of, total=total, rows=rows)
+    return ProgressTable(
+        region=region,
+        year=year,
+        as_of=as_of,
+        total=total,
+        rows=rows,
+        line_sums=(frozenset(counting), sums),
+    )
+
+
+def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
+    """Per buying unit: the amount completed in the year by the cut-off, and the amount ordered
+    in the year by the cut-off and not completed by then (whatever happened to the order later);
+    None where there is none. Lines of earlier years cannot count to either (a line's year is
+    its completion year, or its order year while open; one completed before it was ordered is
+    completed by any date it was ordered by), so the scan starts at the year."""
+    completed_year = Q(year=year, completed_on__lte=as_of)
+    ordered_year = Q(ordered_on__year=year, ordered_on__lte=as_of)
+    pending = ordered_year & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
+    return {
+        line["unit_id"]: (line["completed"], line["pending"])
+        for line in PurchaseLine.objects.filter(unit_id__in=list(unit_ids), year__gte=year)
+        .filter(completed_year | ordered_year)
+        .values("unit_id")
+        .annotate(
+            completed=Sum("amount", filter=completed_year), pending=Sum("amount", filter=pending)
+        )
+    }
 
 
 def progress_table(*, region: Region, year: int, as_of: date, actor=None) -> ProgressTable:

@@ -5,14 +5,11 @@ it (`queries.counting_units`)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
-
-from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Unit
 from zhunong.reservations.models import Reservation
 
-from .queries import counting_units
+from .queries import counting_units, unit_line_sums
 
 ZERO = Decimal("0.00")
 
@@ -72,23 +69,16 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         f.filed = True
         f.canteen_total += r["canteen_total"]
         f.reserved += r["reserved_amount"]
-    # completed in the year by the cut-off; pending: ordered in the year by the cut-off and not
-    # completed by then (whatever happened to the order later)
-    completed_year = Q(year=year, completed_on__lte=as_of)
-    ordered_year = Q(ordered_on__year=year, ordered_on__lte=as_of)
-    pending = ordered_year & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
-    lines = (
-        PurchaseLine.objects.filter(unit_id__in=list(counting))
-        .filter(completed_year | ordered_year)
-        .values("unit_id")
-        .annotate(
-            completed=Sum("amount", filter=completed_year), pending=Sum("amount", filter=pending)
-        )
-    )
-    for line in lines:
-        f = figures.get(counting[line["unit_id"]])
+    # completed and ordered-not-completed, per buying unit: summed once with the table when its
+    # pass covered these very units, else now
+    found = table.line_sums
+    sums = found[1] if found is not None and found[0] == frozenset(counting) else None
+    if sums is None:
+        sums = unit_line_sums(counting, year, as_of)
+    for unit_id, (completed, pending) in sums.items():
+        f = figures.get(counting[unit_id])
         if f is None:
             continue
-        f.completed += money(line["completed"])
-        f.pending += money(line["pending"])
+        f.completed += money(completed)
+        f.pending += money(pending)
     return figures

@@ -1,0 +1,30 @@
+"""Per-unit figures (completed, ordered and not completed, as of the cut-off): the same whether
+summed with the table in one pass over the lines or on their own (a table from the rollups)."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from tests.supervision.conftest import line, table
+from zhunong.regions.models import Region
+from zhunong.supervision.unitfigures import unit_figures
+
+
+def test_completed_and_pending_per_unit_as_of_the_cutoff(city_world):
+    w = city_world
+    # 金水区第二小学's lines, as of 31 July 2024:
+    line(w.js_school2, "U1", "100.00", date(2024, 3, 1))  # completed: counts
+    line(w.js_school2, "U2", "20.00", None, ordered=date(2024, 7, 1))  # open: pending
+    line(w.js_school2, "U3", "30.00", date(2025, 1, 10), ordered=date(2024, 7, 2))  # later: pending
+    line(w.js_school2, "U4", "40.00", None, ordered=date(2024, 8, 1))  # ordered after: neither
+    line(w.js_school2, "U5", "50.00", None, ordered=date(2023, 5, 1))  # last year's: neither
+    line(w.js_school2, "U6", "60.00", date(2024, 6, 30), ordered=date(2024, 7, 3))  # early: done
+    t = table(Region.objects.get(code="410100"))
+    assert t.line_sums is not None
+    shared = unit_figures(t)[w.js_school2.pk]
+    assert (shared.completed, shared.pending) == (Decimal("160.00"), Decimal("50.00"))
+    # the same figures when the table brings no sums (as one from the rollups)
+    alone = unit_figures(replace(t, line_sums=None))
+    assert {u: (f.completed, f.pending) for u, f in alone.items()} == {
+        u: (f.completed, f.pending) for u, f in unit_figures(t).items()
+    }
