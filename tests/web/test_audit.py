@@ -70,3 +70,17 @@ def test_a_choice_shows_by_its_label_and_a_supervisor_by_its_name(world):
     changes = [c for e in entries for c in e.changes]
     assert ("食堂情况", "自有食堂", "无食堂") in changes, changes
     assert any(new == world.js_dept.name for _, _, new in changes), changes
+
+
+def test_a_change_to_an_imported_unit_says_its_earlier_state_was_not_recorded(world, client_for):
+    """An import writes units in bulk, without audit records: the first change has nothing to
+    compare with, and the log says so instead of showing an empty cell."""
+    world.js_dept.history.all().delete()  # as an imported unit stands
+    services.unit_set_canteen(
+        actor=world.js_finance, unit=world.js_dept, canteen="none", effective_on=date(2024, 1, 1)
+    )
+    entry = next(e for e in audit_entries(world.js_finance) if e.label == world.js_dept.name)
+    assert entry.changes == []
+    assert entry.note == "修改前的状态未记录（该记录由导入建立）"
+    html = client_for(world.js_finance).get("/audit/").content.decode()
+    assert "修改前的状态未记录（该记录由导入建立）" in html

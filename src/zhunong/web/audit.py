@@ -26,6 +26,7 @@ class Entry:
     action: str
     changes: list[tuple[str, str, str]]
     unit_id: int | None
+    note: str = ""
 
 
 ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
@@ -81,6 +82,8 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
                 changes.append(
                     (str(field.verbose_name), _shown(field, change.old), _shown(field, change.new))
                 )
+        # a record written in bulk (an import) has no earlier audit record to compare with
+        unknown_before = record.history_type == "~" and previous is None
         entries.append(
             Entry(
                 when=record.history_date,
@@ -90,6 +93,7 @@ def audit_entries(actor, *, before: datetime | None = None, limit: int = 50) -> 
                 action=str(ACTIONS.get(record.history_type, record.history_type)),
                 changes=changes,
                 unit_id=unit_of(record),
+                note=gettext("修改前的状态未记录（该记录由导入建立）") if unknown_before else "",
             )
         )
     return entries
