@@ -78,3 +78,15 @@ def test_the_language_menu_names_each_language_in_its_own_words(world, client_fo
         menu = html.split('name="language"')[1].split("</select>")[0]
         assert ">English</option>" in menu and ">简体中文</option>" in menu, (language, menu)
         assert "英语" not in menu
+
+
+def test_the_rows_of_a_city_table_are_named_in_english(world, client_for):
+    """A city's rows are its counties and districts (县市区 in Chinese): the English page says so
+    in English, in the table's head."""
+    client = client_for(world.city_finance)
+    client.cookies["django_language"] = "en"
+    html = client.get(
+        "/supervision/time-progress/", {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+    ).content.decode()
+    assert "County/district" in html
+    assert "县市区" not in html

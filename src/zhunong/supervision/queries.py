@@ -156,7 +156,7 @@ class ProgressTable:
     def rows_label(self) -> str:
         """What the table's rows are, in its title and column head: a province's are its cities,
         a city's its districts and counties (县市区), a county's its departments."""
-        return ROWS_LABEL.get(self.region.level, "县市区")
+        return ROWS_LABEL.get(self.region.level, gettext_noop("县市区"))
 
     @property
     def rows_are_regions(self) -> bool:
