@@ -104,3 +104,19 @@ def test_the_page_and_its_download(canteens, client_for):
     assert (
         client_for(canteens.js_finance).get("/supervision/assessment/", params).status_code == 404
     )
+
+
+def test_scores_printed_alike_share_a_rank():
+    """79.364 and 79.356 are both printed 79.36: they share 5th place, and the next is 7th."""
+    from decimal import Decimal
+
+    from zhunong.supervision.assessment import Score, _rank
+
+    scores = [
+        Score(key=f"R{n}", name=f"R{n}", parts={}, score=Decimal(v))
+        for n, v in enumerate(["90", "85", "82", "80", "79.356", "79.364", "70"])
+    ]
+    ranked = {s.key: (s.rank, s.shown) for s in _rank(scores)}
+    assert ranked["R4"] == (5, "79.36") and ranked["R5"] == (5, "79.36")
+    assert ranked["R6"] == (7, "70.00")
+    assert [s.key for s in scores][4:6] == ["R4", "R5"]  # printed alike: listed by code

@@ -61,11 +61,17 @@ class Score:
 
 
 def _rank(scores: list[Score]) -> list[Score]:
-    scores.sort(key=lambda s: (-s.score, s.key))
+    """Ranks by the score as printed (two decimals): two entries printed 79.36 share a rank, as a
+    reader of the notice expects, whatever the third decimal; ties are listed by code."""
+
+    def printed(s: Score) -> Decimal:
+        return s.score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    scores.sort(key=lambda s: (-printed(s), s.key))
     previous, rank = None, 0
     for position, s in enumerate(scores, start=1):
-        if s.score != previous:
-            rank, previous = position, s.score
+        if printed(s) != previous:
+            rank, previous = position, printed(s)
         s.rank = rank  # equal scores share a rank
     return scores
 
