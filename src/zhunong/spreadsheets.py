@@ -97,6 +97,18 @@ def append(ws, values: Iterable) -> None:
     ws.append([v if isinstance(v, Cell) else cell(ws, v) for v in values])
 
 
+def widths(ws, header: list[str]) -> None:
+    """Column widths from the header's words, so a sheet opens readable without dragging columns:
+    names and order numbers wide, dates and amounts at their length. Set before the first row of
+    a streamed sheet."""
+    from openpyxl.utils import get_column_letter
+
+    for number, head in enumerate(header, start=1):
+        text = str(head)
+        wide = 30 if "名称" in text or text == "名称" else 22 if "订单号" in text else 0
+        ws.column_dimensions[get_column_letter(number)].width = max(wide, 2 * len(text) + 4, 12)
+
+
 def put(ws, row: int, column: int, value, **style) -> Cell:
     """Sets one cell of an ordinary worksheet, for layouts written by position (merged headers)."""
     return _inert(ws.cell(row, column), value, style)

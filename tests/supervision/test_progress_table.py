@@ -310,9 +310,13 @@ def test_the_records_download_as_a_workbook(city_world, client_for):
         "measure": "trading",
     }
     response = client.get("/supervision/progress/detail/", {**params, "format": "xlsx"})
-    values = list(load_workbook(io.BytesIO(response.content)).active.values)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
     assert values[1][:3] == ("账号", "单位编码", "单位名称")
     assert values[2][0] == "j-sch1-jy01"
+    # opens readable: the unit's name gets a wide column, the code one its words need
+    assert sheet.column_dimensions["C"].width >= 30
+    assert 12 <= sheet.column_dimensions["B"].width < 30
 
 
 def test_a_detail_outside_reach_or_unknown_is_not_found(city_world, client_for):

@@ -163,6 +163,8 @@ def test_the_page_draws_the_chart_links_the_units_and_downloads_excel(city_world
     js = next(r for r in regions if r[1] == "金水区")
     assert (js[2], js[3]) == (1.5, 1.15) and round(js[5], 4) == 0.7667
     assert wb["地区"].cell(row=3, column=5).number_format == "0.00%"
+    assert wb["单位"].column_dimensions["B"].width >= 30  # names readable without dragging
+    assert wb["地区"].column_dimensions["C"].width >= 20  # 拟预留采购总额 (万元) fits
     units = list(wb["单位"].values)
     assert any(r[1] == city_world.js_school.name for r in units[2:])
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from zhunong.spreadsheets import append, cell, csv_bytes, put, workbook, xlsx_bytes
+from zhunong.spreadsheets import append, cell, csv_bytes, put, widths, workbook, xlsx_bytes
 
 from .numbers import wan
 from .queries import ProgressTable
@@ -130,6 +130,7 @@ def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     amounts as numbers with separators and two decimals, so Excel sorts and sums them."""
     wb = workbook(write_only=True)
     ws = wb.create_sheet("明细")
+    widths(ws, header)
     append(ws, [title])
     append(ws, header)
     for row in rows:
@@ -238,20 +239,19 @@ def time_progress_xlsx(title: str, rows: list, units: list) -> bytes:
         ("单位", units, "(元)", 1),
     ):
         ws = wb.create_sheet(sheet)
+        header = [
+            "编码",
+            "名称",
+            f"拟预留采购总额 {money}",
+            f"已完成交易总额 {money}",
+            "序时进度",
+            "完成比例",
+            "预计（目标日期）",
+            "落后于序时进度",
+        ]
+        widths(ws, header)
         append(ws, [title])
-        append(
-            ws,
-            [
-                "编码",
-                "名称",
-                f"拟预留采购总额 {money}",
-                f"已完成交易总额 {money}",
-                "序时进度",
-                "完成比例",
-                "预计（目标日期）",
-                "落后于序时进度",
-            ],
-        )
+        append(ws, header)
         for p in lines:
             append(
                 ws,
