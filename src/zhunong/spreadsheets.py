@@ -105,7 +105,7 @@ def widths(ws, header: list[str]) -> None:
 
     for number, head in enumerate(header, start=1):
         text = str(head)
-        wide = 30 if "名称" in text or text == "名称" else 22 if "订单号" in text else 0
+        wide = 30 if "名称" in text else 22 if "订单号" in text else 0
         ws.column_dimensions[get_column_letter(number)].width = max(wide, 2 * len(text) + 4, 12)
 
 
