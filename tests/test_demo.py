@@ -42,9 +42,9 @@ def test_demo_city_is_zhengzhou_at_full_size_with_every_role(capsys):
     assert {m.role for m in Membership.objects.all()} == set(Role.values)
     activated = Account.objects.filter(activated_on__isnull=False).count()
     assert 0 < activated < Account.objects.count()  # mixed activation states
-    # every unit and account has its first audit record, so a first change shows before/after
-    assert Unit.history.values("id").distinct().count() == units.count()
-    assert Account.history.values("id").distinct().count() == Account.objects.count()
+    # the demo's rows are written in bulk, without audit records: the audit log opens on real
+    # changes, not on thousands of "新增" lines from loading the demo
+    assert not Unit.history.exists() and not Account.history.exists()
     out = capsys.readouterr().out
     for username, *_rest in DEMO_USERS:
         assert username in out

@@ -4,11 +4,9 @@ Deterministic (a fixed random seed and fixed dates), so every demo and screensho
 city. Loaded by `make run` on an empty database; never loaded in production unless asked.
 """
 
-import io
 import random
 from datetime import date, timedelta
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -205,9 +203,6 @@ class Command(BaseCommand):
             raise CommandError("数据库中已有单位；演示数据只能载入空数据库。")
         with transaction.atomic():
             count = build_demo_city(random.Random(832))  # noqa: S311 (demo data, not secrets)
-            # the demo's rows are written in bulk, without audit records: give each its first
-            # one, so the audit log shows the before and after of the first change made to it
-            call_command("populate_history", auto=True, stdout=io.StringIO())
         tally.refresh()  # the city's counts for the fast progress table, before the first view
         self.stdout.write(self.style.SUCCESS(f"演示城市已建好：郑州市，{count} 个单位。"))
         self.print_logins()
