@@ -7,9 +7,12 @@ an active trading account and an API token, and one admitted supplier with 20 li
 key, `migrate`, `collectstatic`, gunicorn (BENCH_WORKERS sync workers, default 3 as documented) and
 the task worker (which sends each order's notifications).
 
-Then 32 buyers, one thread each, for BENCH_SECONDS (default 30, after a 3-second warm-up): put a
-random listing into the cart (POST /api/v1/market/cart/items) and check out
-(POST /api/v1/market/checkout with a fresh Idempotency-Key) — one order per checkout. In the same
+Then 32 buyers, one thread each, for BENCH_SECONDS (default 30, after a 3-second warm-up) buy a
+random listing with 立即购买 (POST /api/v1/market/checkout with `items` and a fresh
+Idempotency-Key: one request per order, the path an integrator or a buy-now button takes). After
+that, for CART_SECONDS (default 15), the same buyers take the two-request path a cart page takes:
+put the listing into the cart (POST /api/v1/market/cart/items), then check out; its orders/s and
+latencies (of the checkout request) are reported apart under "cart_then_checkout". In the same
 run, pgbench measures single-row INSERT transactions per second with 32 clients on the same
 server, the ceiling any write path on this machine works under.
 
@@ -44,6 +47,7 @@ BUYERS = 32
 PRODUCTS = 20
 STOCK = 1_000_000
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+CART_SECONDS = int(os.environ.get("CART_SECONDS", "15"))
 WARMUP = 3
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))  # as docs/admin/production.md runs it
 TASK_WORKER = os.environ.get("BENCH_TASK_WORKER", "1") != "0"
@@ -151,8 +155,9 @@ def wait_until_up(port: int) -> None:
 
 
 class Buyer(threading.Thread):
-    def __init__(self, port, token, products, start_at, stop_at):
+    def __init__(self, port, token, products, start_at, stop_at, *, cart=False):
         super().__init__(daemon=True)
+        self.cart = cart
         self.port, self.products = port, products
         self.headers = {
             "Authorization": f"Bearer {token}",
@@ -175,19 +180,20 @@ class Buyer(threading.Thread):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         while time.perf_counter() < self.stop_at:
             product = self.rng.choice(self.products)
+            terms = {"address": "郑州市金水区压测路1号", "invoice_title": "压测学校"}
             try:
-                status, data = self.post(
-                    conn, "/api/v1/market/cart/items", {"product": product, "quantity": 1}
-                )
-                if status != 201:
-                    self.failures.append(f"cart {status} {data[:200]!r}")
-                    continue
+                if self.cart:
+                    status, data = self.post(
+                        conn, "/api/v1/market/cart/items", {"product": product, "quantity": 1}
+                    )
+                    if status != 201:
+                        self.failures.append(f"cart {status} {data[:200]!r}")
+                        continue
+                else:
+                    terms["items"] = [{"product": product, "quantity": 1}]
                 began = time.perf_counter()
                 status, data = self.post(
-                    conn,
-                    "/api/v1/market/checkout",
-                    {"address": "郑州市金水区压测路1号", "invoice_title": "压测学校"},
-                    {"Idempotency-Key": uuid.uuid4().hex},
+                    conn, "/api/v1/market/checkout", terms, {"Idempotency-Key": uuid.uuid4().hex}
                 )
                 took = time.perf_counter() - began
             except (OSError, http.client.HTTPException) as exc:
@@ -201,6 +207,30 @@ class Buyer(threading.Thread):
             if began >= self.start_at:
                 self.latencies.append(took * 1000)
                 self.orders += 1
+
+
+def drive(port, tokens, product_ids, seconds, *, cart) -> list[Buyer]:
+    """One thread per buyer for `seconds` after the warm-up; returns the finished buyers."""
+    now = time.perf_counter()
+    start_at, stop_at = now + WARMUP, now + WARMUP + seconds
+    buyers = [Buyer(port, t, product_ids, start_at, stop_at, cart=cart) for t in tokens]
+    for b in buyers:
+        b.start()
+    for b in buyers:
+        b.join()
+    return buyers
+
+
+def figures(buyers: list[Buyer], seconds: int) -> dict:
+    latencies = sorted(x for b in buyers for x in b.latencies)
+    if not latencies:
+        return {"orders_per_s": 0.0, "p50_ms": None, "p99_ms": None}
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    return {
+        "orders_per_s": round(sum(b.orders for b in buyers) / seconds, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p99_ms": round(p99, 1),
+    }
 
 
 def pgbench_tps(url: str) -> float:
@@ -301,39 +331,34 @@ def main() -> None:
             f"gunicorn with {WORKERS} workers on :{port}; {BUYERS} buyers for {SECONDS} s …",
             flush=True,
         )
-        now = time.perf_counter()
-        start_at, stop_at = now + WARMUP, now + WARMUP + SECONDS
-        buyers = [Buyer(port, t, product_ids, start_at, stop_at) for t in tokens]
-        for b in buyers:
-            b.start()
-        for b in buyers:
-            b.join()
+        buyers = drive(port, tokens, product_ids, SECONDS, cart=False)
+        print(f"the same with the cart for {CART_SECONDS} s …", flush=True)
+        carts = drive(port, tokens, product_ids, CART_SECONDS, cart=True)
     finally:
         server.terminate()
         worker.terminate()
         server.wait(timeout=30)
         worker.wait(timeout=30)
         log.close()
-    latencies = sorted(x for b in buyers for x in b.latencies)
-    failures = [f for b in buyers for f in b.failures]
-    orders = sum(b.orders for b in buyers)
+    failures = [f for b in buyers + carts for f in b.failures]
     print("pgbench …", flush=True)
     tps = pgbench_tps(url)
     checked = check(stock)
-    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else None
+    bought = figures(buyers, SECONDS)
     summary = {
-        "orders_per_s": round(orders / SECONDS, 1),
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p99_ms": round(p99, 1) if p99 is not None else None,
+        "path": "buy_now",
+        **bought,
         "pgbench_tps": round(tps, 1),
-        "ratio": round(orders / SECONDS / tps, 4) if tps else None,
+        "ratio": round(bought["orders_per_s"] / tps, 4) if tps else None,
         **checked,
         "failures": len(failures),
         "first_failures": failures[:5],
         "target": TARGET,
+        "cart_then_checkout": figures(carts, CART_SECONDS),
         "settings": {
             "buyers": BUYERS,
             "seconds": SECONDS,
+            "cart_seconds": CART_SECONDS,
             "gunicorn_workers": WORKERS,
             "task_worker": TASK_WORKER,
         },

@@ -114,3 +114,60 @@ def test_someone_who_is_not_a_buyer_has_no_cart(shop):
     for person in (shop.coop_user, shop.js_finance, shop.js_admin):
         answer = bearer(person).get("/api/v1/market/cart")
         assert answer.status_code == 403 and "采购人" in answer.json()["message"]
+
+
+def test_buy_now_places_the_listed_products_in_one_request_and_leaves_the_cart_alone(shop):
+    buyer = bearer(shop.js_buyer)
+    buyer.post(
+        "/api/v1/market/cart/items",
+        {"product": shop.dates.pk, "quantity": 2},
+        content_type="application/json",
+    )
+    placed = buyer.post(
+        "/api/v1/market/checkout",
+        {**ADDRESS, "items": [{"product": shop.millet.pk, "quantity": 2}]},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="now-1",
+    )
+    assert placed.status_code == 201
+    assert [(o["supplier"], o["total"]) for o in placed.json()["orders"]] == [
+        ("兰考县蜜瓜种植专业合作社", "71.00")  # 2 × 35.50
+    ]
+    order = Order.objects.get()
+    assert [(line.product_id, line.quantity) for line in order.lines.all()] == [(shop.millet.pk, 2)]
+    assert PurchaseLine.objects.get(order_no=order.order_no).amount == Decimal("71.00")
+    # the cart still holds what was put there
+    cart = buyer.get("/api/v1/market/cart").json()
+    assert [(i["product"], i["quantity"]) for i in cart["items"]] == [(shop.dates.pk, 2)]
+    shop.millet.refresh_from_db()
+    assert shop.millet.sales == 2
+
+
+def test_buy_now_refuses_a_product_not_on_sale_by_its_place_and_changes_nothing(shop):
+    buyer = bearer(shop.js_buyer)
+    shop.dates.on_sale = False
+    shop.dates.save()
+    refused = buyer.post(
+        "/api/v1/market/checkout",
+        {
+            **ADDRESS,
+            "items": [
+                {"product": shop.millet.pk, "quantity": 1},
+                {"product": shop.dates.pk, "quantity": 1},
+            ],
+        },
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="now-2",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["items"] == "第2件：没有这件在售商品"
+    empty = buyer.post(
+        "/api/v1/market/checkout",
+        {**ADDRESS, "items": []},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="now-3",
+    )
+    assert empty.status_code == 400 and "至少" in empty.json()["errors"]["items"]
+    assert (Purchase.objects.count(), Order.objects.count()) == (0, 0)
+    shop.millet.refresh_from_db()
+    assert shop.millet.sales == 0

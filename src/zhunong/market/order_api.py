@@ -56,6 +56,11 @@ class CheckoutIn(Input):
     address: str = Field(max_length=255)
     invoice_title: str = Field(max_length=128)
     tax_no: str = Field("", max_length=20)
+    items: list[CartItemIn] | None = Field(
+        None,
+        max_length=checkout.MAX_BUY_NOW,
+        description="立即购买：直接购买这些商品（不经过购物车，购物车保持不变）；不填则结算购物车",
+    )
 
 
 class PlacedOrderOut(Schema):
@@ -209,8 +214,13 @@ def checkout_post(
     account: ApiId | None = None,
 ):
     found = checkout.buying_account(request.auth, account)
+    data = payload.dict()
     purchase, made = checkout.checkout(
-        actor=request.auth, account=found, data=payload.dict(), idempotency_key=idempotency_key
+        actor=request.auth,
+        account=found,
+        data=data,
+        idempotency_key=idempotency_key,
+        items=data.pop("items"),
     )
     body = {
         "purchase": purchase.number,
