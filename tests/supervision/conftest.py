@@ -12,7 +12,7 @@ from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.models import TallyMark
-from zhunong.supervision.queries import progress_table_as_of
+from zhunong.supervision.queries import progress_table_as_of, unit_line_sums
 
 AS_OF = date(2024, 7, 31)
 
@@ -46,7 +46,7 @@ def table(region, as_of=AS_OF, year=2024):
     the rollups (supervision.fasttable) to the same figures, twice: with the units just changed
     counted from their records (they are marked), and from the tally the first table wrote."""
     reference = progress_table_as_of(
-        region=region, year=year, as_of=as_of, units_qs=Unit.objects.all()
+        region=region, year=year, as_of=as_of, units_qs=Unit.objects.all(), line_sums=unit_line_sums
     )
     if Region.objects.filter(parent=region).exists():
         for counted in ("marked units from records", "from the tally"):

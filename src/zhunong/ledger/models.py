@@ -151,3 +151,63 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day} {self.amount}"
+
+
+class UnitSums(models.Model):
+    """Per buying unit, year and period: what the per-unit figures sum, kept by database triggers
+    on the ledger in the same transaction as every write (migration 0007; docs/decisions/0022).
+
+    - `completed`: lines of the `year` (a line's year) completed in the period;
+    - `ordered`: lines ordered in the period (`year` is the order's year);
+    - `ordered_completed`: lines ordered in the `year`, completed in the period;
+    each with the number of lines, so "none" stays apart from "summing to zero". What a unit
+    ordered in a year by a date and had not completed by then is `ordered − ordered_completed`
+    up to the date, plus the rare lines completed before they were ordered (read from the ledger's
+    partial index). A year's figures by any date read at most the months before the date's month
+    (`UnitMonth`) and the days of its month (`UnitDay`): tens of rows per unit instead of every
+    line."""
+
+    unit_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    period = models.DateField()
+    completed = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
+    completed_lines = models.IntegerField(default=0)
+    ordered = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
+    ordered_lines = models.IntegerField(default=0)
+    ordered_completed = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
+    ordered_completed_lines = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period} {self.completed}"
+
+
+class UnitDay(UnitSums):
+    """`UnitSums` by day (the period is the day)."""
+
+    class Meta:
+        # sorts after ledger_purchaseline, as ledger_rollup does (see there)
+        db_table = "ledger_unit_day"
+        verbose_name = _("单位逐日汇总")
+        verbose_name_plural = _("单位逐日汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "year", "period"], name="ledger_unit_day_unit_year_period"
+            )
+        ]
+
+
+class UnitMonth(UnitSums):
+    """`UnitSums` by month (the period is the month's first day)."""
+
+    class Meta:
+        db_table = "ledger_unit_month"
+        verbose_name = _("单位逐月汇总")
+        verbose_name_plural = _("单位逐月汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "year", "period"], name="ledger_unit_month_unit_year_period"
+            )
+        ]

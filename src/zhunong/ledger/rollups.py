@@ -1,9 +1,10 @@
-"""Checking and rebuilding the ledger's rollup (`ledger.Rollup`, kept by database triggers).
+"""Checking and rebuilding the ledger's rollups (`ledger.Rollup` by region and the per-unit
+`UnitDay` and `UnitMonth`, kept by database triggers).
 
-The triggers keep it exact through every write; these are for an operator who restored a backup
+The triggers keep them exact through every write; these are for an operator who restored a backup
 without the triggers, or wants proof: `zhunong rollups --check` lists every (region, year, day)
-where the rollup and the ledger disagree, `--rebuild` recomputes the whole rollup in one
-transaction."""
+and every (unit, year, period) where a rollup and the ledger disagree, `--rebuild` recomputes them
+all in one transaction."""
 
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ from django.db import connection, transaction
 
 from zhunong.fields import half_up
 
-from .models import Rollup
+from . import unitsums
+from .models import Rollup, UnitDay, UnitMonth
 
 SUMS = (
     "SELECT u.region_id, l.year, l.completed_on, SUM(l.amount) "
@@ -44,10 +46,39 @@ def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:
     ]
 
 
+def unit_differences() -> list[tuple[str, int, int, str, tuple, tuple]]:
+    """(table, unit, year, period, kept, from the ledger) wherever a per-unit rollup differs;
+    the sums are (completed, lines, ordered, lines, ordered and completed, lines). Rows that sum
+    to nothing count as absent (a line deleted leaves its row at zero)."""
+    found = []
+    for table in unitsums.TABLES:
+        with connection.cursor() as cur:
+            cur.execute(unitsums.ledger_sums(connection.vendor, table))
+            ledger = {(u, y, str(p)): _unit_row(rest) for u, y, p, *rest in cur.fetchall()}
+            cur.execute(f"SELECT {unitsums.COLUMNS} FROM {table}")  # noqa: S608 - fixed names
+            kept = {(u, y, str(p)): _unit_row(rest) for u, y, p, *rest in cur.fetchall()}
+        nothing = _unit_row([0] * 6)
+        for key in sorted(set(ledger) | set(kept)):
+            if kept.get(key, nothing) != ledger.get(key, nothing):
+                found.append((table, *key, kept.get(key, nothing), ledger.get(key, nothing)))
+    return found
+
+
+def _unit_row(values) -> tuple:
+    return tuple(money(v) if n % 2 == 0 else int(v or 0) for n, v in enumerate(values))
+
+
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute the rollup from the ledger; returns the number of rows written."""
+    """Recompute the rollups from the ledger; returns the number of rows written."""
     Rollup.objects.all().delete()
+    UnitDay.objects.all().delete()
+    UnitMonth.objects.all().delete()
     with connection.cursor() as cur:
         cur.execute("INSERT INTO ledger_rollup (region_code, year, day, amount) " + SUMS)
-    return Rollup.objects.count()
+        for table in unitsums.TABLES:
+            cur.execute(
+                f"INSERT INTO {table} ({unitsums.COLUMNS}) "  # noqa: S608 - fixed SQL
+                + unitsums.ledger_sums(connection.vendor, table)
+            )
+    return Rollup.objects.count() + UnitDay.objects.count() + UnitMonth.objects.count()

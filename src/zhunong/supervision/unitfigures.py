@@ -9,7 +9,7 @@ from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Unit
 from zhunong.reservations.models import Reservation
 
-from .queries import counting_units, unit_line_sums
+from .queries import counting_units, unit_sums
 
 ZERO = Decimal("0.00")
 
@@ -74,7 +74,7 @@ def unit_figures(table) -> dict[int, UnitFigures]:
     found = table.line_sums
     sums = found[1] if found is not None and found[0] == frozenset(counting) else None
     if sums is None:
-        sums = unit_line_sums(counting, year, as_of)
+        sums = unit_sums(counting, year, as_of)
     for unit_id, (completed, pending) in sums.items():
         f = figures.get(counting[unit_id])
         if f is None:

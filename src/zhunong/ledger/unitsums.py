@@ -1,0 +1,158 @@
+"""The per-unit sums' SQL (ledger.models.UnitSums; docs/decisions/0022), in one place for the
+migration that creates the triggers (0007), the check and the rebuild (ledger.rollups).
+
+Each line adds, with its sign (an insert +, a delete −, an update − old + new):
+- `completed` and a line to (unit, line's year, period of completed_on), when completed;
+- `ordered` and a line to (unit, year of ordered_on, period of ordered_on);
+- `ordered_completed` and a line to (unit, year of ordered_on, period of completed_on), when
+  completed.
+PostgreSQL: statement-level triggers with transition tables, one grouped upsert per table for a
+whole import; SQLite (development): row-level triggers.
+"""
+
+COLUMNS = (
+    "unit_id, year, period, completed, completed_lines, ordered, ordered_lines, "
+    "ordered_completed, ordered_completed_lines"
+)
+MEASURES = COLUMNS.split(", ")[3:]
+
+
+def _contributions(x: str, sign: str, year_of, period_of, source: str = "") -> str:
+    """The rows the lines `x` add (sign '') or take away (sign '-'): `x` is the alias of the
+    `source` table, or SQLite's NEW or OLD row (no source)."""
+    frm = f" FROM {source} {x}" if source else ""
+    one = f"{sign}1"
+    completed = f"{x}.completed_on IS NOT NULL"
+    return (
+        f"SELECT {x}.unit_id AS unit_id, {x}.year AS year, {period_of(x + '.completed_on')} AS "
+        f"period, {sign}{x}.amount AS completed, {one} AS completed_lines, 0 AS ordered, "
+        f"0 AS ordered_lines, 0 AS ordered_completed, 0 AS ordered_completed_lines{frm} "
+        f"WHERE {completed} "
+        f"UNION ALL SELECT {x}.unit_id, {year_of(x + '.ordered_on')}, "
+        f"{period_of(x + '.ordered_on')}, 0, 0, {sign}{x}.amount, {one}, 0, 0{frm} "
+        f"UNION ALL SELECT {x}.unit_id, {year_of(x + '.ordered_on')}, "
+        f"{period_of(x + '.completed_on')}, 0, 0, 0, 0, {sign}{x}.amount, {one}{frm} "
+        f"WHERE {completed}"
+    )
+
+
+def _sums(select: str) -> str:
+    measures = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
+    # fixed SQL of this module's own parts, no input
+    return f"SELECT unit_id, year, period, {measures} FROM ({select}) AS c WHERE 1 = 1 GROUP BY 1, 2, 3"  # noqa: S608
+
+
+def _upsert(table: str) -> str:
+    adds = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+    return f" ON CONFLICT (unit_id, year, period) DO UPDATE SET {adds}"
+
+
+# PostgreSQL
+PG_YEAR = "EXTRACT(YEAR FROM {})::int".format
+PG_DAY = "{}".format
+PG_MONTH = "date_trunc('month', {})::date".format
+
+
+def _pg_function(name: str, changes: list[tuple[str, str]]) -> str:
+    day = " UNION ALL ".join(
+        _contributions("x", sign, PG_YEAR, PG_DAY, table) for table, sign in changes
+    )
+    measures = ", ".join(f"SUM({m})" for m in MEASURES)
+    return f"""
+    CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        WITH c AS ({_sums(day)}),
+        d AS (
+            INSERT INTO ledger_unit_day ({COLUMNS}) SELECT * FROM c
+            {_upsert("ledger_unit_day")}
+        )
+        INSERT INTO ledger_unit_month ({COLUMNS})
+        SELECT unit_id, year, {PG_MONTH("period")}, {measures} FROM c GROUP BY 1, 2, 3
+        {_upsert("ledger_unit_month")};
+        RETURN NULL;
+    END $$
+    """  # noqa: S608 - fixed SQL of this module's own parts, no input
+
+
+PG = [
+    _pg_function("ledger_unit_sums_insert", [("zn_new_lines", "")]),
+    """
+    CREATE TRIGGER ledger_unit_sums_insert AFTER INSERT ON ledger_purchaseline
+    REFERENCING NEW TABLE AS zn_new_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_unit_sums_insert()
+    """,
+    _pg_function("ledger_unit_sums_update", [("zn_new_lines", ""), ("zn_old_lines", "-")]),
+    """
+    CREATE TRIGGER ledger_unit_sums_update AFTER UPDATE ON ledger_purchaseline
+    REFERENCING OLD TABLE AS zn_old_lines NEW TABLE AS zn_new_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_unit_sums_update()
+    """,
+    _pg_function("ledger_unit_sums_delete", [("zn_old_lines", "-")]),
+    """
+    CREATE TRIGGER ledger_unit_sums_delete AFTER DELETE ON ledger_purchaseline
+    REFERENCING OLD TABLE AS zn_old_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_unit_sums_delete()
+    """,
+]
+
+PG_DROP = [
+    *(
+        f"DROP TRIGGER IF EXISTS ledger_unit_sums_{what} ON ledger_purchaseline"
+        for what in ("insert", "update", "delete")
+    ),
+    *(
+        f"DROP FUNCTION IF EXISTS ledger_unit_sums_{what}()"
+        for what in ("insert", "update", "delete")
+    ),
+]
+
+# SQLite
+SQLITE_YEAR = "CAST(strftime('%Y', {}) AS INTEGER)".format
+SQLITE_DAY = "{}".format
+SQLITE_MONTH = "date({}, 'start of month')".format
+
+
+def _sqlite_statements(rows: list[str]) -> str:
+    out = ""
+    for table, period_of in (("ledger_unit_day", SQLITE_DAY), ("ledger_unit_month", SQLITE_MONTH)):
+        select = " UNION ALL ".join(
+            _contributions(row, "-" if row == "OLD" else "", SQLITE_YEAR, period_of) for row in rows
+        )
+        out += f"INSERT INTO {table} ({COLUMNS}) {_sums(select)}{_upsert(table)}; "
+    return out
+
+
+SQLITE = [
+    "CREATE TRIGGER ledger_unit_sums_insert AFTER INSERT ON ledger_purchaseline BEGIN "
+    + _sqlite_statements(["NEW"])
+    + "END",
+    "CREATE TRIGGER ledger_unit_sums_update AFTER UPDATE ON ledger_purchaseline BEGIN "
+    + _sqlite_statements(["OLD", "NEW"])
+    + "END",
+    "CREATE TRIGGER ledger_unit_sums_delete AFTER DELETE ON ledger_purchaseline BEGIN "
+    + _sqlite_statements(["OLD"])
+    + "END",
+]
+SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS ledger_unit_sums_{what}" for what in ("insert", "update", "delete")
+]
+
+
+TABLES = ("ledger_unit_day", "ledger_unit_month")
+
+
+def ledger_sums(vendor: str, table: str) -> str:
+    """The SELECT of (COLUMNS) that the table must hold, computed from the ledger itself."""
+    pg = vendor == "postgresql"
+    year_of = PG_YEAR if pg else SQLITE_YEAR
+    periods = (PG_DAY, PG_MONTH) if pg else (SQLITE_DAY, SQLITE_MONTH)
+    period_of = periods[TABLES.index(table)]
+    return _sums(_contributions("x", "", year_of, period_of, "ledger_purchaseline"))
+
+
+def triggers(vendor: str) -> list[str]:
+    return PG if vendor == "postgresql" else SQLITE
+
+
+def dropped(vendor: str) -> list[str]:
+    return PG_DROP if vendor == "postgresql" else SQLITE_DROP

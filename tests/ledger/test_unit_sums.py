@@ -1,0 +1,101 @@
+"""The per-unit sums (by day and by month) follow every write to the ledger, and the per-unit
+figures read from them equal the figures summed from the lines themselves — completed, ordered
+and not completed by a date, the line completed before it was ordered, and "none" apart from
+"summing to zero"."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from zhunong.ledger import rollups
+from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth
+from zhunong.supervision.queries import unit_line_sums, unit_sums
+
+pytestmark = pytest.mark.django_db
+
+
+def line(unit, order_no, amount, ordered, completed=None):
+    return PurchaseLine(
+        order_no=order_no,
+        unit=unit,
+        amount=Decimal(amount),
+        ordered_on=ordered,
+        completed_on=completed,
+        year=(completed or ordered).year,
+    )
+
+
+def both(units, as_of, year=2024):
+    ids = [u.pk for u in units]
+    return unit_sums(ids, year, as_of), unit_line_sums(ids, year, as_of)
+
+
+def test_the_figures_by_any_date_equal_the_lines_summed(world):
+    school, other = world.js_school, world.eq_school
+    PurchaseLine.objects.bulk_create(
+        [
+            line(school, "A1", "100.00", date(2024, 3, 1), date(2024, 3, 20)),
+            line(school, "A2", "40.00", date(2024, 3, 5)),  # ordered, never completed
+            line(school, "A3", "-30.25", date(2024, 4, 2), date(2024, 4, 2)),  # a refund
+            line(school, "A4", "7.00", date(2024, 12, 30), date(2025, 1, 4)),  # completed next year
+            # completed before it was ordered (an anomaly the import keeps as it came)
+            line(other, "B1", "5.00", date(2024, 6, 10), date(2024, 6, 1)),
+            line(other, "B2", "9.99", date(2023, 12, 31)),  # an earlier year's order
+        ]
+    )
+    for as_of in (
+        date(2024, 3, 4),
+        date(2024, 3, 20),
+        date(2024, 4, 30),
+        date(2024, 6, 5),  # B1 completed, not yet ordered
+        date(2024, 6, 10),
+        date(2024, 12, 31),
+        date(2025, 1, 10),
+    ):
+        fast, lines = both([school, other], as_of)
+        assert fast == {u: s for u, s in lines.items() if s != (None, None)}, as_of
+    fast, _lines = both([school, other], date(2024, 3, 20))
+    assert fast[school.pk] == (Decimal("199.50"), Decimal("40.00"))  # the world's 99.50 + 100
+    # B1 counts as completed from its completion day, though ordered only later
+    assert both([other], date(2024, 6, 5))[0][other.pk] == (Decimal("5.00"), None)
+
+
+def test_a_unit_whose_lines_are_gone_has_no_figures_not_zero(world):
+    PurchaseLine.objects.filter(unit=world.js_school).delete()
+    fast, lines = both([world.js_school], date(2024, 12, 31))
+    assert fast == lines == {}
+    assert UnitDay.objects.filter(unit_id=world.js_school.pk).exists()  # its rows, at zero
+    assert rollups.unit_differences() == []
+
+
+def test_corrections_and_moves_between_units_keep_the_sums(world):
+    PurchaseLine.objects.create(
+        **{
+            f.name: getattr(line(world.js_school, "C1", "12.00", date(2024, 5, 1)), f.name)
+            for f in PurchaseLine._meta.concrete_fields
+            if f.name != "id"
+        }
+    )
+    PurchaseLine.objects.filter(order_no="C1").update(
+        completed_on=date(2024, 5, 9), unit=world.eq_school
+    )
+    fast, lines = both([world.js_school, world.eq_school], date(2024, 5, 31))
+    assert fast == lines
+    assert fast[world.eq_school.pk] == (Decimal("12.00"), None)
+    month = UnitMonth.objects.get(unit_id=world.eq_school.pk, year=2024, period=date(2024, 5, 1))
+    assert (month.completed, month.completed_lines, month.ordered_lines) == (Decimal("12.00"), 1, 1)
+    assert rollups.unit_differences() == []
+
+
+def test_the_command_finds_a_tampered_unit_row_and_rebuilds_it(world, capsys):
+    UnitMonth.objects.filter(unit_id=world.js_school.pk).update(completed=Decimal("1.00"))
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rollups", "--check")
+    assert f"ledger_unit_month 单位{world.js_school.pk} 2024" in capsys.readouterr().out
+    call_command("rollups", "--rebuild")
+    assert rollups.unit_differences() == []
+    assert unit_sums([world.js_school.pk], 2024, date(2024, 12, 31)) == unit_line_sums(
+        [world.js_school.pk], 2024, date(2024, 12, 31)
+    )
