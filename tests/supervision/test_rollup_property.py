@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from zhunong.orgs.models import AccountKind, Role, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision import tally
+from zhunong.supervision.channels import unit_channel_sums
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.models import TallyMark
 from zhunong.supervision.queries import progress_table_as_of, unit_line_sums, unit_sums
@@ -39,7 +41,16 @@ unit_no = st.integers(min_value=0, max_value=UNITS - 1)
 STRUCTURAL = {"move", "merge", "dissolve"}
 
 operations = st.one_of(
-    st.tuples(st.just("buy"), unit_no, cents, st.one_of(st.none(), days)),
+    # a line bought on some day (mostly the year's first), completed on another (before it too),
+    # in a channel
+    st.tuples(
+        st.just("buy"),
+        unit_no,
+        cents,
+        st.one_of(st.none(), days),
+        st.one_of(st.just(START), days),
+        st.sampled_from(["canteen", "union", "soe", "employee"]),
+    ),
     st.tuples(st.just("correct"), st.integers(0, 50), cents, st.one_of(st.none(), days)),
     st.tuples(st.just("reassign"), st.integers(0, 50), unit_no),
     st.tuples(st.just("delete"), st.integers(0, 50)),
@@ -176,15 +187,16 @@ def apply(op, units, w, counter) -> None:
         return order_op(kind, args, units, w, counter)
     lines = list(PurchaseLine.objects.order_by("id"))
     if kind == "buy":
-        unit, amount, done = units[args[0]], args[1], args[2]
+        unit, amount, done, ordered, channel = units[args[0]], *args[1:]
         counter[0] += 1
         PurchaseLine.objects.create(
             order_no=f"P{counter[0]}",
             unit=unit,
             amount=amount,
-            ordered_on=START,
+            ordered_on=ordered,
             completed_on=done,
-            year=(done or START).year,
+            year=(done or ordered).year,
+            channel=channel,
         )
     elif kind == "correct" and lines:
         line, amount, done = lines[args[0] % len(lines)], args[1], args[2]
@@ -304,6 +316,17 @@ def test_the_table_from_rollups_equals_the_table_from_raw_rows(world, ops, cutof
             assert unit_sums(every_unit, 2024, as_of) == {
                 u: sums for u, sums in from_lines.items() if sums != (None, None)
             }, as_of
+            # and per channel (按渠道)
+            by_channel = {}
+            for unit, channel, amount in (
+                PurchaseLine.objects.filter(
+                    unit_id__in=every_unit, year=2024, completed_on__lte=as_of
+                )
+                .values_list("unit_id", "channel")
+                .annotate(total=Sum("amount"))
+            ):
+                by_channel[(unit, channel)] = rollups.money(amount)
+            assert unit_channel_sums(every_unit, 2024, as_of) == by_channel, as_of
         # the units changed are marked: counted from their records, then (once the table has
         # tallied them) from the tally
         assert TallyMark.objects.exists()

@@ -154,7 +154,7 @@ class Rollup(models.Model):
 
 
 class UnitSums(models.Model):
-    """Per buying unit, year and period: what the per-unit figures sum, kept by database triggers
+    """Per buying unit, year, period and channel: what the per-unit figures sum, kept by database triggers
     on the ledger in the same transaction as every write (migration 0007; docs/decisions/0022).
 
     - `completed`: lines of the `year` (a line's year) completed in the period;
@@ -170,6 +170,7 @@ class UnitSums(models.Model):
     unit_id = models.BigIntegerField()
     year = models.PositiveSmallIntegerField()
     period = models.DateField()
+    channel = models.CharField(max_length=16)
     completed = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
     completed_lines = models.IntegerField(default=0)
     ordered = RoundedDecimalField(max_digits=18, decimal_places=2, default=0)
@@ -194,7 +195,7 @@ class UnitDay(UnitSums):
         verbose_name_plural = _("单位逐日汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit_id", "year", "period"], name="ledger_unit_day_unit_year_period"
+                fields=["unit_id", "year", "period", "channel"], name="ledger_unit_day_key"
             )
         ]
 
@@ -208,6 +209,6 @@ class UnitMonth(UnitSums):
         verbose_name_plural = _("单位逐月汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit_id", "year", "period"], name="ledger_unit_month_unit_year_period"
+                fields=["unit_id", "year", "period", "channel"], name="ledger_unit_month_key"
             )
         ]

@@ -46,17 +46,18 @@ def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:
     ]
 
 
-def unit_differences() -> list[tuple[str, int, int, str, tuple, tuple]]:
-    """(table, unit, year, period, kept, from the ledger) wherever a per-unit rollup differs;
+def unit_differences() -> list[tuple[str, int, int, str, str, tuple, tuple]]:
+    """(table, unit, year, period, channel, kept, from the ledger) wherever a per-unit rollup
+    differs;
     the sums are (completed, lines, ordered, lines, ordered and completed, lines). Rows that sum
     to nothing count as absent (a line deleted leaves its row at zero)."""
     found = []
     for table in unitsums.TABLES:
         with connection.cursor() as cur:
             cur.execute(unitsums.ledger_sums(connection.vendor, table))
-            ledger = {(u, y, str(p)): _unit_row(rest) for u, y, p, *rest in cur.fetchall()}
+            ledger = {(u, y, str(p), c): _unit_row(rest) for u, y, p, c, *rest in cur.fetchall()}
             cur.execute(f"SELECT {unitsums.COLUMNS} FROM {table}")  # noqa: S608 - fixed names
-            kept = {(u, y, str(p)): _unit_row(rest) for u, y, p, *rest in cur.fetchall()}
+            kept = {(u, y, str(p), c): _unit_row(rest) for u, y, p, c, *rest in cur.fetchall()}
         nothing = _unit_row([0] * 6)
         for key in sorted(set(ledger) | set(kept)):
             if kept.get(key, nothing) != ledger.get(key, nothing):

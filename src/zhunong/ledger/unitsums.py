@@ -11,10 +11,11 @@ whole import; SQLite (development): row-level triggers.
 """
 
 COLUMNS = (
-    "unit_id, year, period, completed, completed_lines, ordered, ordered_lines, "
+    "unit_id, year, period, channel, completed, completed_lines, ordered, ordered_lines, "
     "ordered_completed, ordered_completed_lines"
 )
-MEASURES = COLUMNS.split(", ")[3:]
+MEASURES = COLUMNS.split(", ")[4:]
+KEY = "unit_id, year, period, channel"
 
 
 def _contributions(x: str, sign: str, year_of, period_of, source: str = "") -> str:
@@ -25,13 +26,13 @@ def _contributions(x: str, sign: str, year_of, period_of, source: str = "") -> s
     completed = f"{x}.completed_on IS NOT NULL"
     return (
         f"SELECT {x}.unit_id AS unit_id, {x}.year AS year, {period_of(x + '.completed_on')} AS "
-        f"period, {sign}{x}.amount AS completed, {one} AS completed_lines, 0 AS ordered, "
+        f"period, {x}.channel AS channel, {sign}{x}.amount AS completed, {one} AS completed_lines, 0 AS ordered, "
         f"0 AS ordered_lines, 0 AS ordered_completed, 0 AS ordered_completed_lines{frm} "
         f"WHERE {completed} "
         f"UNION ALL SELECT {x}.unit_id, {year_of(x + '.ordered_on')}, "
-        f"{period_of(x + '.ordered_on')}, 0, 0, {sign}{x}.amount, {one}, 0, 0{frm} "
+        f"{period_of(x + '.ordered_on')}, {x}.channel, 0, 0, {sign}{x}.amount, {one}, 0, 0{frm} "
         f"UNION ALL SELECT {x}.unit_id, {year_of(x + '.ordered_on')}, "
-        f"{period_of(x + '.completed_on')}, 0, 0, 0, 0, {sign}{x}.amount, {one}{frm} "
+        f"{period_of(x + '.completed_on')}, {x}.channel, 0, 0, 0, 0, {sign}{x}.amount, {one}{frm} "
         f"WHERE {completed}"
     )
 
@@ -39,12 +40,12 @@ def _contributions(x: str, sign: str, year_of, period_of, source: str = "") -> s
 def _sums(select: str) -> str:
     measures = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
     # fixed SQL of this module's own parts, no input
-    return f"SELECT unit_id, year, period, {measures} FROM ({select}) AS c WHERE 1 = 1 GROUP BY 1, 2, 3"  # noqa: S608
+    return f"SELECT {KEY}, {measures} FROM ({select}) AS c WHERE 1 = 1 GROUP BY 1, 2, 3, 4"  # noqa: S608
 
 
 def _upsert(table: str) -> str:
     adds = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
-    return f" ON CONFLICT (unit_id, year, period) DO UPDATE SET {adds}"
+    return f" ON CONFLICT ({KEY}) DO UPDATE SET {adds}"
 
 
 # PostgreSQL
@@ -67,7 +68,7 @@ def _pg_function(name: str, changes: list[tuple[str, str]]) -> str:
             {_upsert("ledger_unit_day")}
         )
         INSERT INTO ledger_unit_month ({COLUMNS})
-        SELECT unit_id, year, {PG_MONTH("period")}, {measures} FROM c GROUP BY 1, 2, 3
+        SELECT unit_id, year, {PG_MONTH("period")}, channel, {measures} FROM c GROUP BY 1, 2, 3, 4
         {_upsert("ledger_unit_month")};
         RETURN NULL;
     END $$

@@ -3,15 +3,16 @@ to the owning unit, as the notices do; bureaus also need the canteen-only figure
 reserve, since the reserve is a share of the canteen budget (domain.md)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
 
-from zhunong.ledger.models import Channel, PurchaseLine
+from zhunong.ledger.models import Channel
 from zhunong.ledger.rollups import money
 
 from .numbers import rate
-from .queries import counting_units
+from .queries import counting_units, rollup_rows
 
 ZERO = Decimal("0.00")
 
@@ -46,17 +47,28 @@ def channel_rows(table) -> list[ChannelRow]:
     row_of_unit = {u: r.key for r in table.rows for u in r.members["units"]}
     counting = counting_units(set(row_of_unit), table.as_of)
     rows = {r.key: ChannelRow(r.key, r.name, r.reserved) for r in table.rows}
-    for unit_id, channel, amount in (
-        PurchaseLine.objects.filter(
-            unit_id__in=list(counting), year=table.year, completed_on__lte=table.as_of
-        )
-        .values_list("unit_id", "channel")
-        .annotate(total=Sum("amount"))
-    ):
+    for (unit_id, channel), amount in unit_channel_sums(counting, table.year, table.as_of).items():
         row = rows[row_of_unit[counting[unit_id]]]
-        row.by_channel[channel] = row.by_channel.get(channel, ZERO) + money(amount)
+        row.by_channel[channel] = row.by_channel.get(channel, ZERO) + amount
     total = ChannelRow("total", "合计", table.total.reserved)
     for row in rows.values():
         for channel, amount in row.by_channel.items():
             total.by_channel[channel] = total.by_channel.get(channel, ZERO) + amount
     return [total, *rows.values()]
+
+
+def unit_channel_sums(unit_ids, year: int, as_of: date) -> dict[tuple[int, str], Decimal]:
+    """The amount each unit completed in the year by the date, per channel (from the per-unit
+    rollups; a unit and channel with no completed line is absent)."""
+    found: dict[tuple[int, str], Decimal] = {}
+    for r in rollup_rows(
+        list(unit_ids),
+        year,
+        as_of,
+        ["unit_id", "channel"],
+        {"amount": Sum("completed"), "lines": Sum("completed_lines")},
+    ):
+        if r["lines"]:
+            key = (r["unit_id"], r["channel"])
+            found[key] = found.get(key, ZERO) + money(r["amount"])
+    return found

@@ -419,6 +419,19 @@ def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     }
 
 
+def rollup_rows(unit_ids: list, year: int, as_of: date, group: list[str], measures: dict):
+    """The per-unit rollups of the units' year by the date, grouped by `group`: the months before
+    the date's month, then that month's days up to the date (two groups per key at most)."""
+    month = as_of.replace(day=1)
+    for rows in (
+        UnitMonth.objects.filter(unit_id__in=unit_ids, year=year, period__lt=month),
+        UnitDay.objects.filter(
+            unit_id__in=unit_ids, year=year, period__gte=month, period__lte=as_of
+        ),
+    ):
+        yield from rows.values(*group).annotate(**measures).order_by()
+
+
 def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     """What `unit_line_sums` answers (and the same figures), from the per-unit sums the ledger's
     triggers keep (ledger.models.UnitSums): the months before the date's month, then its days up
@@ -426,7 +439,6 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     the date is ordered minus completed of the year's orders, plus the lines completed by the date
     but ordered after it (completed before they were ordered: the partial index's few lines)."""
     ids = list(unit_ids)
-    month = as_of.replace(day=1)
     measures = {
         "c": Sum("completed"),
         "cn": Sum("completed_lines"),
@@ -436,16 +448,12 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
         "dn": Sum("ordered_completed_lines"),
     }
     found: dict[int, list] = {}
-    for rows in (
-        UnitMonth.objects.filter(unit_id__in=ids, year=year, period__lt=month),
-        UnitDay.objects.filter(unit_id__in=ids, year=year, period__gte=month, period__lte=as_of),
-    ):
-        for r in rows.values("unit_id").annotate(**measures).order_by():
-            sums = found.setdefault(r["unit_id"], [Decimal(0), 0, Decimal(0), 0])
-            sums[0] += money(r["c"])
-            sums[1] += r["cn"] or 0
-            sums[2] += money(r["o"]) - money(r["d"])
-            sums[3] += (r["on"] or 0) - (r["dn"] or 0)
+    for r in rollup_rows(ids, year, as_of, ["unit_id"], measures):
+        sums = found.setdefault(r["unit_id"], [Decimal(0), 0, Decimal(0), 0])
+        sums[0] += money(r["c"])
+        sums[1] += r["cn"] or 0
+        sums[2] += money(r["o"]) - money(r["d"])
+        sums[3] += (r["on"] or 0) - (r["dn"] or 0)
     early = (
         PurchaseLine.objects.filter(
             unit_id__in=ids,

@@ -25,77 +25,54 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ledger", "0006_unit_figures_from_the_index"),
+        ('ledger', '0006_unit_figures_from_the_index'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="UnitDay",
+            name='UnitDay',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("unit_id", models.BigIntegerField()),
-                ("year", models.PositiveSmallIntegerField()),
-                ("period", models.DateField()),
-                ("completed", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ("completed_lines", models.IntegerField(default=0)),
-                ("ordered", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ("ordered_lines", models.IntegerField(default=0)),
-                (
-                    "ordered_completed",
-                    models.DecimalField(decimal_places=2, default=0, max_digits=18),
-                ),
-                ("ordered_completed_lines", models.IntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('unit_id', models.BigIntegerField()),
+                ('year', models.PositiveSmallIntegerField()),
+                ('period', models.DateField()),
+                ('channel', models.CharField(max_length=16)),
+                ('completed', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ('completed_lines', models.IntegerField(default=0)),
+                ('ordered', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ('ordered_lines', models.IntegerField(default=0)),
+                ('ordered_completed', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ('ordered_completed_lines', models.IntegerField(default=0)),
             ],
             options={
-                "verbose_name": "单位逐日汇总",
-                "verbose_name_plural": "单位逐日汇总",
-                "db_table": "ledger_unit_day",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("unit_id", "year", "period"),
-                        name="ledger_unit_day_unit_year_period",
-                    )
-                ],
+                'verbose_name': '单位逐日汇总',
+                'verbose_name_plural': '单位逐日汇总',
+                'db_table': 'ledger_unit_day',
+                'constraints': [models.UniqueConstraint(fields=('unit_id', 'year', 'period', 'channel'), name='ledger_unit_day_key')],
             },
         ),
         migrations.CreateModel(
-            name="UnitMonth",
+            name='UnitMonth',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("unit_id", models.BigIntegerField()),
-                ("year", models.PositiveSmallIntegerField()),
-                ("period", models.DateField()),
-                ("completed", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ("completed_lines", models.IntegerField(default=0)),
-                ("ordered", models.DecimalField(decimal_places=2, default=0, max_digits=18)),
-                ("ordered_lines", models.IntegerField(default=0)),
-                (
-                    "ordered_completed",
-                    models.DecimalField(decimal_places=2, default=0, max_digits=18),
-                ),
-                ("ordered_completed_lines", models.IntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('unit_id', models.BigIntegerField()),
+                ('year', models.PositiveSmallIntegerField()),
+                ('period', models.DateField()),
+                ('channel', models.CharField(max_length=16)),
+                ('completed', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ('completed_lines', models.IntegerField(default=0)),
+                ('ordered', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ('ordered_lines', models.IntegerField(default=0)),
+                ('ordered_completed', models.DecimalField(decimal_places=2, default=0, max_digits=18)),
+                ('ordered_completed_lines', models.IntegerField(default=0)),
             ],
             options={
-                "verbose_name": "单位逐月汇总",
-                "verbose_name_plural": "单位逐月汇总",
-                "db_table": "ledger_unit_month",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("unit_id", "year", "period"),
-                        name="ledger_unit_month_unit_year_period",
-                    )
-                ],
+                'verbose_name': '单位逐月汇总',
+                'verbose_name_plural': '单位逐月汇总',
+                'db_table': 'ledger_unit_month',
+                'constraints': [models.UniqueConstraint(fields=('unit_id', 'year', 'period', 'channel'), name='ledger_unit_month_key')],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),

@@ -22,8 +22,10 @@ class Command(BaseCommand):
         for region, year, day, kept, actual in found[:50]:
             self.stdout.write(f"{region} {year} {day}: 汇总 {kept}，台账 {actual}")
         by_unit = rollups.unit_differences()
-        for table, unit, year, period, kept, actual in by_unit[:50]:
-            self.stdout.write(f"{table} 单位{unit} {year} {period}: 汇总 {kept}，台账 {actual}")
+        for table, unit, year, period, channel, kept, actual in by_unit[:50]:
+            self.stdout.write(
+                f"{table} 单位{unit} {year} {period} {channel}: 汇总 {kept}，台账 {actual}"
+            )
         found += by_unit
         if found:
             raise CommandError(f"汇总与台账有 {len(found)} 处不一致；可用 --rebuild 重建")
