@@ -454,9 +454,11 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
         sums[1] += r["cn"] or 0
         sums[2] += money(r["o"]) - money(r["d"])
         sums[3] += (r["on"] or 0) - (r["dn"] or 0)
+    # the few lines completed before they were ordered, read whole from their partial index (a
+    # list of units in the statement would make PostgreSQL walk the per-unit index instead)
+    wanted = set(ids)
     early = (
         PurchaseLine.objects.filter(
-            unit_id__in=ids,
             completed_on__lt=F("ordered_on"),
             completed_on__lte=as_of,
             ordered_on__gt=as_of,
@@ -467,6 +469,8 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
         .order_by()
     )
     for r in early:
+        if r["unit_id"] not in wanted:
+            continue
         sums = found.setdefault(r["unit_id"], [Decimal(0), 0, Decimal(0), 0])
         sums[2] += money(r["a"])
         sums[3] += r["n"]
