@@ -48,9 +48,8 @@ def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:
 
 def unit_differences() -> list[tuple[str, int, int, str, str, tuple, tuple]]:
     """(table, unit, year, period, channel, kept, from the ledger) wherever a per-unit rollup
-    differs;
-    the sums are (completed, lines, ordered, lines, ordered and completed, lines). Rows that sum
-    to nothing count as absent (a line deleted leaves its row at zero)."""
+    differs; the sums are (completed, lines, ordered, lines, ordered and completed, lines). Rows
+    that sum to nothing count as absent (a line deleted leaves its row at zero)."""
     found = []
     for table in unitsums.TABLES:
         with connection.cursor() as cur:

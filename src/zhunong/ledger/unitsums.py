@@ -113,9 +113,20 @@ SQLITE_DAY = "{}".format
 SQLITE_MONTH = "date({}, 'start of month')".format
 
 
+TABLES = ("ledger_unit_day", "ledger_unit_month")
+
+
+def _period_of(vendor: str, table: str):
+    """The period of a date in the table: the day itself, or its month's first day."""
+    pg = vendor == "postgresql"
+    periods = (PG_DAY, PG_MONTH) if pg else (SQLITE_DAY, SQLITE_MONTH)
+    return periods[TABLES.index(table)]
+
+
 def _sqlite_statements(rows: list[str]) -> str:
     out = ""
-    for table, period_of in (("ledger_unit_day", SQLITE_DAY), ("ledger_unit_month", SQLITE_MONTH)):
+    for table in TABLES:
+        period_of = _period_of("sqlite", table)
         select = " UNION ALL ".join(
             _contributions(row, "-" if row == "OLD" else "", SQLITE_YEAR, period_of) for row in rows
         )
@@ -139,16 +150,10 @@ SQLITE_DROP = [
 ]
 
 
-TABLES = ("ledger_unit_day", "ledger_unit_month")
-
-
 def ledger_sums(vendor: str, table: str) -> str:
     """The SELECT of (COLUMNS) that the table must hold, computed from the ledger itself."""
-    pg = vendor == "postgresql"
-    year_of = PG_YEAR if pg else SQLITE_YEAR
-    periods = (PG_DAY, PG_MONTH) if pg else (SQLITE_DAY, SQLITE_MONTH)
-    period_of = periods[TABLES.index(table)]
-    return _sums(_contributions("x", "", year_of, period_of, "ledger_purchaseline"))
+    year_of = PG_YEAR if vendor == "postgresql" else SQLITE_YEAR
+    return _sums(_contributions("x", "", year_of, _period_of(vendor, table), "ledger_purchaseline"))
 
 
 def triggers(vendor: str) -> list[str]:

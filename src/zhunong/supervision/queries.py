@@ -371,9 +371,8 @@ def progress_table_as_of(
         row.members["canteen_total"].append(r.id)
         row.members["reserved"].append(r.id)
 
-    # one pass over the units' lines: the completed amounts the table counts, and what the
-    # per-unit figures also show (ordered and not completed by the date), so a page that needs
-    # both reads a region's lines once
+    # the units' sums, once: the completed amounts the table counts, and what the per-unit
+    # figures also show (ordered and not completed by the date), kept on the table for them
     sums = (line_sums or unit_sums)(counting, year, as_of)
     for unit_id, (completed, _pending) in sums.items():
         if completed is None:
