@@ -2,21 +2,24 @@
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.ingest.conftest import base_rows, write_folder, write_xlsx, write_zip
+from zhunong.ingest import services
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.services import batch_create, batch_run
 from zhunong.ledger import rollups
-from zhunong.ledger.models import PurchaseLine, Rollup
+from zhunong.ledger.models import PurchaseLine, Rollup, UnitDay
 from zhunong.orgs.models import Account, Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Reservation
 from zhunong.supervision import tally
 from zhunong.supervision.models import TallyMark, UnitTally
+from zhunong.supervision.queries import unit_line_sums, unit_sums
 
 
 def run(path, actor=None, region=None):
@@ -199,3 +202,39 @@ def test_command_prints_counts_and_refuses_with_errors(export_folder, tmp_path, 
         call_command("import_platform", str(write_folder(tmp_path / "bad", rows)), "--no-progress")
     assert "transactions，第2行，金额" in capsys.readouterr().err
     assert ImportBatch.objects.filter(state="failed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_large_import_leaves_its_units_sums_to_the_worker(export_folder, monkeypatch):
+    """From `DEFER_FROM` lines the import marks the units it touches instead of summing each line
+    by day (docs/decisions/0023); the figures are exact meanwhile, and the worker's refresh
+    leaves the sums exact and the marks gone."""
+    monkeypatch.setattr(rollups, "DEFER_FROM", 5)  # this export's five transactions
+    queued = []
+    # the worker's task, held back to see what it will find
+    held = SimpleNamespace(enqueue=lambda: queued.append(1))
+    monkeypatch.setattr(services, "refresh_unit_sums", held)
+    batch = run(export_folder)
+    assert batch.state == "succeeded", batch.report["errors"]
+    assert queued == [1]
+    buyers = set(PurchaseLine.objects.values_list("unit_id", flat=True))
+    assert rollups.marked_units() == buyers
+    assert not UnitDay.objects.filter(unit_id__in=buyers).exists()
+    for as_of in (date(2024, 6, 30), date(2024, 12, 31)):
+        assert unit_sums(buyers, 2024, as_of) == {
+            u: s for u, s in unit_line_sums(buyers, 2024, as_of).items() if s != (None, None)
+        }
+    assert rollups.refresh_marked() == len(buyers)
+    assert rollups.marked_units() == set()
+    assert UnitDay.objects.filter(unit_id__in=buyers).exists()
+    assert rollups.unit_differences() == []
+
+
+@pytest.mark.django_db
+def test_a_small_import_sums_its_units_at_once_and_the_worker_finds_nothing(export_folder):
+    batch = run(export_folder)
+    assert batch.state == "succeeded"
+    buyers = set(PurchaseLine.objects.values_list("unit_id", flat=True))
+    assert rollups.marked_units() == set()
+    assert set(UnitDay.objects.values_list("unit_id", flat=True)) >= buyers
+    assert rollups.unit_differences() == []

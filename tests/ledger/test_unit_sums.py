@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from zhunong.ledger import rollups
-from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth
+from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth, UnitSumsDeferral
+from zhunong.supervision.channels import unit_channel_sums
 from zhunong.supervision.queries import unit_line_sums, unit_sums
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,67 @@ def test_the_command_finds_a_tampered_unit_row_and_rebuilds_it(world, capsys):
     assert unit_sums([world.js_school.pk], 2024, date(2024, 12, 31)) == unit_line_sums(
         [world.js_school.pk], 2024, date(2024, 12, 31)
     )
+
+
+def test_a_large_write_marks_its_units_and_their_figures_come_from_their_lines(world):
+    school, other = world.js_school, world.eq_school
+    before = UnitDay.objects.count()
+    with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM) as deferred:
+        PurchaseLine.objects.bulk_create(
+            [
+                line(school, "D1", "100.00", date(2024, 3, 1), date(2024, 3, 20)),
+                line(other, "D2", "40.00", date(2024, 3, 5)),
+            ]
+        )
+        PurchaseLine.objects.filter(order_no="D1").update(amount=Decimal("90.00"))
+    assert deferred
+    assert UnitDay.objects.count() == before  # nothing summed by the write itself
+    assert rollups.marked_units() == {school.pk, other.pk}
+    assert not UnitSumsDeferral.objects.exists()  # the deferral never outlives the write
+    for as_of in (date(2024, 3, 4), date(2024, 3, 20), date(2024, 12, 31)):
+        fast, lines = both([school, other], as_of)
+        assert fast == {u: s for u, s in lines.items() if s != (None, None)}, as_of
+    assert unit_channel_sums([school.pk], 2024, date(2024, 3, 20))[(school.pk, "canteen")] == (
+        Decimal("189.50")  # the world's 99.50 and D1 as corrected
+    )
+    assert rollups.unit_differences() == []  # marked units are known to wait, not wrong
+
+    assert rollups.refresh_marked(chunk=1) == 2
+    assert rollups.marked_units() == set()
+    assert rollups.unit_differences() == []
+    day = UnitDay.objects.get(unit_id=school.pk, period=date(2024, 3, 20))
+    assert (day.completed, day.completed_lines) == (Decimal("90.00"), 1)
+
+
+def test_a_small_write_is_summed_at_once(world):
+    with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM - 1) as deferred:
+        line(world.js_school, "S1", "5.00", date(2024, 8, 1), date(2024, 8, 2)).save()
+    assert not deferred
+    assert rollups.marked_units() == set()
+    assert UnitDay.objects.filter(unit_id=world.js_school.pk, period=date(2024, 8, 2)).exists()
+
+
+def test_a_write_of_another_transaction_is_never_deferred(world):
+    """The deferral is never committed: a write that fails inside it leaves no deferral behind,
+    and the next write sums at once."""
+    with (
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+        rollups.deferred_unit_sums(rollups.DEFER_FROM),
+    ):
+        raise RuntimeError
+    assert not UnitSumsDeferral.objects.exists()
+    line(world.eq_school, "S2", "6.00", date(2024, 9, 1), date(2024, 9, 1)).save()
+    assert rollups.marked_units() == set()
+    assert rollups.unit_differences() == []
+
+
+def test_the_command_reports_units_waiting_and_refreshes_them(world, capsys):
+    with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM):
+        line(world.js_school, "W1", "8.00", date(2024, 4, 1), date(2024, 4, 1)).save()
+    call_command("rollups", "--check")  # waiting is not wrong
+    assert "另有 1 个单位待后台汇总" in capsys.readouterr().out
+    call_command("rollups", "--refresh")
+    assert "已汇总待汇总单位：1 个" in capsys.readouterr().out
+    assert rollups.marked_units() == set()
+    assert rollups.unit_differences() == []

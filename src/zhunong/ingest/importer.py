@@ -19,6 +19,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zhunong.clock import today
+from zhunong.ledger.rollups import deferred_unit_sums
 from zhunong.orgs.models import Account, EventKind, Unit
 from zhunong.regions.models import Level, Region
 from zhunong.reservations.models import Action, FilingStep, Reservation
@@ -1132,9 +1133,10 @@ class PlatformImport:
                 )
         if report.ok:
             created, updated, unchanged = stage.counts()
-            stage.apply(self.batch.pk)
             from zhunong.market.sales import link_lines
 
-            link_lines(batch_id=self.batch.pk)  # each line to its marketplace supplier, if known
+            with deferred_unit_sums(created + updated):  # the worker sums a large import's units
+                stage.apply(self.batch.pk)
+                link_lines(batch_id=self.batch.pk)  # each line to its marketplace supplier
             report.count(sheet, created, updated, unchanged)
         stage.drop()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhunong import access
+from zhunong.ledger.rollups import refresh_unit_sums
 from zhunong.supervision.tally import refresh_tally
 
 from .importer import PlatformImport
@@ -104,5 +105,6 @@ def batch_run(batch: ImportBatch, path: Path | None = None, progress=None) -> Im
     batch.save(update_fields=["report", "state", "finished_at"])
     if report.ok:
         refresh_tally.enqueue()
+        refresh_unit_sums.enqueue()
     report_progress(runner.total, runner.total, "done")
     return batch

@@ -212,3 +212,35 @@ class UnitMonth(UnitSums):
                 fields=["unit_id", "year", "period", "channel"], name="ledger_unit_month_key"
             )
         ]
+
+
+class UnitSumsMark(models.Model):
+    """A unit whose per-unit sums wait for the worker: a large import writes its lines with the
+    sums deferred (`UnitSumsDeferral`) and the triggers mark the units instead; until
+    `ledger.rollups.refresh_marked` rewrites them, readers take a marked unit's figures from its
+    lines (docs/decisions/0023)."""
+
+    unit_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        db_table = "ledger_unit_sums_mark"
+        verbose_name = _("待汇总单位")
+        verbose_name_plural = _("待汇总单位")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)
+
+
+class UnitSumsDeferral(models.Model):
+    """Present only inside a large import's transaction (created and deleted there, never
+    committed): while another transaction cannot see it, the triggers in the import's own
+    statements mark units instead of summing every line (one row per unit, not per line and
+    day)."""
+
+    class Meta:
+        db_table = "ledger_unit_sums_deferral"
+        verbose_name = _("延后汇总")
+        verbose_name_plural = _("延后汇总")
+
+    def __str__(self) -> str:
+        return str(self.pk)

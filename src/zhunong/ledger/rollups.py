@@ -6,14 +6,18 @@ without the triggers, or wants proof: `zhunong rollups --check` lists every (reg
 and every (unit, year, period) where a rollup and the ledger disagree, `--rebuild` recomputes them
 all in one transaction."""
 
+from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.tasks import task, task_backends
+from django.utils import timezone
 
 from zhunong.fields import half_up
 
 from . import unitsums
-from .models import Rollup, UnitDay, UnitMonth
+from .models import Rollup, UnitDay, UnitMonth, UnitSumsDeferral, UnitSumsMark
 
 SUMS = (
     "SELECT u.region_id, l.year, l.completed_on, SUM(l.amount) "
@@ -49,7 +53,9 @@ def differences() -> list[tuple[str, int, str, Decimal, Decimal]]:
 def unit_differences() -> list[tuple[str, int, int, str, str, tuple, tuple]]:
     """(table, unit, year, period, channel, kept, from the ledger) wherever a per-unit rollup
     differs; the sums are (completed, lines, ordered, lines, ordered and completed, lines). Rows
-    that sum to nothing count as absent (a line deleted leaves its row at zero)."""
+    that sum to nothing count as absent (a line deleted leaves its row at zero). Units marked for
+    the worker are left out: their sums are known to wait (`marked_units`)."""
+    marked = marked_units()
     found = []
     for table in unitsums.TABLES:
         with connection.cursor() as cur:
@@ -59,6 +65,8 @@ def unit_differences() -> list[tuple[str, int, int, str, str, tuple, tuple]]:
             kept = {(u, y, str(p), c): _unit_row(rest) for u, y, p, c, *rest in cur.fetchall()}
         nothing = _unit_row([0] * 6)
         for key in sorted(set(ledger) | set(kept)):
+            if key[0] in marked:
+                continue
             if kept.get(key, nothing) != ledger.get(key, nothing):
                 found.append((table, *key, kept.get(key, nothing), ledger.get(key, nothing)))
     return found
@@ -74,6 +82,7 @@ def rebuild() -> int:
     Rollup.objects.all().delete()
     UnitDay.objects.all().delete()
     UnitMonth.objects.all().delete()
+    UnitSumsMark.objects.all().delete()
     with connection.cursor() as cur:
         cur.execute("INSERT INTO ledger_rollup (region_code, year, day, amount) " + SUMS)
         for table in unitsums.TABLES:
@@ -82,3 +91,92 @@ def rebuild() -> int:
                 + unitsums.ledger_sums(connection.vendor, table)
             )
     return Rollup.objects.count() + UnitDay.objects.count() + UnitMonth.objects.count()
+
+
+# Per-unit sums deferred by a large import (docs/decisions/0023)
+
+DEFER_FROM = 10_000
+"""Lines an import writes from which its per-unit sums are deferred to the worker: below this the
+triggers' upserts cost less than a second, and a unit's figures stay in the rollups at once."""
+
+CHUNK = 2_000
+"""Marked units rewritten per transaction: the ledger is locked against writes for each (well
+under a second), so an order placed meanwhile waits, never fails."""
+
+
+@contextmanager
+def deferred_unit_sums(lines: int):
+    """Inside the caller's transaction, while it writes `lines` lines: from `DEFER_FROM` lines,
+    the triggers mark the units touched instead of upserting a row per line and day. The deferral
+    row is deleted before the transaction ends, so it is never committed and no other
+    transaction's writes are ever deferred."""
+    if lines < DEFER_FROM:
+        yield False
+        return
+    deferral = UnitSumsDeferral.objects.create()
+    try:
+        yield True
+    finally:
+        UnitSumsDeferral.objects.filter(pk=deferral.pk).delete()
+
+
+def marked_units(unit_ids=None) -> set[int]:
+    """The units whose per-unit sums wait for the worker (of those given, or all): a reader takes
+    their figures from the ledger's lines. Read before the sums, so a refresh that commits between
+    the two reads leaves a unit read from lines, never from stale sums."""
+    marks = UnitSumsMark.objects.values_list("unit_id", flat=True)
+    if unit_ids is None:
+        return set(marks)
+    wanted = set(unit_ids)
+    if len(wanted) > 5_000:  # a province: read the marks once, not an IN list of 20,000
+        return set(marks) & wanted
+    return set(marks.filter(unit_id__in=wanted))
+
+
+class LedgerBusy(Exception):
+    """The ledger stayed locked by a long write; the refresh is tried again later."""
+
+
+def refresh_marked(chunk: int = CHUNK) -> int:
+    """Rewrite the per-unit sums of every marked unit from its lines, `chunk` units per
+    transaction; returns how many units. Each transaction locks the ledger against writes (SHARE:
+    readers go on) before it reads the marks, so no line is being written while a unit's sums are
+    recomputed: the sums are exact, and a unit marked again later is simply done again."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL lock_timeout = '5s'")
+                    try:
+                        cur.execute("LOCK TABLE ledger_purchaseline IN SHARE MODE")
+                    except OperationalError as exc:
+                        raise LedgerBusy from exc
+            unit_ids = list(
+                UnitSumsMark.objects.order_by("unit_id").values_list("unit_id", flat=True)[:chunk]
+            )
+            if not unit_ids:
+                return done
+            UnitDay.objects.filter(unit_id__in=unit_ids).delete()
+            UnitMonth.objects.filter(unit_id__in=unit_ids).delete()
+            with connection.cursor() as cur:
+                for table in unitsums.TABLES:
+                    cur.execute(
+                        f"INSERT INTO {table} ({unitsums.COLUMNS}) "  # noqa: S608 - fixed SQL, ints
+                        + unitsums.ledger_sums(connection.vendor, table, unit_ids)
+                    )
+            UnitSumsMark.objects.filter(unit_id__in=unit_ids).delete()
+        done += len(unit_ids)
+
+
+@task()
+def refresh_unit_sums() -> int:
+    """After a large import, the worker sums the units it marked (seconds for a province); if
+    the ledger stays locked by a long write, it tries again a minute later."""
+    try:
+        return refresh_marked()
+    except LedgerBusy:
+        if task_backends[refresh_unit_sums.backend].supports_defer:
+            later = timezone.now() + timedelta(minutes=1)
+            refresh_unit_sums.using(run_after=later).enqueue()
+        return 0

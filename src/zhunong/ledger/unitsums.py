@@ -7,7 +7,12 @@ Each line adds, with its sign (an insert +, a delete −, an update − old + ne
 - `ordered_completed` and a line to (unit, year of ordered_on, period of completed_on), when
   completed.
 PostgreSQL: statement-level triggers with transition tables, one grouped upsert per table for a
-whole import; SQLite (development): row-level triggers.
+whole statement; SQLite (development): row-level triggers.
+
+While a large import's transaction holds a row in `ledger_unit_sums_deferral` (no other
+transaction sees it), its statements only mark the units they touch (`ledger_unit_sums_mark`):
+a million lines upserted by day cost the import ~25 s, marking them well under one
+(docs/decisions/0023). `ledger.rollups.refresh_marked` sums the marked units afterwards.
 """
 
 COLUMNS = (
@@ -54,14 +59,23 @@ PG_DAY = "{}".format
 PG_MONTH = "date_trunc('month', {})::date".format
 
 
+DEFERRAL = "ledger_unit_sums_deferral"
+MARK = "ledger_unit_sums_mark"
+
+
 def _pg_function(name: str, changes: list[tuple[str, str]]) -> str:
     day = " UNION ALL ".join(
         _contributions("x", sign, PG_YEAR, PG_DAY, table) for table, sign in changes
     )
     measures = ", ".join(f"SUM({m})" for m in MEASURES)
+    touched = " UNION ".join(f"SELECT unit_id FROM {t}" for t, _sign in changes)  # noqa: S608
     return f"""
     CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF EXISTS (SELECT 1 FROM {DEFERRAL}) THEN
+            INSERT INTO {MARK} (unit_id) {touched} ON CONFLICT DO NOTHING;
+            RETURN NULL;
+        END IF;
         WITH c AS ({_sums(day)}),
         d AS (
             INSERT INTO ledger_unit_day ({COLUMNS}) SELECT * FROM c
@@ -134,26 +148,41 @@ def _sqlite_statements(rows: list[str]) -> str:
     return out
 
 
+def _sqlite_triggers(what: str, rows: list[str]) -> list[str]:
+    """The trigger that sums, and the one that marks instead while a deferral is visible."""
+    on = f"AFTER {what.upper()} ON ledger_purchaseline FOR EACH ROW"
+    deferred = f"EXISTS (SELECT 1 FROM {DEFERRAL})"  # noqa: S608 - fixed SQL
+    mark = f"INSERT OR IGNORE INTO {MARK} (unit_id) VALUES"  # noqa: S608 - fixed SQL
+    marks = "".join(f"{mark} ({row}.unit_id); " for row in rows)
+    return [
+        f"CREATE TRIGGER ledger_unit_sums_{what} {on} WHEN NOT {deferred} BEGIN "
+        + _sqlite_statements(rows)
+        + "END",
+        f"CREATE TRIGGER ledger_unit_sums_{what}_mark {on} WHEN {deferred} BEGIN {marks}END",
+    ]
+
+
 SQLITE = [
-    "CREATE TRIGGER ledger_unit_sums_insert AFTER INSERT ON ledger_purchaseline BEGIN "
-    + _sqlite_statements(["NEW"])
-    + "END",
-    "CREATE TRIGGER ledger_unit_sums_update AFTER UPDATE ON ledger_purchaseline BEGIN "
-    + _sqlite_statements(["OLD", "NEW"])
-    + "END",
-    "CREATE TRIGGER ledger_unit_sums_delete AFTER DELETE ON ledger_purchaseline BEGIN "
-    + _sqlite_statements(["OLD"])
-    + "END",
+    *_sqlite_triggers("insert", ["NEW"]),
+    *_sqlite_triggers("update", ["OLD", "NEW"]),
+    *_sqlite_triggers("delete", ["OLD"]),
 ]
 SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS ledger_unit_sums_{what}" for what in ("insert", "update", "delete")
+    f"DROP TRIGGER IF EXISTS ledger_unit_sums_{what}{mark}"
+    for what in ("insert", "update", "delete")
+    for mark in ("", "_mark")
 ]
 
 
-def ledger_sums(vendor: str, table: str) -> str:
-    """The SELECT of (COLUMNS) that the table must hold, computed from the ledger itself."""
+def ledger_sums(vendor: str, table: str, unit_ids: list[int] | None = None) -> str:
+    """The SELECT of (COLUMNS) that the table must hold, computed from the ledger itself (for
+    the units given, or all)."""
     year_of = PG_YEAR if vendor == "postgresql" else SQLITE_YEAR
-    return _sums(_contributions("x", "", year_of, _period_of(vendor, table), "ledger_purchaseline"))
+    source = "ledger_purchaseline"
+    if unit_ids is not None:
+        units = ", ".join(str(int(u)) for u in unit_ids) or "NULL"
+        source = f"(SELECT * FROM ledger_purchaseline WHERE unit_id IN ({units}))"  # noqa: S608 - ints
+    return _sums(_contributions("x", "", year_of, _period_of(vendor, table), source))
 
 
 def triggers(vendor: str) -> list[str]:

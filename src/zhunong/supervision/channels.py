@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from zhunong.ledger.models import Channel
 from zhunong.ledger.rollups import money
 
@@ -66,7 +64,7 @@ def unit_channel_sums(unit_ids, year: int, as_of: date) -> dict[tuple[int, str],
         year,
         as_of,
         ["unit_id", "channel"],
-        {"amount": Sum("completed"), "lines": Sum("completed_lines")},
+        {"amount": "completed", "lines": "completed_lines"},
     ):
         if r["lines"]:
             key = (r["unit_id"], r["channel"])

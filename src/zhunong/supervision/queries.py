@@ -26,11 +26,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_noop
 
 from zhunong import access
+from zhunong.ledger import unitsums
 from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth
-from zhunong.ledger.rollups import money
+from zhunong.ledger.rollups import marked_units, money
 from zhunong.orgs.models import Account, AccountKind, EventKind, Unit, UnitEvent
 from zhunong.orgs.queries import account_states_on
 from zhunong.regions.models import Level, Region
+from zhunong.replicas import read_connection
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
 
@@ -419,16 +421,40 @@ def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
 
 
 def rollup_rows(unit_ids: list, year: int, as_of: date, group: list[str], measures: dict):
-    """The per-unit rollups of the units' year by the date, grouped by `group`: the months before
-    the date's month, then that month's days up to the date (two groups per key at most)."""
+    """The per-unit rollups of the units' year by the date, grouped by `group`, with `measures`
+    (name: column) summed: the months before the date's month, then that month's days up to the
+    date (two groups per key at most). Units a large import marked for the worker are summed from
+    their lines instead, the same rows the triggers would have kept (docs/decisions/0023)."""
+    marked = marked_units(unit_ids)
+    kept = [u for u in unit_ids if u not in marked] if marked else unit_ids
+    sums = {name: Sum(column) for name, column in measures.items()}
     month = as_of.replace(day=1)
     for rows in (
-        UnitMonth.objects.filter(unit_id__in=unit_ids, year=year, period__lt=month),
-        UnitDay.objects.filter(
-            unit_id__in=unit_ids, year=year, period__gte=month, period__lte=as_of
-        ),
+        UnitMonth.objects.filter(unit_id__in=kept, year=year, period__lt=month),
+        UnitDay.objects.filter(unit_id__in=kept, year=year, period__gte=month, period__lte=as_of),
     ):
-        yield from rows.values(*group).annotate(**measures).order_by()
+        yield from rows.values(*group).annotate(**sums).order_by()
+    if marked:
+        yield from _marked_rows(sorted(marked), year, as_of, group, measures)
+
+
+def _marked_rows(unit_ids: list[int], year: int, as_of: date, group: list[str], measures: dict):
+    """`rollup_rows` for units whose sums wait for the worker: their day rows computed from the
+    ledger's lines by the same SQL that checks the triggers (`unitsums.ledger_sums`)."""
+    db = read_connection()  # the replica in a supervision request, as the ORM's reads
+    keys = ", ".join(group)
+    quote = db.ops.quote_name
+    sums = ", ".join(f"SUM({column}) AS {quote(name)}" for name, column in measures.items())
+    by_day = unitsums.ledger_sums(db.vendor, "ledger_unit_day", unit_ids)
+    with db.cursor() as cur:
+        cur.execute(
+            f"SELECT {keys}, {sums} FROM ({by_day}) AS d "  # noqa: S608 - fixed names, ints
+            f"WHERE year = %s AND period <= %s GROUP BY {keys}",
+            [year, db.ops.adapt_datefield_value(as_of)],
+        )
+        names = [c[0] for c in cur.description]
+        for values in cur.fetchall():
+            yield dict(zip(names, values, strict=True))
 
 
 def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
@@ -439,12 +465,12 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     but ordered after it (completed before they were ordered: the partial index's few lines)."""
     ids = list(unit_ids)
     measures = {
-        "c": Sum("completed"),
-        "cn": Sum("completed_lines"),
-        "o": Sum("ordered"),
-        "on": Sum("ordered_lines"),
-        "d": Sum("ordered_completed"),
-        "dn": Sum("ordered_completed_lines"),
+        "c": "completed",
+        "cn": "completed_lines",
+        "o": "ordered",
+        "on": "ordered_lines",
+        "d": "ordered_completed",
+        "dn": "ordered_completed_lines",
     }
     found: dict[int, list] = {}
     for r in rollup_rows(ids, year, as_of, ["unit_id"], measures):
