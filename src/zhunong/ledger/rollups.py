@@ -100,8 +100,8 @@ DEFER_FROM = 10_000
 triggers' upserts cost less than a second, and a unit's figures stay in the rollups at once."""
 
 CHUNK = 2_000
-"""Marked units rewritten per transaction: the ledger is locked against writes for each (well
-under a second), so an order placed meanwhile waits, never fails."""
+"""Marked units rewritten per transaction: the ledger is locked against writes for each (about a
+second for 2,000 units of fifty lines), so an order placed meanwhile waits, never fails."""
 
 
 @contextmanager
@@ -159,12 +159,16 @@ def refresh_marked(chunk: int = CHUNK) -> int:
                 return done
             UnitDay.objects.filter(unit_id__in=unit_ids).delete()
             UnitMonth.objects.filter(unit_id__in=unit_ids).delete()
+            vendor = connection.vendor
             with connection.cursor() as cur:
-                for table in unitsums.TABLES:
-                    cur.execute(
-                        f"INSERT INTO {table} ({unitsums.COLUMNS}) "  # noqa: S608 - fixed SQL, ints
-                        + unitsums.ledger_sums(connection.vendor, table, unit_ids)
-                    )
+                cur.execute(
+                    f"INSERT INTO ledger_unit_day ({unitsums.COLUMNS}) "
+                    + unitsums.ledger_sums(vendor, "ledger_unit_day", unit_ids)
+                )
+                cur.execute(
+                    f"INSERT INTO ledger_unit_month ({unitsums.COLUMNS}) "
+                    + unitsums.months_of_days(vendor, unit_ids)
+                )
             UnitSumsMark.objects.filter(unit_id__in=unit_ids).delete()
         done += len(unit_ids)
 

@@ -178,11 +178,28 @@ def ledger_sums(vendor: str, table: str, unit_ids: list[int] | None = None) -> s
     """The SELECT of (COLUMNS) that the table must hold, computed from the ledger itself (for
     the units given, or all)."""
     year_of = PG_YEAR if vendor == "postgresql" else SQLITE_YEAR
-    source = "ledger_purchaseline"
-    if unit_ids is not None:
-        units = ", ".join(str(int(u)) for u in unit_ids) or "NULL"
-        source = f"(SELECT * FROM ledger_purchaseline WHERE unit_id IN ({units}))"  # noqa: S608 - ints
-    return _sums(_contributions("x", "", year_of, _period_of(vendor, table), source))
+    period_of = _period_of(vendor, table)
+    if unit_ids is None:
+        return _sums(_contributions("x", "", year_of, period_of, "ledger_purchaseline"))
+    # the units' lines read once (not once per part of the UNION)
+    units = ", ".join(str(int(u)) for u in unit_ids) or "NULL"
+    return (
+        "WITH zn_lines AS MATERIALIZED (SELECT * FROM ledger_purchaseline "  # noqa: S608 - ints
+        f"WHERE unit_id IN ({units})) "
+        + _sums(_contributions("x", "", year_of, period_of, "zn_lines"))
+    )
+
+
+def months_of_days(vendor: str, unit_ids: list[int]) -> str:
+    """The SELECT of (COLUMNS) for `ledger_unit_month` of the units, from their day rows: a
+    month's sums are its days' (cheaper than a second pass over the lines)."""
+    units = ", ".join(str(int(u)) for u in unit_ids) or "NULL"
+    month = _period_of(vendor, "ledger_unit_month")("period")
+    measures = ", ".join(f"SUM({m})" for m in MEASURES)
+    return (
+        f"SELECT unit_id, year, {month}, channel, {measures} FROM ledger_unit_day "  # noqa: S608
+        f"WHERE unit_id IN ({units}) GROUP BY 1, 2, 3, 4"
+    )
 
 
 def triggers(vendor: str) -> list[str]:
