@@ -6,9 +6,10 @@ and not completed by a date, the line completed before it was ordered, and "none
 from datetime import date
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from zhunong.ledger import rollups
 from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth, UnitSumsDeferral
@@ -163,5 +164,31 @@ def test_the_command_reports_units_waiting_and_refreshes_them(world, capsys):
     assert "另有 1 个单位待后台汇总" in capsys.readouterr().out
     call_command("rollups", "--refresh")
     assert "已汇总待汇总单位：1 个" in capsys.readouterr().out
+    assert rollups.marked_units() == set()
+    assert rollups.unit_differences() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks are PostgreSQL's")
+def test_a_refresh_that_cannot_lock_the_ledger_leaves_the_marks_for_later(world, monkeypatch):
+    """A long write holding the ledger keeps the refresh out; it gives up after its lock timeout
+    with nothing changed, and the task tries again later (this backend cannot defer: it stops)."""
+    with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM):
+        line(world.js_school, "L1", "3.00", date(2024, 5, 1), date(2024, 5, 2)).save()
+    monkeypatch.setattr(rollups, "LOCK_TIMEOUT", "200ms")
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=False,
+    ) as writer:
+        writer.execute("LOCK TABLE ledger_purchaseline IN ROW EXCLUSIVE MODE")
+        with pytest.raises(rollups.LedgerBusy):
+            rollups.refresh_marked()
+        assert rollups.refresh_unit_sums.call() == 0
+        assert rollups.marked_units() == {world.js_school.pk}
+        writer.rollback()
+    assert rollups.refresh_unit_sums.call() == 1
     assert rollups.marked_units() == set()
     assert rollups.unit_differences() == []

@@ -104,6 +104,10 @@ CHUNK = 2_000
 second for 2,000 units of fifty lines), so an order placed meanwhile waits, never fails."""
 
 
+LOCK_TIMEOUT = "5s"
+"""How long a refresh waits for writes to the ledger to finish before it tries again later."""
+
+
 @contextmanager
 def deferred_unit_sums(lines: int):
     """Inside the caller's transaction, while it writes `lines` lines: from `DEFER_FROM` lines,
@@ -147,7 +151,7 @@ def refresh_marked(chunk: int = CHUNK) -> int:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:
-                    cur.execute("SET LOCAL lock_timeout = '5s'")
+                    cur.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
                     try:
                         cur.execute("LOCK TABLE ledger_purchaseline IN SHARE MODE")
                     except OperationalError as exc:
