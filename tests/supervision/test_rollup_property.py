@@ -27,6 +27,7 @@ from zhunong.regions.models import Region
 from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision import tally
 from zhunong.supervision.channels import unit_channel_sums
+from zhunong.supervision.dashboard import completed_by_month_end
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.models import TallyMark
 from zhunong.supervision.queries import progress_table_as_of, unit_line_sums, unit_sums
@@ -333,6 +334,12 @@ def test_the_table_from_rollups_equals_the_table_from_raw_rows(world, ops, cutof
                 ):
                     by_channel[(unit, channel)] = rollups.money(amount)
                 assert unit_channel_sums(every_unit, 2024, as_of) == by_channel, as_of
+                # and the dashboard's curve, month by month
+                for end, done in completed_by_month_end(every_unit, 2024, as_of).items():
+                    lines = PurchaseLine.objects.filter(
+                        unit_id__in=every_unit, year=2024, completed_on__lte=end
+                    ).aggregate(total=Sum("amount"))["total"]
+                    assert done == rollups.money(lines), (as_of, end)
             if not refreshed:
                 event(f"units marked: {len(rollups.marked_units())}")
                 rollups.refresh_marked(chunk=3)
