@@ -4,7 +4,8 @@ Builds, once, in the database named by PROGRESS_BENCH_DATABASE_URL (default: the
 PostgreSQL's zhunong_bench_progress, created when missing) a province (河南省) of 20,000 budget
 units with management and trading accounts, a filing each and 20,000,000 ledger lines of 2025, of
 which a city (郑州市) holds 2,000 units and 5,000,000 lines. The lines are written by COPY in
-batches, so the ledger's triggers keep the rollup as they do for an import.
+batches, so the ledger's triggers keep the rollup as they do for an import (the per-unit sums,
+as for a large import, by the refresh after it).
 
 Then, for several random cut-off dates of 2025, times the table both ways in the same run:
 - fast: `supervision.queries.progress_table` (the ledger's rollup and the tally of units,
@@ -44,6 +45,10 @@ def ensure_database(url: str) -> None:
 
 def build(Region, Unit, Account, Reservation, connection) -> None:
     """The province's units, accounts and filings, then its ledger lines by COPY."""
+    from django.db import transaction
+
+    from zhunong.ledger import rollups
+
     province = Region.objects.get(code=PROVINCE)
     city = Region.objects.get(code=CITY)
     in_city = list(Region.objects.filter(path__startswith=city.path))
@@ -133,10 +138,17 @@ def build(Region, Unit, Account, Reservation, connection) -> None:
                     f"PB{n:09d}\t{unit}\tcanteen\t{cents // 100}.{cents % 100:02d}\t{days[max(day - 3, 0)]}"
                     f"\t{done}\t{YEAR}\t合作社\t大米\t\t2025-12-31 00:00:00+08\n"
                 )
-            with cur.cursor.copy(f"COPY ledger_purchaseline ({columns}) FROM STDIN") as copy:
+            # as a large import writes: the per-unit sums left to the refresh below (ADR 0023)
+            copying = f"COPY ledger_purchaseline ({columns}) FROM STDIN"
+            with (
+                transaction.atomic(),
+                rollups.deferred_unit_sums(len(buf)),
+                cur.cursor.copy(copying) as copy,
+            ):
                 copy.write("".join(buf))
             written += len(buf)
             print(f"  {written:,} lines", flush=True)
+        print(f"  per-unit sums of {rollups.refresh_marked():,} units", flush=True)
         # a load in twenty batches rewrites each rollup row twenty times; compact it, as
         # autovacuum would over time
         cur.execute("VACUUM FULL ANALYZE ledger_rollup")

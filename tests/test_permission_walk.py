@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.conftest import make_unit, make_user
 from tests.market.conftest import png
 from tests.orgs.test_bulk_accounts import workbook as accounts_workbook
+from zhunong.exports.models import Export
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
@@ -285,6 +286,10 @@ READ_ONLY = {
     "accounts-template",
     "filing-unions",
     "audit-log",
+    "export-list",
+    "export-detail",
+    "export-status",
+    "export-download",
     "import-list",
     "import-template",
     "import-detail",
@@ -401,6 +406,7 @@ def urls_to_visit(world):
         "membership_id": str(world.js_buyer.memberships.get().pk),
         "batch_id": str(world.js_batch.pk),
         "notice_id": str(world.js_notice.pk),
+        "export_id": str(world.js_export.pk),
         "year": "2024",
         "reservation_id": str(filing.pk),
         "amendment_id": str(filing.amendments.get().pk),
@@ -680,6 +686,16 @@ def with_every_role(w):
     )
     w.js_cart_item = CartItem.objects.create(account=w.js_buying, product=w.xt_product, quantity=1)
     js_filing(w)
+    # a background export of the district's records, its owner's alone
+    w.js_export = Export.objects.create(
+        user=w.js_finance,
+        title="金水区第一小学 · 已完成交易（台账）",
+        page="/supervision/progress/detail/?region=410105&year=2024&row=total&measure=completed",
+        file_name="progress-detail-410105.xlsx",
+        state="done",
+        total=1,
+        rows=1,
+    )
     # a real draft, with the figures and files a drafted notice has
     w.js_notice = notices.notice_draft(
         actor=w.js_finance, region=w.jinshui, year=2024, as_of=date(2024, 6, 30)

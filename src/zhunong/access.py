@@ -312,6 +312,16 @@ def visible_orders(user) -> QuerySet:
     return scope(Order.objects.all(), _any(conditions))
 
 
+def visible_exports(user) -> QuerySet:
+    """Background exports: each person sees their own only (an export holds what its owner may
+    see, which may be more than another person of the same bureau may)."""
+    from zhunong.exports.models import Export
+
+    if not user.is_authenticated:
+        return Export.objects.none()
+    return Export.objects.filter(user=user)
+
+
 def get_visible_or_404(qs: QuerySet, **lookup):
     """One object from a scoped queryset; out of reach and missing look the same (404)."""
     obj = qs.filter(**lookup).first()

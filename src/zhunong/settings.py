@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "zhunong.ledger",
     "zhunong.ingest",
     "zhunong.supervision",
+    "zhunong.exports",
     "zhunong.web.libraries.TasksConfig",  # django-tasks-db, named in Chinese
     "zhunong.web",
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path, register_converter
 
 from zhunong.api import api, api_not_found
+from zhunong.exports import views as exports
 from zhunong.ingest import views as ingest
 from zhunong.inputs import IdConverter, YearConverter
 from zhunong.ledger import views as ledger
@@ -62,6 +63,10 @@ urlpatterns = [
     path("filings/unions/", reservations.unions_page, name="filing-unions"),
     path("filings/remind/", reservations.remind, name="filing-remind"),
     path("audit/", web.audit_log, name="audit-log"),
+    path("exports/", exports.export_list, name="export-list"),
+    path("exports/<id:export_id>/", exports.export_detail, name="export-detail"),
+    path("exports/<id:export_id>/status/", exports.export_status, name="export-status"),
+    path("exports/<id:export_id>/download/", exports.export_download, name="export-download"),
     path("inbox/", web.inbox, name="inbox"),
     path("imports/", ingest.import_list, name="import-list"),
     path("imports/new/", ingest.import_new, name="import-new"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhunong import access
 from zhunong.clock import today
+from zhunong.exports import services as exports
 from zhunong.orgs.views import XLSX, xlsx_response
 from zhunong.reservations.rules import rules_for
 from zhunong.web.forms import add_service_errors
@@ -153,12 +154,17 @@ def progress_detail(request):
     title = f"{table.title} · {row.name} · {MEASURES[measure]}"
     sort = request.GET.get("sort", "")
     records = records.sorted(sort.removeprefix("-"), descending=sort.startswith("-"))
+    paginator = Paginator(records.queryset, DETAIL_PAGE)
     if request.GET.get("format") == "xlsx":
         name = f"{table.region.code}-{table.year}-{row_key}-{measure}-{table.as_of.isoformat()}"
-        return xlsx_response(
-            records_xlsx(title, records.header, records.rows()), f"progress-detail-{name}.xlsx"
-        )
-    page = Paginator(records.queryset, DETAIL_PAGE).get_page(request.GET.get("page"))
+        file_name = f"progress-detail-{name}.xlsx"
+        total = paginator.count
+        if exports.in_background(request, total):  # a province's figure: hundreds of thousands
+            export = exports.export_start(request, title=title, file_name=file_name, total=total)
+            return redirect("export-detail", export_id=export.pk)
+        rows = exports.counted(request, records.rows())
+        return xlsx_response(records_xlsx(title, records.header, rows), file_name)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     for key in ("format", "page", "sort"):
         query.pop(key, None)

@@ -1,0 +1,94 @@
+"""A download too large for one request is built by the worker, as the person who asked, with its
+progress on a page; the file holds what the page's own download holds, and only its owner can see
+or fetch it."""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from zhunong.exports import services
+from zhunong.exports.models import Export
+
+PARAMS = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+DETAIL = {**PARAMS, "row": "410105", "measure": "completed", "format": "xlsx"}
+
+
+def sheet_rows(content: bytes) -> list[tuple]:
+    return [tuple(r) for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+
+
+def test_a_small_download_is_answered_at_once(city_world, client_for):
+    response = client_for(city_world.city_finance).get("/supervision/progress/detail/", DETAIL)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not Export.objects.exists()
+
+
+@pytest.fixture
+def small_threshold(monkeypatch):
+    monkeypatch.setattr(services, "BACKGROUND_FROM", 2)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 1)
+
+
+def test_a_large_download_is_built_in_the_background_with_the_same_rows(
+    city_world, client_for, small_threshold, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    client = client_for(city_world.city_finance)
+    response = client.get("/supervision/progress/detail/", DETAIL)
+    export = Export.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exports/{export.pk}/"
+    # the tests' task backend runs the worker's task at once
+    export.refresh_from_db()
+    assert export.state == "done" and export.user == city_world.city_finance
+    assert export.rows == export.total > 1
+    assert "format" not in export.page and "measure=completed" in export.page
+    page = client.get(f"/exports/{export.pk}/").content.decode()
+    assert "已生成" in page and export.file_name in page
+    assert "已完成" in client.get("/exports/").content.decode()
+    download = client.get(f"/exports/{export.pk}/download/")
+    assert download.status_code == 200
+    assert export.file_name in download["Content-Disposition"]
+    built = sheet_rows(b"".join(download.streaming_content))
+    # the same sheet the page's own download gives below the threshold
+    services.BACKGROUND_FROM = 10**9
+    direct = client.get("/supervision/progress/detail/", DETAIL)
+    assert built == sheet_rows(direct.content)
+    assert len(built) == export.total + 2  # the title and the header
+
+
+def test_only_the_owner_sees_or_fetches_an_export(
+    city_world, client_for, small_threshold, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    client_for(city_world.city_finance).get("/supervision/progress/detail/", DETAIL)
+    export = Export.objects.get()
+    for outsider in (city_world.js_finance, city_world.eq_finance):
+        other = client_for(outsider)
+        for url in ("", "status/", "download/"):
+            assert other.get(f"/exports/{export.pk}/{url}").status_code == 404, (outsider, url)
+        assert export.file_name not in other.get("/exports/").content.decode()
+
+
+def test_an_export_the_page_refuses_later_fails_with_a_message(
+    city_world, client_for, small_threshold, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    # queued now, built after the person lost access to the city
+    task = services.build_export
+    monkeypatch.setattr(services, "build_export", SimpleNamespace(enqueue=lambda pk: None))
+    client_for(city_world.city_finance).get("/supervision/progress/detail/", DETAIL)
+    export = Export.objects.get()
+    assert export.state == "queued"
+    assert (
+        "排队中"
+        in client_for(city_world.city_finance).get(f"/exports/{export.pk}/").content.decode()
+    )
+    city_world.city_finance.memberships.all().delete()
+    task.call(export.pk)
+    export.refresh_from_db()
+    assert export.state == "failed" and "页面已无法打开" in export.error
+    page = client_for(city_world.city_finance).get(f"/exports/{export.pk}/").content.decode()
+    assert "未能生成" in page
