@@ -1,6 +1,7 @@
 """A city finance bureau reads its dashboard, drills into a district's figure, then drafts, issues
 and downloads a notice (通报) as of 31 July 2024."""
 
+import io
 import re
 from datetime import date
 
@@ -168,3 +169,44 @@ def test_city_bureau_reads_the_dashboard_drills_down_and_issues_a_notice(
     assert [(m.text, m.location["url"]) for m in console_errors] == [], "browser console errors"
     assert requests_seen.urls, "no requests recorded"
     assert requests_seen.foreign() == [], "requests left the server (no CDN on an intranet)"
+
+
+def test_a_large_drill_down_download_is_built_in_the_background(
+    city_in_july, page, save_shot, live_server, monkeypatch, settings, tmp_path
+):
+    """金水区's completed purchases, with the background threshold lowered to two records: the
+    download opens the export's page, which offers the file; 我的导出 lists it; on a phone too."""
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    from zhunong.exports import services
+
+    monkeypatch.setattr(services, "BACKGROUND_FROM", 2)
+    settings.DATA_DIR = tmp_path
+    world = city_in_july
+    page.goto("/login/")
+    page.locator("#id_username").fill(world.city_finance.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.goto(f"/supervision/progress/detail/?{QUERY}&row=410105&measure=completed")
+    expect(page.locator("main table tbody tr")).to_have_count(3)  # J-ORDER-1, E2E-A1, E2E-A2
+    page.get_by_role("link", name="下载Excel", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/exports/\d+/$"))
+    expect(page.get_by_role("status")).to_have_text("已生成，共 3 行。")
+    save_shot(page, "06-export-ready")
+    with page.expect_download() as download:
+        page.get_by_role(
+            "link", name=re.compile("^下载 progress-detail-410100-2024-410105")
+        ).click()
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    orders = {row[0] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert orders == {"J-ORDER-1", "E2E-A1", "E2E-A2"}
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="我的导出", exact=True).click()
+    exports = page.locator("#exports li")
+    expect(exports).to_have_count(1)
+    expect(exports).to_contain_text("3 行 · 已完成")
+    expect(exports.get_by_role("link", name="下载", exact=True)).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    save_shot(page, "07-exports-phone")

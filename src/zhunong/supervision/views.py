@@ -160,7 +160,10 @@ def progress_detail(request):
         file_name = f"progress-detail-{name}.xlsx"
         total = paginator.count
         if exports.in_background(request, total):  # a province's figure: hundreds of thousands
-            export = exports.export_start(request, title=title, file_name=file_name, total=total)
+            as_of = date_format(table.as_of, "Y年n月j日")
+            export = exports.export_start(
+                request, title=f"{title}（截至{as_of}）", file_name=file_name, total=total
+            )
             return redirect("export-detail", export_id=export.pk)
         rows = exports.counted(request, records.rows())
         return xlsx_response(records_xlsx(title, records.header, rows), file_name)
