@@ -20,6 +20,7 @@ from tests.conftest import make_account, make_unit, make_user
 from tests.supervision.conftest import figures
 from zhunong.ledger import rollups
 from zhunong.ledger.models import PurchaseLine
+from zhunong.ledger.queries import line_totals, lines_totals
 from zhunong.market.models import Product, Supplier
 from zhunong.orgs import services
 from zhunong.orgs.models import AccountKind, Role, Unit
@@ -340,6 +341,17 @@ def test_the_table_from_rollups_equals_the_table_from_raw_rows(world, ops, cutof
                         unit_id__in=every_unit, year=2024, completed_on__lte=end
                     ).aggregate(total=Sum("amount"))["total"]
                     assert done == rollups.money(lines), (as_of, end)
+            # the ledger page's totals of a year (by channel too), for some units and for all
+            for channel in (None, "canteen", "union"):
+                lines = PurchaseLine.objects.filter(year=2024)
+                lines = lines.filter(channel=channel) if channel else lines
+                for units in (every_unit[:3], None):
+                    some = lines.filter(unit_id__in=units) if units else lines
+                    assert line_totals(units, 2024, channel) == lines_totals(some), (
+                        channel,
+                        units,
+                        refreshed,
+                    )
             if not refreshed:
                 event(f"units marked: {len(rollups.marked_units())}")
                 rollups.refresh_marked(chunk=3)

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.shortcuts import render
 
 from zhunong import access, inputs
 from zhunong.clock import today
 
+from . import queries
 from .models import Channel
 
 
@@ -27,17 +28,24 @@ def ledger_list(request):
         lines = lines.filter(unit=unit) if unit else lines.none()
     if year is not None:
         lines = lines.filter(year=year)
-    if request.GET.get("channel") in Channel.values:
-        lines = lines.filter(channel=request.GET["channel"])
+    channel = request.GET.get("channel") if request.GET.get("channel") in Channel.values else None
+    if channel is not None:
+        lines = lines.filter(channel=channel)
     if batch is not None:
         lines = lines.filter(source_batch_id=batch)
-    totals = lines.aggregate(
-        completed=Sum("amount", filter=Q(completed_on__isnull=False)),
-        pending=Sum("amount", filter=Q(completed_on__isnull=True)),
-        count=Count("*"),
-    )
+    if year is not None and batch is None:
+        # a year's totals from the per-unit sums of the units in reach, or of the unit asked for
+        if unit_id is not None:
+            units = [unit.pk] if unit else []
+        elif access.unit_filter(request.user) == Q():
+            units = None  # every unit
+        else:
+            units = access.visible_units(request.user).values_list("id", flat=True)
+        totals = queries.line_totals(units, year, channel)
+    else:  # all years, or one import's lines: from the lines
+        totals = queries.lines_totals(lines)
     paginator = Paginator(lines.order_by("-ordered_on", "order_no"), 50)
-    paginator.count = totals["count"]  # counted with the sums above: one scan, not two
+    paginator.count = totals["count"]  # counted with the sums above, not by another scan
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

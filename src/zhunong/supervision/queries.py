@@ -420,19 +420,23 @@ def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     }
 
 
-def rollup_rows(unit_ids: list, year: int, as_of: date, group: list[str], measures: dict):
+def rollup_rows(unit_ids: list | None, year: int, as_of: date, group: list[str], measures: dict):
     """The per-unit rollups of the units' year by the date, grouped by `group`, with `measures`
     (name: column) summed: the months before the date's month, then that month's days up to the
-    date (two groups per key at most). Units a large import marked for the worker are summed from
-    their lines instead, the same rows the triggers would have kept (docs/decisions/0023)."""
+    date (two groups per key at most); `unit_ids` None is every unit. Units a large import marked
+    for the worker are summed from their lines instead, the same rows the triggers would have kept
+    (docs/decisions/0023)."""
     marked = marked_units(unit_ids)
-    kept = [u for u in unit_ids if u not in marked] if marked else unit_ids
     sums = {name: Sum(column) for name, column in measures.items()}
     month = as_of.replace(day=1)
     for rows in (
-        UnitMonth.objects.filter(unit_id__in=kept, year=year, period__lt=month),
-        UnitDay.objects.filter(unit_id__in=kept, year=year, period__gte=month, period__lte=as_of),
+        UnitMonth.objects.filter(year=year, period__lt=month),
+        UnitDay.objects.filter(year=year, period__gte=month, period__lte=as_of),
     ):
+        if unit_ids is None:  # every unit (the platform operator's reach)
+            rows = rows.exclude(unit_id__in=marked) if marked else rows
+        else:
+            rows = rows.filter(unit_id__in=[u for u in unit_ids if u not in marked])
         yield from rows.values(*group).annotate(**sums).order_by()
     if marked:
         yield from _marked_rows(sorted(marked), year, as_of, group, measures)

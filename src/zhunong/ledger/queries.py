@@ -1,0 +1,53 @@
+"""Reads of the ledger for its own page."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from .rollups import money
+
+# every period of a year: its rows run past 31 December only for orders completed the next year
+EVERY_PERIOD = date.max
+
+
+def line_totals(unit_ids, year: int, channel: str | None = None) -> dict:
+    """Completed and pending amounts and the number of the units' lines of `year` (a line's year:
+    its completion year, or its order year while open), from the per-unit sums: a province's
+    tens of thousands of month rows instead of its millions of lines (`unit_ids` None: every
+    unit). Open lines of the year are
+    the year's orders less those completed (a line is open in its order year)."""
+    from zhunong.supervision.queries import rollup_rows
+
+    measures = {
+        "c": "completed",
+        "cn": "completed_lines",
+        "o": "ordered",
+        "on": "ordered_lines",
+        "d": "ordered_completed",
+        "dn": "ordered_completed_lines",
+    }
+    group = ["year"] if channel is None else ["year", "channel"]
+    completed, pending, count = Decimal("0.00"), Decimal("0.00"), 0
+    ids = None if unit_ids is None else list(unit_ids)
+    for r in rollup_rows(ids, year, EVERY_PERIOD, group, measures):
+        if channel is not None and r["channel"] != channel:
+            continue
+        completed += money(r["c"])
+        pending += money(r["o"]) - money(r["d"])
+        count += (r["cn"] or 0) + (r["on"] or 0) - (r["dn"] or 0)
+    return {"completed": completed, "pending": pending, "count": count}
+
+
+def lines_totals(lines) -> dict:
+    """The same figures summed from the lines themselves (any filter, all years)."""
+    totals = lines.aggregate(
+        completed=Sum("amount", filter=Q(completed_on__isnull=False)),
+        pending=Sum("amount", filter=Q(completed_on__isnull=True)),
+        count=Count("*"),
+    )
+    return {
+        "completed": money(totals["completed"]),
+        "pending": money(totals["pending"]),
+        "count": totals["count"],
+    }
