@@ -17,20 +17,12 @@ def line_totals(unit_ids, year: int, channel: str | None = None) -> dict:
     tens of thousands of month rows instead of its millions of lines (`unit_ids` None: every
     unit). Open lines of the year are
     the year's orders less those completed (a line is open in its order year)."""
-    from zhunong.supervision.queries import rollup_rows
+    from zhunong.supervision.queries import UNIT_MEASURES, rollup_rows
 
-    measures = {
-        "c": "completed",
-        "cn": "completed_lines",
-        "o": "ordered",
-        "on": "ordered_lines",
-        "d": "ordered_completed",
-        "dn": "ordered_completed_lines",
-    }
     group = ["year"] if channel is None else ["year", "channel"]
     completed, pending, count = Decimal("0.00"), Decimal("0.00"), 0
     ids = None if unit_ids is None else list(unit_ids)
-    for r in rollup_rows(ids, year, EVERY_PERIOD, group, measures):
+    for r in rollup_rows(ids, year, EVERY_PERIOD, group, UNIT_MEASURES):
         if channel is not None and r["channel"] != channel:
             continue
         completed += money(r["c"])

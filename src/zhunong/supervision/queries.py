@@ -420,6 +420,17 @@ def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     }
 
 
+# the per-unit sums' measures by short names (an annotation may not take a field's own name)
+UNIT_MEASURES = {
+    "c": "completed",
+    "cn": "completed_lines",
+    "o": "ordered",
+    "on": "ordered_lines",
+    "d": "ordered_completed",
+    "dn": "ordered_completed_lines",
+}
+
+
 def rollup_rows(unit_ids: list | None, year: int, as_of: date, group: list[str], measures: dict):
     """The per-unit rollups of the units' year by the date, grouped by `group`, with `measures`
     (name: column) summed: the months before the date's month, then that month's days up to the
@@ -468,16 +479,8 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     the date is ordered minus completed of the year's orders, plus the lines completed by the date
     but ordered after it (completed before they were ordered: the partial index's few lines)."""
     ids = list(unit_ids)
-    measures = {
-        "c": "completed",
-        "cn": "completed_lines",
-        "o": "ordered",
-        "on": "ordered_lines",
-        "d": "ordered_completed",
-        "dn": "ordered_completed_lines",
-    }
     found: dict[int, list] = {}
-    for r in rollup_rows(ids, year, as_of, ["unit_id"], measures):
+    for r in rollup_rows(ids, year, as_of, ["unit_id"], UNIT_MEASURES):
         sums = found.setdefault(r["unit_id"], [Decimal(0), 0, Decimal(0), 0])
         sums[0] += money(r["c"])
         sums[1] += r["cn"] or 0
