@@ -19,11 +19,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.conftest import make_unit, make_user
 from tests.market.conftest import png
 from tests.orgs.test_bulk_accounts import workbook as accounts_workbook
 from zhunong.exports.models import Export
+from zhunong.exports.services import file_of
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.template import template_workbook as import_template
 from zhunong.ledger.models import PurchaseLine
@@ -587,8 +589,13 @@ def finish(response):
 
 
 @pytest.fixture
-def walk_world(world):
-    return with_every_role(world)
+def walk_world(world, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    w = with_every_role(world)
+    path = file_of(w.js_export)  # its file on disk, so only the refusal can keep it from others
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PK\x03\x04 the district's records")
+    return w
 
 
 def with_every_role(w):
@@ -695,6 +702,7 @@ def with_every_role(w):
         state="done",
         total=1,
         rows=1,
+        finished_at=timezone.now(),
     )
     # a real draft, with the figures and files a drafted notice has
     w.js_notice = notices.notice_draft(

@@ -163,9 +163,44 @@ def test_the_command_reports_units_waiting_and_refreshes_them(world, capsys):
     call_command("rollups", "--check")  # waiting is not wrong
     assert "另有 1 个单位待后台汇总" in capsys.readouterr().out
     call_command("rollups", "--refresh")
-    assert "已汇总待汇总单位：1 个" in capsys.readouterr().out
+    assert "已完成 1 个单位的汇总" in capsys.readouterr().out
     assert rollups.marked_units() == set()
     assert rollups.unit_differences() == []
+
+
+def pg_connection():
+    settings = connection.settings_dict
+    return psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=False,
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="transactions apart: PostgreSQL")
+def test_another_transactions_write_during_a_deferral_is_summed_at_once(world):
+    """The deferral is the import's own: a marketplace order written meanwhile by another
+    transaction is summed by the triggers, not marked."""
+    with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM):
+        line(world.js_school, "M1", "2.00", date(2024, 5, 1), date(2024, 5, 1)).save()
+        with pg_connection() as other:
+            other.execute(
+                "INSERT INTO ledger_purchaseline (order_no, unit_id, channel, amount, ordered_on,"
+                " completed_on, year, supplier_name, product, origin_code, recorded_at)"
+                " VALUES ('M2', %s, 'canteen', 7.00, '2024-06-01', '2024-06-02', 2024,"
+                " '', '', '', now())",
+                [world.eq_school.pk],
+            )
+            marked = other.execute("SELECT unit_id FROM ledger_unit_sums_mark").fetchall()
+            summed = other.execute(
+                "SELECT completed FROM ledger_unit_day WHERE unit_id = %s AND period = '2024-06-02'",
+                [world.eq_school.pk],
+            ).fetchall()
+            other.rollback()
+    assert marked == [] and summed == [(Decimal("7.00"),)]
+    assert rollups.marked_units() == {world.js_school.pk}  # the deferring write's own unit
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks are PostgreSQL's")
@@ -175,14 +210,7 @@ def test_a_refresh_that_cannot_lock_the_ledger_leaves_the_marks_for_later(world,
     with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM):
         line(world.js_school, "L1", "3.00", date(2024, 5, 1), date(2024, 5, 2)).save()
     monkeypatch.setattr(rollups, "LOCK_TIMEOUT", "200ms")
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        dbname=settings["NAME"],
-        autocommit=False,
-    ) as writer:
+    with pg_connection() as writer:
         writer.execute("LOCK TABLE ledger_purchaseline IN ROW EXCLUSIVE MODE")
         with pytest.raises(rollups.LedgerBusy):
             rollups.refresh_marked()

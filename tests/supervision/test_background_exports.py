@@ -3,13 +3,18 @@ progress on a page; the file holds what the page's own download holds, and only 
 or fetch it."""
 
 import io
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.conftest import make_user
 from zhunong.exports import services
-from zhunong.exports.models import Export
+from zhunong.exports.models import KEEP_DAYS, Export
+from zhunong.orgs.models import Role
+from zhunong.regions.models import Region
 
 PARAMS = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
 DETAIL = {**PARAMS, "row": "410105", "measure": "completed", "format": "xlsx"}
@@ -65,7 +70,10 @@ def test_only_the_owner_sees_or_fetches_an_export(
     settings.DATA_DIR = tmp_path
     client_for(city_world.city_finance).get("/supervision/progress/detail/", DETAIL)
     export = Export.objects.get()
-    for outsider in (city_world.js_finance, city_world.eq_finance):
+    province = make_user("henan_finance", Role.FINANCE, region=Region.objects.get(code="410000"))
+    colleague = make_user("city_finance_2", Role.FINANCE, region=city_world.city)
+    operator = make_user("exports_operator", Role.OPERATOR)
+    for outsider in (city_world.js_finance, city_world.eq_finance, province, colleague, operator):
         other = client_for(outsider)
         for url in ("", "status/", "download/"):
             assert other.get(f"/exports/{export.pk}/{url}").status_code == 404, (outsider, url)
@@ -89,6 +97,44 @@ def test_an_export_the_page_refuses_later_fails_with_a_message(
     city_world.city_finance.memberships.all().delete()
     task.call(export.pk)
     export.refresh_from_db()
-    assert export.state == "failed" and "页面已无法打开" in export.error
+    assert export.state == "failed" and "无权查看" in export.error
     page = client_for(city_world.city_finance).get(f"/exports/{export.pk}/").content.decode()
     assert "未能生成" in page
+
+
+def test_a_second_click_while_it_is_built_is_the_same_export(
+    city_world, client_for, small_threshold, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(services, "build_export", SimpleNamespace(enqueue=lambda pk: None))
+    client = client_for(city_world.city_finance)
+    first = client.get("/supervision/progress/detail/", DETAIL)
+    again = client.get("/supervision/progress/detail/", DETAIL)
+    assert first["Location"] == again["Location"]
+    assert Export.objects.count() == 1
+
+
+def test_a_file_expires_after_its_days(city_world, client_for, small_threshold, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client = client_for(city_world.city_finance)
+    client.get("/supervision/progress/detail/", DETAIL)
+    export = Export.objects.get()
+    download = client.get(f"/exports/{export.pk}/download/")
+    assert download.status_code == 200
+    download.close()
+    Export.objects.filter(pk=export.pk).update(
+        finished_at=timezone.now() - timedelta(days=KEEP_DAYS, minutes=1)
+    )
+    assert client.get(f"/exports/{export.pk}/download/").status_code == 404
+    assert "文件已过期" in client.get(f"/exports/{export.pk}/").content.decode()
+
+
+def test_the_worker_renders_no_page_but_the_ones_allowed(city_world, tmp_path, settings):
+    """An export row pointing elsewhere (it cannot be made so through the pages) builds nothing."""
+    settings.DATA_DIR = tmp_path
+    export = Export.objects.create(
+        user=city_world.city_finance, title="x", page="/units/?format=xlsx", file_name="x.xlsx"
+    )
+    services.build_export.call(export.pk)
+    export.refresh_from_db()
+    assert export.state == "failed" and not services.file_of(export).exists()

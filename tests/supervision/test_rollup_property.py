@@ -203,7 +203,7 @@ def apply(op, units, w, counter) -> None:
     elif kind == "correct" and lines:
         line, amount, done = lines[args[0] % len(lines)], args[1], args[2]
         PurchaseLine.objects.filter(pk=line.pk).update(
-            amount=amount, completed_on=done, year=(done or START).year
+            amount=amount, completed_on=done, year=(done or line.ordered_on).year
         )
     elif kind == "reassign" and lines:
         lines[args[0] % len(lines)].unit = units[args[1]]

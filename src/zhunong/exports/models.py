@@ -1,6 +1,13 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+KEEP_DAYS = 7
+"""Days a built file can be downloaded: long enough to come back for it, short enough that a
+person who has since left the bureau cannot keep fetching its records."""
 
 
 class Export(models.Model):
@@ -41,6 +48,12 @@ class Export(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.finished_at is not None and (
+            timezone.now() - self.finished_at > timedelta(days=KEEP_DAYS)
+        )
 
     @property
     def percent(self) -> int:

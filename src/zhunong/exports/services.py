@@ -26,6 +26,11 @@ two; one of a province's hundreds of thousands of records, minutes."""
 
 PROGRESS_EVERY = 2_000
 
+PAGES = {"progress-detail"}
+"""The pages whose downloads may be built in the background (the worker renders nothing else)."""
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def in_background(request, total: int) -> bool:
     """Whether a download of `total` rows goes to the worker (never when the worker itself is
@@ -38,6 +43,11 @@ def export_start(request, *, title: str, file_name: str, total: int) -> Export:
     query = request.GET.copy()
     query.pop("format", None)
     page = request.path + (f"?{query.urlencode()}" if query else "")
+    # a second click (or a reload) while the first is still being built: the same export
+    waiting = (Export.State.QUEUED, Export.State.RUNNING)
+    same = Export.objects.filter(user=request.user, page=page, state__in=waiting).first()
+    if same is not None:
+        return same
     export = Export.objects.create(
         user=request.user, title=title[:300], page=page, file_name=file_name[:255], total=total
     )
@@ -75,6 +85,8 @@ def _render(export: Export):
     request.user = export.user
     request.export = export
     match = resolve(split.path)
+    if match.url_name not in PAGES:
+        return HttpResponse(status=404)
     with translation.override(settings.LANGUAGE_CODE):
         return match.func(request, *match.args, **match.kwargs)
 
@@ -83,9 +95,11 @@ def _render(export: Export):
 def build_export(export_id: int) -> str:
     """Builds a queued export; a failure is recorded on it with a message, never left running."""
     export = Export.objects.select_related("user").filter(pk=export_id).first()
-    if export is None or export.state != Export.State.QUEUED:
+    started = Export.objects.filter(pk=export_id, state=Export.State.QUEUED).update(
+        state=Export.State.RUNNING
+    )
+    if export is None or not started:  # gone, or taken by another worker
         return ""
-    Export.objects.filter(pk=export.pk).update(state=Export.State.RUNNING)
     state, error = Export.State.FAILED, ""
     try:
         if not export.user.is_active:
@@ -95,15 +109,13 @@ def build_export(export_id: int) -> str:
                 response = _render(export)
             except (Http404, PermissionDenied):  # as a page says to a person it no longer serves
                 response = HttpResponse(status=404)
-            if response.status_code == 200:
+            if response.status_code == 200 and response.get("Content-Type") == XLSX:
                 path = file_of(export)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(response.content)
                 state = Export.State.DONE
             else:
-                error = _("页面已无法打开（%(code)s），可能是数据或权限已变化") % {
-                    "code": response.status_code
-                }
+                error = _("您已无权查看该页面，或其数据已变化，无法生成")
     except Exception:  # a failed export says so on its page instead of staying 生成中
         logger.exception("export %s failed", export.pk)
         error = _(

@@ -29,7 +29,7 @@ def export_status(request, export_id):
 def export_download(request, export_id):
     export = _export(request, export_id)
     path = file_of(export)
-    if export.state != Export.State.DONE or not path.exists():
+    if export.state != Export.State.DONE or export.is_expired or not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)
 

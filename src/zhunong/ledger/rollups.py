@@ -148,30 +148,33 @@ class LedgerBusy(Exception):
 def refresh_marked(chunk: int = CHUNK) -> int:
     """Rewrite the per-unit sums of every marked unit from its lines, a chunk of units per
     transaction (starting at `chunk`, then sized to take about `CHUNK_SECONDS`); returns how many
-    units. Each transaction locks the ledger against writes (SHARE: readers go on) before it reads
-    the marks, so no line is being written while a unit's sums are recomputed: the sums are
+    units. Each transaction locks the ledger against writes and other refreshes (readers go on)
+    before it reads the marks, so no line is being written while a unit's sums are recomputed: the sums are
     exact, and a unit marked again later is simply done again."""
     done = 0
-    while True:
-        started = time.monotonic()
+    while UnitSumsMark.objects.exists():  # nothing waits (a small import): no lock at all
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:
                     cur.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
                     try:
-                        cur.execute("LOCK TABLE ledger_purchaseline IN SHARE MODE")
+                        # SHARE ROW EXCLUSIVE: writers wait and so does another refresh (which
+                        # would rewrite the same units); readers go on
+                        cur.execute("LOCK TABLE ledger_purchaseline IN SHARE ROW EXCLUSIVE MODE")
                     except OperationalError as exc:
                         raise LedgerBusy from exc
+            started = time.monotonic()  # the chunk's own time, not the wait for the lock
             unit_ids = list(
                 UnitSumsMark.objects.order_by("unit_id").values_list("unit_id", flat=True)[:chunk]
             )
             if not unit_ids:
-                return done
+                break
             _rewrite_unit_sums(unit_ids)
             UnitSumsMark.objects.filter(unit_id__in=unit_ids).delete()
         done += len(unit_ids)
         took = max(time.monotonic() - started, 0.001)
         chunk = max(10, min(10_000, int(len(unit_ids) * CHUNK_SECONDS / took)))
+    return done
 
 
 def _rewrite_unit_sums(unit_ids: list[int]) -> None:

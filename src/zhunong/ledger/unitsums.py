@@ -206,5 +206,18 @@ def triggers(vendor: str) -> list[str]:
     return PG if vendor == "postgresql" else SQLITE
 
 
+def triggers_before_deferral(vendor: str) -> list[str]:
+    """The triggers as migration 0007 made them, before large imports could defer (0008): they
+    always sum. 0007 installs these (0008's tables do not exist yet) and 0008 goes back to them."""
+    if vendor == "postgresql":
+        deferred = f"IF EXISTS (SELECT 1 FROM {DEFERRAL}) THEN"  # noqa: S608 - fixed SQL
+        return [sql.replace(deferred, "IF false THEN") for sql in PG]
+    return [
+        sql.replace(f" WHEN NOT EXISTS (SELECT 1 FROM {DEFERRAL})", "")  # noqa: S608
+        for sql in SQLITE
+        if "_mark " not in sql
+    ]
+
+
 def dropped(vendor: str) -> list[str]:
     return PG_DROP if vendor == "postgresql" else SQLITE_DROP

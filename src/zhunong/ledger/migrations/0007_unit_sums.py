@@ -15,7 +15,7 @@ def create_triggers(apps, schema_editor):
         schema_editor.execute(
             f"INSERT INTO {table} ({unitsums.COLUMNS}) {unitsums.ledger_sums(vendor, table)}"
         )
-    for sql in unitsums.triggers(vendor):
+    for sql in unitsums.triggers_before_deferral(vendor):  # 0008 makes them defer
         schema_editor.execute(sql)
 
 

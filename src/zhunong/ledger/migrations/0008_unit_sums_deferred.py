@@ -6,13 +6,6 @@ from django.db import migrations, models
 
 from zhunong.ledger import unitsums
 
-# the triggers as 0007 made them, to go back to
-BEFORE_PG = [
-    sql.replace("IF EXISTS (SELECT 1 FROM ledger_unit_sums_deferral) THEN", "IF false THEN")
-    for sql in unitsums.PG
-]
-
-
 def replace_triggers(apps, schema_editor):
     """The triggers learn to mark units while a large import defers its sums."""
     vendor = schema_editor.connection.vendor
@@ -21,18 +14,15 @@ def replace_triggers(apps, schema_editor):
 
 
 def restore_triggers(apps, schema_editor):
+    """Back to triggers that always sum; units still waiting for the worker are summed first, or
+    nothing would ever sum them."""
+    from zhunong.ledger.rollups import refresh_marked
+
+    if unitsums.MARK in schema_editor.connection.introspection.table_names():
+        refresh_marked()
     vendor = schema_editor.connection.vendor
-    for sql in unitsums.dropped(vendor):
+    for sql in unitsums.dropped(vendor) + unitsums.triggers_before_deferral(vendor):
         schema_editor.execute(sql)
-    if vendor == "postgresql":
-        for sql in BEFORE_PG:
-            schema_editor.execute(sql)
-    else:
-        for sql in unitsums.SQLITE:
-            if "_mark " not in sql:
-                schema_editor.execute(
-                    sql.replace(" WHEN NOT EXISTS (SELECT 1 FROM ledger_unit_sums_deferral)", "")
-                )
 
 
 class Migration(migrations.Migration):

@@ -13,14 +13,14 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--check", action="store_true", help="逐日核对汇总与台账")
         group.add_argument(
-            "--refresh", action="store_true", help="立即汇总大批导入后待后台汇总的单位"
+            "--refresh", action="store_true", help="立即汇总大批量导入后尚待汇总的单位"
         )
         group.add_argument("--rebuild", action="store_true", help="由台账重新计算汇总")
 
     def handle(self, *args, check=False, refresh=False, rebuild=False, **options):
         if refresh:
             done = rollups.refresh_marked()
-            self.stdout.write(f"已汇总待汇总单位：{done} 个")
+            self.stdout.write(f"已完成 {done} 个单位的汇总")
             return
         if rebuild:
             written = rollups.rebuild()
@@ -38,8 +38,8 @@ class Command(BaseCommand):
         waiting = len(rollups.marked_units())
         if waiting:
             self.stdout.write(
-                f"另有 {waiting} 个单位待后台汇总（其数字暂由台账计算，不算不一致；"
-                "可用 --refresh 立即汇总）"
+                f"另有 {waiting} 个单位待后台汇总：这些单位的数据暂按台账明细计算，不计为不一致"
+                "（可用 --refresh 立即汇总）"
             )
         if found:
             raise CommandError(f"汇总与台账有 {len(found)} 处不一致；可用 --rebuild 重建")
