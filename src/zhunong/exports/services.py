@@ -5,6 +5,7 @@ as the same person, so the file holds exactly what that person may see (the page
 enforce it), and stores it for that person alone."""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +30,8 @@ PROGRESS_EVERY = 2_000
 PAGES = {"progress-detail"}
 """The pages whose downloads may be built in the background (the worker renders nothing else)."""
 
+REUSE_FOR = timedelta(hours=1)
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,9 +46,13 @@ def export_start(request, *, title: str, file_name: str, total: int) -> Export:
     query = request.GET.copy()
     query.pop("format", None)
     page = request.path + (f"?{query.urlencode()}" if query else "")
-    # a second click (or a reload) while the first is still being built: the same export
+    # a second click (or a reload) while the first is still being built: the same export (one
+    # older than REUSE_FOR, whose worker may have been killed, is left behind)
     waiting = (Export.State.QUEUED, Export.State.RUNNING)
-    same = Export.objects.filter(user=request.user, page=page, state__in=waiting).first()
+    recent = timezone.now() - REUSE_FOR
+    same = Export.objects.filter(
+        user=request.user, page=page, state__in=waiting, created_at__gte=recent
+    ).first()
     if same is not None:
         return same
     export = Export.objects.create(
