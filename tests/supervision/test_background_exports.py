@@ -138,3 +138,12 @@ def test_the_worker_renders_no_page_but_the_ones_allowed(city_world, tmp_path, s
     services.build_export.call(export.pk)
     export.refresh_from_db()
     assert export.state == "failed" and not services.file_of(export).exists()
+
+
+def test_my_exports_is_in_the_menu_and_reads_in_english(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    assert 'href="/exports/"' in client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get("/exports/").content.decode()
+    assert "My exports" in page and "No background exports yet." in page
+    assert "我的导出" not in page
