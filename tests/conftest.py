@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from zhunong.ingest.models import ImportBatch
 from zhunong.ledger.models import PurchaseLine
@@ -134,6 +135,14 @@ def _data_in_a_temporary_folder(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.IMPORT_DIR = tmp_path / "data" / "imports"
     settings.MEDIA_ROOT = tmp_path / "data" / "media"
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language_after_each_test():
+    """A request in English leaves English active in the thread (the locale middleware activates
+    a request's language and nothing resets it); the next test's services must speak Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
