@@ -121,7 +121,7 @@ def test_a_file_expires_after_its_days(city_world, client_for, small_threshold, 
     export = Export.objects.get()
     download = client.get(f"/exports/{export.pk}/download/")
     assert download.status_code == 200
-    download.close()
+    assert b"".join(download.streaming_content)  # read through, as the client closes it then
     Export.objects.filter(pk=export.pk).update(
         finished_at=timezone.now() - timedelta(days=KEEP_DAYS, minutes=1)
     )
