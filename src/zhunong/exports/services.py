@@ -17,6 +17,8 @@ from django.urls import resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zhunong.orgs.views import XLSX
+
 from .models import Export
 
 logger = logging.getLogger(__name__)
@@ -31,8 +33,6 @@ PAGES = {"progress-detail"}
 """The pages whose downloads may be built in the background (the worker renders nothing else)."""
 
 REUSE_FOR = timedelta(hours=1)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def in_background(request, total: int) -> bool:

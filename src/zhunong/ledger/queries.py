@@ -15,9 +15,8 @@ def line_totals(unit_ids, year: int, channel: str | None = None) -> dict:
     """Completed and pending amounts and the number of the units' lines of `year` (a line's year:
     its completion year, or its order year while open), from the per-unit sums: a province's
     tens of thousands of month rows instead of its millions of lines (`unit_ids` None: every
-    unit). Open lines of the year are
-    the year's orders less those completed: a line is open in its order year, the rule every
-    writer keeps (the import, the marketplace, the admin)."""
+    unit). Open lines of the year are the year's orders less those completed: a line is open in
+    its order year, the rule every writer keeps (the import, the marketplace, the admin)."""
     from zhunong.supervision.queries import UNIT_MEASURES, rollup_rows
 
     group = ["year"] if channel is None else ["year", "channel"]
