@@ -12,7 +12,7 @@ from tests.market.conftest import ADDRESS
 from zhunong.ledger.models import PurchaseLine
 from zhunong.market import checkout
 from zhunong.market.models import CartItem, Order, Product, Purchase
-from zhunong.orgs.models import UnitStatus
+from zhunong.orgs.models import Account, UnitStatus
 
 
 def buy(w, *items, key="k-1", **terms):
@@ -188,6 +188,46 @@ def test_a_deactivated_account_or_a_dissolved_unit_cannot_buy(shop):
     shop.js_school.save()
     with pytest.raises(PermissionDenied, match="单位已撤销"):
         checkout.buying_account(shop.js_buyer)
+
+
+def test_the_account_bought_through_is_the_first_the_buyer_may_use_or_the_one_asked_for(shop):
+    """buying_account reads in plain SQL what buying_accounts says through the ORM: the same
+    answer for every person, every account asked for and every state an account can be in."""
+    from tests.conftest import make_account, make_unit
+    from zhunong.orgs.models import Membership, Role
+
+    canteen = make_unit("J-CANTEEN", "金水区第二小学", shop.jinshui)
+    Membership.objects.create(user=shop.js_buyer, role=Role.BUYER, unit=canteen)
+    second = make_account(canteen, "js2-trade", activated=date(2021, 3, 1))
+    make_account(canteen, "js2-a-dormant")  # never activated
+    people = [shop.js_buyer, shop.js_admin, shop.js_finance, shop.coop_user]
+
+    def agree():
+        for person in people:
+            for asked in [None, *Account.objects.values_list("pk", flat=True), 999999]:
+                listed = checkout.buying_accounts(person)
+                expected = listed.filter(pk=asked).first() if asked else listed.first()
+                found = checkout._first_buying_account(person, asked)
+                assert found == expected, (person, asked)
+                if found is not None:  # every field as the ORM reads it (dates, not text)
+                    for field in Account._meta.concrete_fields:
+                        name = field.attname
+                        assert getattr(found, name) == getattr(expected, name), name
+                    assert (found.unit.name, found.unit.registered_on) == (
+                        expected.unit.name,
+                        expected.unit.registered_on,
+                    )
+
+    agree()
+    assert checkout.buying_account(shop.js_buyer, second.pk) == second
+    shop.js_school.status = UnitStatus.DISSOLVED
+    shop.js_school.save()
+    agree()
+    assert checkout.buying_account(shop.js_buyer) == second
+    second.deactivated_on = date(2026, 1, 1)
+    second.save()
+    agree()
+    assert checkout._first_buying_account(shop.js_buyer, "abc") is None
 
 
 def test_only_buyers_buy(shop):

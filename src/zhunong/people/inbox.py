@@ -5,6 +5,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 
+from zhunong import leansql
+
 from .models import InboxMessage, User
 
 
@@ -13,8 +15,9 @@ def inbox_send(
 ) -> InboxMessage:
     """Stores the message, and after the commit asks the worker to e-mail it to `email` (or the
     user's own address)."""
-    message = InboxMessage.objects.create(
-        user=user, subject=subject[:200], body=body, url=url[:200]
+    # plain SQL: every order placed tells its supplier's people (ADR 0025)
+    message = leansql.insert(
+        InboxMessage(user=user, subject=subject[:200], body=body, url=url[:200])
     )
     address = email or user.email
     if address:
