@@ -5,6 +5,7 @@ is made once per model from the model's own fields, so it follows migrations; va
 each field's own conversions both ways, so what is written and read is what the ORM would write
 and read. Everything else keeps using the ORM."""
 
+import uuid
 from functools import cache
 
 from django.db import connections
@@ -94,6 +95,55 @@ def insert(instance: Model) -> Model:
     instance._state.adding = False
     instance._state.db = "default"
     return instance
+
+
+DIGITS = 8
+
+
+def insert_numbered(instance: Model, field: str, prefix: str) -> Model:
+    """Inserts the new instance with `field` set to `prefix` and its id (at least `DIGITS`
+    digits, zero-padded) — an order or purchase number readable by people, unique because the id
+    is. PostgreSQL takes the id from the table's sequence inside the INSERT, so it is one
+    statement; SQLite inserts, then writes the number (two)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        setattr(instance, field, f"t{uuid.uuid4().hex[:23]}")
+        insert(instance)
+        setattr(instance, field, f"{prefix}{instance.pk:0{DIGITS}d}")
+        update(instance, field)
+        return instance
+    sql, fields = _numbered_sql(type(instance), field)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, *params])
+        instance.pk, number = cursor.fetchone()
+    setattr(instance, field, number)
+    instance._state.adding = False
+    instance._state.db = "default"
+    return instance
+
+
+@cache
+def _numbered_sql(model: type[Model], field: str) -> tuple[str, tuple]:
+    meta = model._meta
+    number = meta.get_field(field)
+    fields = tuple(f for f in meta.concrete_fields if f is not meta.pk and f is not number)
+    sequence = execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+    pk = _quote(meta.pk.column)
+    sql = (
+        "INSERT INTO {table} ({pk}, {number}, {columns}) "
+        "SELECT n.id, %s || lpad(n.id::text, greatest({digits}, length(n.id::text)), '0'), "
+        "{values} FROM (SELECT nextval('{sequence}') AS id) AS n RETURNING {pk}, {number}"
+    ).format(
+        table=_quote(meta.db_table),
+        pk=pk,
+        number=_quote(number.column),
+        columns=", ".join(_quote(f.column) for f in fields),
+        digits=DIGITS,
+        values=", ".join(["%s"] * len(fields)),
+        sequence=sequence[0][0],
+    )
+    return sql, fields
 
 
 def execute(sql: str, params=()) -> list[tuple]:

@@ -27,6 +27,10 @@ admin.site.site_header = "助农 · 管理后台"
 admin.site.site_title = "助农"
 
 urlpatterns = [
+    # the API first: no page lives under api/, and a checkout should not be matched against every
+    # page's pattern before its own
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("", web.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -149,8 +153,6 @@ urlpatterns = [
     path("market/credentials/<id:credential_id>/", market.credential_file, name="credential-file"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
-    re_path(r"^api/", api_not_found),
 ]
 
 handler400 = "zhunong.web.errors.bad_request"

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from tests.market.conftest import ADDRESS
+from zhunong.clock import today
 from zhunong.ledger.models import PurchaseLine
 from zhunong.market import checkout
 from zhunong.market.models import CartItem, Order, Product, Purchase
@@ -271,3 +273,30 @@ def test_putting_a_product_again_adds_to_its_row_and_setting_it_replaces_the_qua
     with pytest.raises(ValidationError):
         checkout.cart_put(account=account, product_id=shop.melon.pk, quantity=11)  # stock is 10
     assert CartItem.objects.filter(account=account).count() == 1
+
+
+def test_purchase_and_order_numbers_are_the_day_in_china_and_the_id(shop):
+    purchase, _made = buy(shop, (shop.millet, 1), (shop.dates, 2))
+    day = today().strftime("%Y%m%d")
+    assert purchase.number == f"CG{day}{purchase.pk:08d}"
+    for order in purchase.orders.all():
+        assert order.order_no == f"DD{day}{order.pk:08d}"
+        assert PurchaseLine.objects.get(order_no=order.order_no).amount == order.total
+    assert Purchase.objects.get(number=purchase.number) == purchase
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the id comes from a sequence")
+def test_a_number_past_eight_digits_keeps_every_digit(shop):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('market_order', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"SELECT last_value FROM {sequence}")  # noqa: S608
+        before = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, 1234567890)", [sequence])
+    try:
+        purchase, _made = buy(shop, (shop.millet, 1))
+        order = purchase.orders.get()
+        assert (order.pk, order.order_no) == (1234567891, f"DD{today():%Y%m%d}1234567891")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, %s)", [sequence, before])

@@ -7,9 +7,7 @@ update that cannot go below zero; anything short refuses the whole checkout. A c
 idempotency key unique per buyer: a retry or a double click returns the purchase already made.
 """
 
-import uuid
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -315,10 +313,6 @@ def read_terms(data: dict) -> Terms:
     )
 
 
-def _number(prefix: str, pk: int, day: date) -> str:
-    return f"{prefix}{day:%Y%m%d}{pk:08d}"
-
-
 # what a checkout reads of a product it takes: enough for the order line, the freight and the
 # supplier's name (the rest of the row is deferred)
 TAKEN = (
@@ -421,16 +415,11 @@ def checkout(
     try:
         with transaction.atomic():
             day = today()
-            purchase = leansql.insert(
-                Purchase(
-                    number=f"t{uuid.uuid4().hex[:23]}",
-                    buyer=actor,
-                    account=account,
-                    idempotency_key=key,
-                )
+            purchase = leansql.insert_numbered(
+                Purchase(buyer=actor, account=account, idempotency_key=key),
+                "number",
+                f"CG{day:%Y%m%d}",
             )
-            purchase.number = _number("CG", purchase.pk, day)
-            leansql.update(purchase, "number")
             if wanted is not None:
                 groups = buy_now_groups(wanted)
             else:
@@ -470,7 +459,6 @@ def _done(actor, key: str) -> Purchase | None:
 
 def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) -> Order:
     order = Order(
-        order_no=f"tmp-{purchase.pk}-{group.supplier.pk}"[:24],
         purchase=purchase,
         supplier=group.supplier,
         unit=unit,
@@ -487,9 +475,7 @@ def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) 
         total=group.total,
         placed_on=day,
     )
-    leansql.insert(order)
-    order.order_no = _number("DD", order.pk, day)
-    leansql.update(order, "order_no")
+    leansql.insert_numbered(order, "order_no", f"DD{day:%Y%m%d}")
     lines = [
         leansql.insert(
             OrderLine(
