@@ -97,6 +97,27 @@ def insert(instance: Model) -> Model:
     return instance
 
 
+def insert_together(instances) -> None:
+    """Inserts new rows nobody needs the ids of afterwards (they get none) in one round trip on
+    PostgreSQL: the INSERTs go as one message, bound on the client like every statement of
+    Django's. Under load each round trip is a wait for PostgreSQL's turn on the CPU, which cost
+    more than the statements. SQLite, in-process, takes them one by one."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        for instance in instances:
+            insert(instance)
+        return
+    statements, params = [], []
+    for instance in instances:
+        sql, fields = _insert_sql(type(instance), False)
+        statements.append(sql)
+        params += [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    execute("; ".join(statements), params)
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = "default"
+
+
 DIGITS = 8
 
 

@@ -477,33 +477,30 @@ def _place(purchase, group: CartGroup, account, unit, actor, terms: Terms, day) 
     )
     leansql.insert_numbered(order, "order_no", f"DD{day:%Y%m%d}")
     lines = [
-        leansql.insert(
-            OrderLine(
-                order=order,
-                product=item.product,
-                name=item.product.name,
-                spec=item.product.spec,
-                sale_unit=item.product.sale_unit,
-                origin_code=item.product.origin_id,
-                price=item.product.price,
-                quantity=item.quantity,
-                amount=item.amount,
-            )
+        OrderLine(
+            order=order,
+            product=item.product,
+            name=item.product.name,
+            spec=item.product.spec,
+            sale_unit=item.product.sale_unit,
+            origin_code=item.product.origin_id,
+            price=item.product.price,
+            quantity=item.quantity,
+            amount=item.amount,
         )
         for item in group.items
     ]
-    leansql.insert(
-        OrderEvent(
-            order=order,
-            action="place",
-            actor=actor,
-            side="buyer",
-            from_state="",
-            to_state=order.state,
-            data={"total": str(order.total), "freight": str(order.freight)},
-        )
+    event = OrderEvent(
+        order=order,
+        action="place",
+        actor=actor,
+        side="buyer",
+        from_state="",
+        to_state=order.state,
+        data={"total": str(order.total), "freight": str(order.freight)},
     )
-    orderledger.placed(order, lines)
+    # the order's lines, its first event and its ledger line in one round trip
+    leansql.insert_together([*lines, event, orderledger.placed_line(order, lines)])
     _notify_placed(order)
     return order
 

@@ -16,7 +16,6 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from zhunong import leansql
 from zhunong.ledger.models import PurchaseLine
 
 from .models.orders import Order, OrderState, RefundState
@@ -47,25 +46,23 @@ def _unit_on(order: Order, moves, day) -> int:
     return unit
 
 
-def placed(order: Order, lines: list) -> None:
-    """The line of an order just placed: nothing to reconcile yet, one insert (in plain SQL: the
-    checkout's hot path, ADR 0025)."""
+def placed_line(order: Order, lines: list) -> PurchaseLine:
+    """The line of an order just placed: nothing to reconcile yet, one row for the checkout to
+    insert with the order's own (ADR 0025)."""
     first = lines[0]
-    leansql.insert(
-        PurchaseLine(
-            order_no=order.order_no,
-            unit_id=order.unit_id,
-            account_id=order.account_id,
-            channel=order.channel,
-            supplier_name=order.supplier.name,
-            supplier_id=order.supplier_id,
-            origin_code=first.origin_code,
-            ordered_on=order.placed_on,
-            amount=order.total,
-            completed_on=None,
-            year=order.placed_on.year,
-            product=_product(lines)[:255],
-        )
+    return PurchaseLine(
+        order_no=order.order_no,
+        unit_id=order.unit_id,
+        account_id=order.account_id,
+        channel=order.channel,
+        supplier_name=order.supplier.name,
+        supplier_id=order.supplier_id,
+        origin_code=first.origin_code,
+        ordered_on=order.placed_on,
+        amount=order.total,
+        completed_on=None,
+        year=order.placed_on.year,
+        product=_product(lines)[:255],
     )
 
 
