@@ -147,3 +147,35 @@ def test_my_exports_is_in_the_menu_and_reads_in_english(city_world, client_for):
     page = client.get("/exports/").content.decode()
     assert "My exports" in page and "No background exports yet." in page
     assert "我的导出" not in page
+
+
+LISTS = {
+    "filings review": ("/filings/", {"year": 2024, "region": "410100", "format": "xlsx"}),
+    "time progress": ("/supervision/time-progress/", {**PARAMS, "format": "xlsx"}),
+}
+
+
+def every_sheet(content: bytes) -> dict[str, list[tuple]]:
+    book = load_workbook(io.BytesIO(content))
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_large_list_is_downloaded_in_the_background_too(
+    name, city_world, client_for, small_threshold, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    path, query = LISTS[name]
+    client = client_for(city_world.city_finance)
+    response = client.get(path, query)
+    export = Export.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exports/{export.pk}/"
+    export.refresh_from_db()
+    assert export.state == "done" and export.rows == export.total >= 2
+    download = client.get(f"/exports/{export.pk}/download/")
+    built = every_sheet(b"".join(download.streaming_content))
+    services.BACKGROUND_FROM = 10**9
+    direct = client.get(path, query)
+    assert direct["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert built == every_sheet(direct.content)
+    assert sum(len(rows) for rows in built.values()) > export.total

@@ -38,7 +38,9 @@ FORMATS = {
 }
 
 
-def reservations_xlsx(title: str, rows) -> bytes:
+def reservations_xlsx(title: str, rows, each=iter) -> bytes:
+    """The filings as a workbook, one row each, with the last step taken and the flags (`each`:
+    how the rows are walked, e.g. with a background export's progress)."""
     from zhunong.orgs.models import Canteen
 
     canteens = dict(Canteen.choices)
@@ -56,7 +58,7 @@ def reservations_xlsx(title: str, rows) -> bytes:
         ws.column_dimensions[col].width = 18
     append(ws, [cell(ws, title, font=Font(bold=True, size=14))])
     append(ws, [cell(ws, h, font=Font(bold=True)) for h in HEADER])
-    for row in rows:
+    for row in each(rows):
         r = row.reservation
         last = last_step.get(r.pk)
         values = [

@@ -230,7 +230,7 @@ def channels_xlsx(title: str, rows, rows_label: str = "县市区") -> bytes:
     return xlsx_bytes(wb)
 
 
-def time_progress_xlsx(title: str, rows: list, units: list) -> bytes:
+def time_progress_xlsx(title: str, rows: list, units) -> bytes:
     """序时进度 as a workbook: the sub-regions (the total first), then the units, at-risk first;
     ratios as percentages, money as numbers (万元 for regions, 元 for units, as on the page)."""
     wb = workbook(write_only=True)

@@ -270,10 +270,14 @@ def time_progress_page(request):
                 "y": year,
                 "d": date_format(table.as_of),
             }
-            return xlsx_response(
-                time_progress_xlsx(title, rows, units),
-                f"time-progress-{region.code}-{table.as_of.isoformat()}.xlsx",
-            )
+            file_name = f"time-progress-{region.code}-{table.as_of.isoformat()}.xlsx"
+            if exports.in_background(request, len(units)):  # a province: one row per unit
+                export = exports.export_start(
+                    request, title=title, file_name=file_name, total=len(units)
+                )
+                return redirect("export-detail", export_id=export.pk)
+            workbook = time_progress_xlsx(title, rows, exports.counted(request, units))
+            return xlsx_response(workbook, file_name)
         context.update(
             region=region,
             table=table,
