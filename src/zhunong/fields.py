@@ -34,3 +34,34 @@ class RoundedDecimalField(models.DecimalField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
+
+
+@models.Field.register_lookup
+class Among(models.Lookup):
+    """`field__among=values`: the field is one of a long list of values (thousands of unit ids in
+    a province's table), as one parameter instead of one per value. Django's `__in` makes each
+    value a parameter of its own: for 2,000 ids its query took 54 ms to build and send against
+    14 ms on the bench (ADR 0026); for a province's 20,000, ten times that. PostgreSQL
+    takes an array (`= ANY(%s)`), SQLite a JSON array (`IN (SELECT value FROM json_each(%s))`).
+    The values are ints or strings; an empty list matches nothing."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def _values(self) -> list:
+        prep = self.lhs.output_field.get_prep_value
+        return [v if type(v) is int else prep(v) for v in self.rhs]  # ids are ints already
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, self._values()]
+
+    def as_sqlite(self, compiler, connection):
+        import json
+
+        lhs, params = self.process_lhs(compiler, connection)
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - the values are a parameter
+        return sql, [*params, json.dumps(self._values())]
+
+
+models.ForeignObject.register_lookup(Among)  # a foreign key's column (`unit_id__among`) too

@@ -168,7 +168,7 @@ def account_states_on(accounts: QuerySet[Account], on: date) -> list[dict]:
         )
     )
     last = dict(
-        AccountChange.objects.filter(account_id__in=[r["id"] for r in rows], on__lte=on)
+        AccountChange.objects.filter(account_id__among=[r["id"] for r in rows], on__lte=on)
         .order_by("account_id", "on", "id")
         .values_list("account_id", "kind")
     )

@@ -43,14 +43,14 @@ def filings_as_of(reservations, as_of: date) -> list[FilingThen]:
     last: dict[int, FilingStep] = {}
     stepped: set[int] = set()
     ids = [r["id"] for r in rows]
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start : start + 10_000]
         stepped.update(
-            FilingStep.objects.filter(reservation_id__in=chunk)
+            FilingStep.objects.filter(reservation_id__among=chunk)
             .values_list("reservation_id", flat=True)
             .distinct()
         )
-        for step in FilingStep.objects.filter(reservation_id__in=chunk).filter(
+        for step in FilingStep.objects.filter(reservation_id__among=chunk).filter(
             Q(on__lte=as_of) | Q(on__isnull=True)
         ):
             known = last.get(step.reservation_id)
@@ -114,7 +114,7 @@ def union_progress(filings, year: int, as_of: date) -> list[UnionProgress]:
     )
     done = dict(
         PurchaseLine.objects.filter(
-            unit_id__in=[r.unit_id for r in found], year=year, completed_on__lte=as_of
+            unit_id__among=[r.unit_id for r in found], year=year, completed_on__lte=as_of
         )
         .values_list("unit_id")
         .annotate(total=Sum("amount"))
@@ -153,7 +153,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
     filings = list(filings.order_by("unit__region__path", "unit__code"))
     last_year = dict(
         Reservation.objects.filter(
-            unit_id__in=[r.unit_id for r in filings], year=year - 1
+            unit_id__among=[r.unit_id for r in filings], year=year - 1
         ).values_list("unit_id", "canteen_total")
     )
     # the median canteen total per head of the filings listed (with a staff count), so a unit

@@ -86,7 +86,7 @@ def assess(table) -> dict[str, list[Score]]:
 
     as_of = table.as_of
     accounts: dict[int, list[bool]] = {}
-    for a in account_states_on(Account.objects.filter(unit_id__in=list(figures)), as_of):
+    for a in account_states_on(Account.objects.filter(unit_id__among=list(figures)), as_of):
         if a["stopped"] and a["kind"] != "management":
             continue  # a stopped trading account no longer counts, as in the progress table
         accounts.setdefault(a["unit_id"], []).append(a["active"])

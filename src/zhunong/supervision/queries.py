@@ -254,7 +254,7 @@ def counting_units(unit_ids: set[int], as_of: date) -> dict[int, int]:
     counting = {u: u for u in unit_ids}
     counting.update({a: s for a, s in merged_into_by(as_of).items() if s in unit_ids})
     for unit_id, owner_id in Unit.objects.filter(
-        owner_id__in=list(counting), kind__in=["soe", "union"]
+        owner_id__among=list(counting), kind__in=["soe", "union"]
     ).values_list("id", "owner_id"):
         counting.setdefault(unit_id, counting[owner_id])
     return counting
@@ -315,8 +315,8 @@ def progress_table_as_of(
     )
     moved_in = [u for u, code in region_then.items() if paths.get(code, "").startswith(region.path)]
     scoped = units_qs.filter(
-        (Q(region__path__startswith=region.path) & ~Q(id__in=list(region_then)))
-        | Q(id__in=moved_in)
+        (Q(region__path__startswith=region.path) & ~Q(id__among=list(region_then)))
+        | Q(id__among=moved_in)
     )
     units = list(
         scoped.values("id", "code", "kind", "owner_id", "region_id", "region__path", "tree_path")
@@ -364,7 +364,7 @@ def progress_table_as_of(
     # each filing with the figures it had on the date (reservations.queries.filings_as_of)
     # (a union's filing states its own target, not a canteen reserve: not summed here)
     budget_filings = Reservation.objects.filter(
-        unit__in=list(counting), unit__kind="budget_unit", year=year
+        unit_id__among=list(counting), unit__kind="budget_unit", year=year
     )
     for r in filings_as_of(budget_filings, as_of):
         row = row_of(counting[r.unit_id])
@@ -411,7 +411,7 @@ def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     pending = ordered_year & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
     return {
         line["unit_id"]: (line["completed"], line["pending"])
-        for line in PurchaseLine.objects.filter(unit_id__in=list(unit_ids), year__gte=year)
+        for line in PurchaseLine.objects.filter(unit_id__among=list(unit_ids), year__gte=year)
         .filter(completed_year | ordered_year)
         .values("unit_id")
         .annotate(
@@ -447,7 +447,7 @@ def rollup_rows(unit_ids: list | None, year: int, as_of: date, group: list[str],
         if unit_ids is None:  # every unit (the platform operator's reach)
             rows = rows.exclude(unit_id__in=marked) if marked else rows
         else:
-            rows = rows.filter(unit_id__in=[u for u in unit_ids if u not in marked])
+            rows = rows.filter(unit_id__among=[u for u in unit_ids if u not in marked])
         yield from rows.values(*group).annotate(**sums).order_by()
     if marked:
         yield from _marked_rows(sorted(marked), year, as_of, group, measures)

@@ -39,13 +39,13 @@ def department_of(tree_path: str, region_id: str, region_of: dict[str, str]) -> 
 def unit_figures(table) -> dict[int, UnitFigures]:
     unit_ids = set(table.total.members.get("units", []))
     rows = list(
-        Unit.objects.filter(id__in=unit_ids).values(
+        Unit.objects.filter(id__among=list(unit_ids)).values(
             "id", "code", "name", "canteen", "region_id", "tree_path"
         )
     )
     region_of = dict(
         Unit.objects.filter(
-            code__in={c for r in rows for c in r["tree_path"].split("/") if c}
+            code__among=list({c for r in rows for c in r["tree_path"].split("/") if c})
         ).values_list("code", "region_id")
     )
     figures = {
@@ -62,7 +62,7 @@ def unit_figures(table) -> dict[int, UnitFigures]:
     as_of, year = table.as_of, table.year
     # a unit's own filing and purchases with those merged into it and its unions' and SOEs'
     counting = counting_units(unit_ids, as_of)
-    for r in Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values(
+    for r in Reservation.objects.filter(id__among=table.total.members.get("reserved", [])).values(
         "unit_id", "canteen_total", "reserved_amount"
     ):
         f = figures[counting[r["unit_id"]]]
