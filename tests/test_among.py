@@ -38,3 +38,9 @@ def test_a_long_list_is_one_parameter(world, units):
     # thousands of ids are one array (PostgreSQL) or one JSON text (SQLite), not 5,000 parameters
     sql = queries.captured_queries[0]["sql"]
     assert ("= ANY(" in sql) if connection.vendor == "postgresql" else ("json_each(" in sql)
+
+
+def test_a_text_longer_than_the_column_is_not_cut_to_match(world, units):
+    code = units[0].code
+    assert not Unit.objects.filter(code__among=[code + "X" * 60]).exists()
+    assert Unit.objects.filter(code__among=[code]).exists()
