@@ -81,6 +81,16 @@ def _insert_sql(model: type[Model], returning: bool) -> tuple[str, tuple]:
     return sql, fields
 
 
+def _values(instance: Model, fields, connection) -> list:
+    """The instance's values of the fields as `save()` writes them (defaults, `auto_now_add`)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def _saved(instance: Model) -> None:
+    instance._state.adding = False
+    instance._state.db = "default"
+
+
 def insert(instance: Model) -> Model:
     """Inserts the new instance with one statement and sets its primary key — what `save()`
     does for a new row of a model without signals or history (none of the checkout's have
@@ -88,12 +98,11 @@ def insert(instance: Model) -> Model:
     connection = connections["default"]
     returning = connection.features.can_return_columns_from_insert
     sql, fields = _insert_sql(type(instance), returning)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    params = _values(instance, fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         instance.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    instance._state.adding = False
-    instance._state.db = "default"
+    _saved(instance)
     return instance
 
 
@@ -111,11 +120,10 @@ def insert_together(instances) -> None:
     for instance in instances:
         sql, fields = _insert_sql(type(instance), False)
         statements.append(sql)
-        params += [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+        params += _values(instance, fields, connection)
     execute("; ".join(statements), params)
     for instance in instances:
-        instance._state.adding = False
-        instance._state.db = "default"
+        _saved(instance)
 
 
 DIGITS = 8
@@ -134,13 +142,12 @@ def insert_numbered(instance: Model, field: str, prefix: str) -> Model:
         update(instance, field)
         return instance
     sql, fields = _numbered_sql(type(instance), field)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    params = _values(instance, fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, [prefix, *params])
         instance.pk, number = cursor.fetchone()
     setattr(instance, field, number)
-    instance._state.adding = False
-    instance._state.db = "default"
+    _saved(instance)
     return instance
 
 
