@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from zhunong.fields import many
 from zhunong.orgs.models import Account, Unit
 
 
@@ -44,3 +45,21 @@ def test_a_text_longer_than_the_column_is_not_cut_to_match(world, units):
     code = units[0].code
     assert not Unit.objects.filter(code__among=[code + "X" * 60]).exists()
     assert Unit.objects.filter(code__among=[code]).exists()
+
+
+def test_text_with_quotes_commas_and_backslashes_is_matched_exactly(world, units):
+    odd = ['a,"b"\\c{d}', "NULL", " spaced ", "中文"]
+    for n, code in enumerate(odd):
+        Unit.objects.filter(pk=units[n].pk).update(code=code)
+    assert set(Unit.objects.filter(code__among=odd).values_list("code", flat=True)) == set(odd)
+    assert not Unit.objects.filter(code__among=['a,"b"\\c{d']).exists()
+    assert not Unit.objects.filter(code__among=["a", '"b"\\c{d}']).exists()
+
+
+def test_many_wraps_a_long_list_and_finds_the_same_rows(world, units):
+    some = {u.pk for u in units[::3]}
+    assert set(Unit.objects.filter(pk__among=many(some))) == set(Unit.objects.filter(pk__in=some))
+    assert set(Account.objects.filter(unit_id__among=many(some))) == set(
+        Account.objects.filter(unit_id__in=some)
+    )
+    assert not Unit.objects.filter(pk__among=many([])).exists()

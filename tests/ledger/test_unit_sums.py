@@ -65,6 +65,29 @@ def test_the_figures_by_any_date_equal_the_lines_summed(world):
     assert both([other], date(2024, 6, 5))[0][other.pk] == (Decimal("5.00"), None)
 
 
+def test_a_late_cut_off_takes_the_month_less_its_later_days_and_gives_the_same_figures(world):
+    """A cut-off in the second half of its month reads the whole month less the days after it:
+    lines on those days, before and on the cut-off, ordered and completed either side of it."""
+    school = world.js_school
+    PurchaseLine.objects.bulk_create(
+        [
+            line(school, "L1", "10.00", date(2024, 5, 2), date(2024, 5, 20)),
+            line(school, "L2", "20.00", date(2024, 5, 21), date(2024, 5, 22)),  # the day after
+            line(school, "L3", "30.00", date(2024, 5, 20), date(2024, 5, 31)),  # completed later
+            line(school, "L4", "40.00", date(2024, 5, 31)),  # ordered on the month's last day
+            line(school, "L5", "50.00", date(2024, 5, 25), date(2024, 5, 19)),  # before ordered
+            line(school, "L6", "-5.00", date(2024, 5, 30), date(2024, 5, 30)),  # a refund
+        ]
+    )
+    for as_of in (date(2024, 5, 20), date(2024, 5, 21), date(2024, 5, 30), date(2024, 5, 31)):
+        fast, lines = both([school], as_of)
+        assert fast == {u: s for u, s in lines.items() if s != (None, None)}, as_of
+        by_channel = unit_channel_sums([school.pk], 2024, as_of)
+        assert sum(by_channel.values()) == lines[school.pk][0], as_of
+    # on the 20th: the world's 99.50, L1 and L5 (completed on the 19th though ordered later)
+    assert both([school], date(2024, 5, 20))[0][school.pk][0] == Decimal("159.50")
+
+
 def test_a_unit_whose_lines_are_gone_has_no_figures_not_zero(world):
     PurchaseLine.objects.filter(unit=world.js_school).delete()
     fast, lines = both([world.js_school], date(2024, 12, 31))

@@ -5,8 +5,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from tests.supervision.conftest import line, table
+from tests.supervision.conftest import filing, line, table
 from zhunong.regions.models import Region
+from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision.unitfigures import unit_figures
 
 
@@ -20,11 +21,31 @@ def test_completed_and_pending_per_unit_as_of_the_cutoff(city_world):
     line(w.js_school2, "U5", "50.00", None, ordered=date(2023, 5, 1))  # last year's: neither
     line(w.js_school2, "U6", "60.00", date(2024, 6, 30), ordered=date(2024, 7, 3))  # early: done
     t = table(Region.objects.get(code="410100"))
-    assert t.line_sums is not None
+    assert t.facts is not None
     shared = unit_figures(t)[w.js_school2.pk]
     assert (shared.completed, shared.pending) == (Decimal("160.00"), Decimal("50.00"))
     # the same figures when the table brings no sums (as one from the rollups)
-    alone = unit_figures(replace(t, line_sums=None))
-    assert {u: (f.completed, f.pending) for u, f in alone.items()} == {
-        u: (f.completed, f.pending) for u, f in unit_figures(t).items()
-    }
+    alone = unit_figures(replace(t, facts=None))
+    assert alone == unit_figures(t)
+
+
+def test_a_filing_corrected_after_the_cutoff_shows_its_figures_of_the_date(city_world):
+    w = city_world
+    Reservation.objects.filter(unit=w.js_school2, year=2024).delete()
+    stepped = filing(w.js_school2, "100000", "12000", filed_on=date(2024, 3, 1))
+    Reservation.objects.filter(pk=stepped.pk).update(figures_on=date(2024, 9, 1))
+    for amount, on in (("10000", date(2024, 3, 1)), ("12000", date(2024, 9, 1))):
+        FilingStep.objects.create(
+            reservation=stepped,
+            action=Action.FILED,
+            status="locked",
+            canteen_total=100000,
+            ratio=10,
+            reserved_amount=Decimal(amount),
+            on=on,
+        )
+    city = Region.objects.get(code="410100")
+    for as_of, reserved in ((date(2024, 7, 31), "10000.00"), (date(2024, 9, 1), "12000.00")):
+        t = table(city, as_of=as_of)
+        for figures in (unit_figures(t), unit_figures(replace(t, facts=None))):
+            assert figures[w.js_school2.pk].reserved == Decimal(reserved), as_of

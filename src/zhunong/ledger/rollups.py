@@ -15,7 +15,7 @@ from django.db import OperationalError, connection, transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
-from zhunong.fields import half_up
+from zhunong.fields import half_up, many
 
 from . import unitsums
 from .models import Rollup, UnitDay, UnitMonth, UnitSumsDeferral, UnitSumsMark
@@ -142,7 +142,7 @@ def marked_units(unit_ids=None) -> set[int]:
     wanted = set(unit_ids)
     if len(wanted) > 5_000:  # a province: read the marks once, not an IN list of 20,000
         return set(marks) & wanted
-    return set(marks.filter(unit_id__among=list(wanted)))
+    return set(marks.filter(unit_id__among=many(wanted)))
 
 
 class LedgerBusy(Exception):

@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from zhunong import access
+from zhunong.fields import many
 
 from .models import Account, AccountChange, AccountKind, Unit, UnitStatus
 
@@ -161,22 +162,31 @@ def account_activated_as_of(account: Account, on: date) -> bool:
 
 def account_states_on(accounts: QuerySet[Account], on: date) -> list[dict]:
     """The accounts opened by `on`, each with whether it was active and whether it was stopped on
-    that date — what the progress table and the assessment both count."""
+    that date — what the progress table and the assessment both count. (Rows read as tuples:
+    a province has 60,000 accounts, and Django's dict per row was a fifth of its table's time.)"""
     rows = list(
-        accounts.filter(opened_on__lte=on).values(
+        accounts.filter(opened_on__lte=on).values_list(
             "id", "unit_id", "kind", "activated_on", "deactivated_on"
         )
     )
     last = dict(
-        AccountChange.objects.filter(account_id__among=[r["id"] for r in rows], on__lte=on)
+        AccountChange.objects.filter(account_id__among=many(r[0] for r in rows), on__lte=on)
         .order_by("account_id", "on", "id")
         .values_list("account_id", "kind")
     )
-    for r in rows:
-        r["active"], r["stopped"] = _state_on(
-            r["activated_on"], r["deactivated_on"], last.get(r["id"]), on
+    found = []
+    for account_id, unit_id, kind, activated_on, deactivated_on in rows:
+        active, stopped = _state_on(activated_on, deactivated_on, last.get(account_id), on)
+        found.append(
+            {
+                "id": account_id,
+                "unit_id": unit_id,
+                "kind": kind,
+                "active": active,
+                "stopped": stopped,
+            }
         )
-    return rows
+    return found
 
 
 def subordinate_units(unit: Unit) -> QuerySet[Unit]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from zhunong.fields import many
 from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.rollups import money
 
@@ -34,44 +35,32 @@ def filings_as_of(reservations, as_of: date) -> list[FilingThen]:
     """The filings of a queryset that existed on `as_of`, each with the status and figures of its
     last step on or before the date (an undated imported step counts from the start). A filing
     kept without steps (written directly, as older data was) counts with its figures from its
-    filing date."""
+    filing date. (Rows read as tuples: a province has 20,000 filings.)"""
     rows = list(
-        reservations.filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True)).values(
+        reservations.filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True)).values_list(
             "id", "unit_id", "status", "canteen_total", "ratio", "reserved_amount"
         )
     )
-    last: dict[int, FilingStep] = {}
+    last: dict[int, tuple] = {}  # filing → (day or earliest, step id, status, figures…)
     stepped: set[int] = set()
-    ids = [r["id"] for r in rows]
+    ids = [r[0] for r in rows]
     for start in range(0, len(ids), 10_000):
-        chunk = ids[start : start + 10_000]
-        stepped.update(
-            FilingStep.objects.filter(reservation_id__among=chunk)
-            .values_list("reservation_id", flat=True)
-            .distinct()
-        )
-        for step in FilingStep.objects.filter(reservation_id__among=chunk).filter(
-            Q(on__lte=as_of) | Q(on__isnull=True)
+        steps = FilingStep.objects.filter(reservation_id__among=many(ids[start : start + 10_000]))
+        stepped.update(steps.values_list("reservation_id", flat=True).order_by().distinct())
+        for filing_id, on, *step in steps.filter(Q(on__lte=as_of) | Q(on__isnull=True)).values_list(
+            "reservation_id", "on", "id", "status", "canteen_total", "ratio", "reserved_amount"
         ):
-            known = last.get(step.reservation_id)
-            if known is None or (step.on or _EARLIEST, step.id) > (known.on or _EARLIEST, known.id):
-                last[step.reservation_id] = step
+            step = (on or _EARLIEST, *step)
+            known = last.get(filing_id)
+            if known is None or step[:2] > known[:2]:
+                last[filing_id] = step
     found = []
     for r in rows:
-        step = last.get(r["id"])
+        step = last.get(r[0])
         if step is not None:
-            found.append(
-                FilingThen(
-                    r["id"],
-                    r["unit_id"],
-                    step.status,
-                    step.canteen_total,
-                    step.ratio,
-                    step.reserved_amount,
-                )
-            )
-        elif r["id"] not in stepped:
-            found.append(FilingThen(**r))
+            found.append(FilingThen(r[0], r[1], *step[2:]))
+        elif r[0] not in stepped:
+            found.append(FilingThen(*r))
     return found
 
 
@@ -114,7 +103,7 @@ def union_progress(filings, year: int, as_of: date) -> list[UnionProgress]:
     )
     done = dict(
         PurchaseLine.objects.filter(
-            unit_id__among=[r.unit_id for r in found], year=year, completed_on__lte=as_of
+            unit_id__among=many(r.unit_id for r in found), year=year, completed_on__lte=as_of
         )
         .values_list("unit_id")
         .annotate(total=Sum("amount"))
@@ -153,7 +142,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
     filings = list(filings.order_by("unit__region__path", "unit__code"))
     last_year = dict(
         Reservation.objects.filter(
-            unit_id__among=[r.unit_id for r in filings], year=year - 1
+            unit_id__among=many(r.unit_id for r in filings), year=year - 1
         ).values_list("unit_id", "canteen_total")
     )
     # the median canteen total per head of the filings listed (with a staff count), so a unit

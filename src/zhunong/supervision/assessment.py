@@ -13,10 +13,11 @@ sub-regions score the mean of their units.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from zhunong.fields import many
 from zhunong.orgs.models import HAS_CANTEEN
 
 from .models import AssessmentWeights, YearSettings
-from .unitfigures import unit_figures
+from .unitfigures import unit_facts, unit_figures
 
 DEFAULT_WEIGHTS = {
     "activation": Decimal(30),
@@ -80,18 +81,17 @@ def assess(table) -> dict[str, list[Score]]:
     weights = weights_for(table.region, table.year)
     deadline = filing_deadline(table.region, table.year)
     figures = unit_figures(table)
-    from zhunong.orgs.models import Account
-    from zhunong.orgs.queries import account_states_on
     from zhunong.reservations.models import Reservation
 
-    as_of = table.as_of
+    # the accounts' states on the date, as the table read them
+    facts = table.facts or unit_facts(table, set(figures))
     accounts: dict[int, list[bool]] = {}
-    for a in account_states_on(Account.objects.filter(unit_id__among=list(figures)), as_of):
-        if a["stopped"] and a["kind"] != "management":
+    for a in facts.accounts:
+        if a["unit_id"] not in figures or (a["stopped"] and a["kind"] != "management"):
             continue  # a stopped trading account no longer counts, as in the progress table
         accounts.setdefault(a["unit_id"], []).append(a["active"])
     filed_on = dict(
-        Reservation.objects.filter(id__in=table.total.members.get("reserved", [])).values_list(
+        Reservation.objects.filter(id__among=many(r.id for r in facts.filings)).values_list(
             "unit_id", "filed_on"
         )
     )

@@ -43,7 +43,9 @@ def channel_rows(table) -> list[ChannelRow]:
     them equal), split by the channel of each purchase line. Reads the table's members, so it
     takes a table from `progress_table_as_of`."""
     row_of_unit = {u: r.key for r in table.rows for u in r.members["units"]}
-    counting = counting_units(set(row_of_unit), table.as_of)
+    counting = (
+        table.facts.counting if table.facts else counting_units(set(row_of_unit), table.as_of)
+    )
     rows = {r.key: ChannelRow(r.key, r.name, r.reserved) for r in table.rows}
     for (unit_id, channel), amount in unit_channel_sums(counting, table.year, table.as_of).items():
         row = rows[row_of_unit[counting[unit_id]]]

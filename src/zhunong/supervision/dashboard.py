@@ -13,7 +13,7 @@ from zhunong.ledger.rollups import money
 
 from . import timeprogress
 from .numbers import percent, wan
-from .queries import counting_units, progress_table_as_of, rollup_rows
+from .queries import progress_table_as_of, rollup_rows
 from .unitfigures import unit_figures
 
 
@@ -53,7 +53,7 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
     rows = [r for r in table.rows if r.units]
     # the cumulative curve: completed by the end of each month, against the expected share of the
     # reserve by then
-    buyers = counting_units(set(total.members.get("units", [])), as_of)
+    buyers = table.facts.counting  # every unit whose purchases count, read with the table
     curve = []
     for end, done in completed_by_month_end(buyers, year, as_of).items():
         curve.append(

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
+from zhunong.fields import many
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Account, Unit
 from zhunong.reservations.models import Reservation
@@ -74,7 +75,7 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
 
         return Records(
             ["单位编码", "单位名称", "区划", "管理账号", "开通日期", "激活日期"],
-            Unit.objects.filter(id__among=list(ids))
+            Unit.objects.filter(id__among=many(ids))
             .select_related("region")
             .prefetch_related(Prefetch("accounts", management, to_attr="management"))
             .order_by("code"),
@@ -84,7 +85,7 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
     if measure in ("trading", "trading_activated"):
         return Records(
             ["账号", "单位编码", "单位名称", "开通日期", "激活日期", "停用日期"],
-            Account.objects.filter(id__among=list(ids))
+            Account.objects.filter(id__among=many(ids))
             .select_related("unit")
             .order_by("unit__code", "login"),
             lambda a: [
@@ -109,7 +110,7 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
                 "填报日期",
                 "状态",
             ],
-            Reservation.objects.filter(id__among=list(ids))
+            Reservation.objects.filter(id__among=many(ids))
             .select_related("unit")
             .order_by("unit__code"),
             lambda r: [
@@ -133,7 +134,7 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
     return Records(
         ["订单号", "单位编码", "单位名称", "渠道", "金额（元）", "下单日期", "完成日期"],
         PurchaseLine.objects.filter(
-            unit_id__among=list(ids), year=table.year, completed_on__lte=as_of
+            unit_id__among=many(ids), year=table.year, completed_on__lte=as_of
         )
         .select_related("unit")
         .order_by("unit__code", "completed_on", "order_no"),

@@ -17,15 +17,18 @@ drill-down, statements and assessment read them); `progress_table` gives the sam
 the ledger's rollup when only the figures are wanted (supervision.fasttable).
 """
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_noop
 
 from zhunong import access
+from zhunong.fields import many
 from zhunong.ledger import unitsums
 from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth
 from zhunong.ledger.rollups import marked_units, money
@@ -143,16 +146,26 @@ class Row:
 
 
 @dataclass
+class UnitFacts:
+    """What `progress_table_as_of` read about the units it counts, as of the date."""
+
+    units: dict[int, dict]  # the units in scope: id, code, name, canteen, region_id, tree_path
+    counting: dict[int, int]  # each buying unit → the counted unit its purchases count to
+    filings: list  # the counted units' filings of the year as they stood (FilingThen)
+    sums: dict[int, tuple]  # per buying unit: (completed, ordered and not completed) or None
+    accounts: list[dict]  # the units' accounts opened by the date, with their states then
+
+
+@dataclass
 class ProgressTable:
     region: Region
     year: int
     as_of: date
     total: Row
     rows: list[Row]
-    # (the buying units asked for, their (completed, ordered-not-completed) as of the date): the
-    # table's one pass over the lines, kept for the per-unit figures (unitfigures); None when the
-    # table came from the rollups
-    line_sums: tuple[frozenset, dict] | None = field(default=None, repr=False, compare=False)
+    # what the table read about each unit, kept for the per-unit figures (unitfigures) so that a
+    # page reads it once; None when the table came from the region rollups (fasttable)
+    facts: "UnitFacts | None" = field(default=None, repr=False, compare=False)
 
     @property
     def rows_label(self) -> str:
@@ -254,7 +267,7 @@ def counting_units(unit_ids: set[int], as_of: date) -> dict[int, int]:
     counting = {u: u for u in unit_ids}
     counting.update({a: s for a, s in merged_into_by(as_of).items() if s in unit_ids})
     for unit_id, owner_id in Unit.objects.filter(
-        owner_id__among=list(counting), kind__in=["soe", "union"]
+        owner_id__among=many(counting), kind__in=["soe", "union"]
     ).values_list("id", "owner_id"):
         counting.setdefault(unit_id, counting[owner_id])
     return counting
@@ -315,14 +328,26 @@ def progress_table_as_of(
     )
     moved_in = [u for u, code in region_then.items() if paths.get(code, "").startswith(region.path)]
     scoped = units_qs.filter(
-        (Q(region__path__startswith=region.path) & ~Q(id__among=list(region_then)))
-        | Q(id__among=moved_in)
+        (Q(region__path__startswith=region.path) & ~Q(id__among=many(region_then)))
+        | Q(id__among=many(moved_in))
     )
     units = list(
-        scoped.values("id", "code", "kind", "owner_id", "region_id", "region__path", "tree_path")
+        scoped.values(
+            "id",
+            "code",
+            "name",
+            "canteen",
+            "kind",
+            "owner_id",
+            "region_id",
+            "region__path",
+            "tree_path",
+        )
     )
+    as_registered = {u["id"]: u for u in units}  # the per-unit figures show the region now
     for u in units:
         if u["id"] in region_then:
+            as_registered[u["id"]] = dict(u)
             u["region_id"] = region_then[u["id"]]
             u["region__path"] = paths[u["region_id"]]
     ended = ended_by(as_of, UnitEvent.objects.filter(unit__in=scoped))
@@ -364,9 +389,10 @@ def progress_table_as_of(
     # each filing with the figures it had on the date (reservations.queries.filings_as_of)
     # (a union's filing states its own target, not a canteen reserve: not summed here)
     budget_filings = Reservation.objects.filter(
-        unit_id__among=list(counting), unit__kind="budget_unit", year=year
+        unit_id__among=many(counting), unit__kind="budget_unit", year=year
     )
-    for r in filings_as_of(budget_filings, as_of):
+    filings = filings_as_of(budget_filings, as_of)
+    for r in filings:
         row = row_of(counting[r.unit_id])
         row.canteen_total += r.canteen_total
         row.reserved += r.reserved_amount
@@ -396,7 +422,9 @@ def progress_table_as_of(
         as_of=as_of,
         total=total,
         rows=rows,
-        line_sums=(frozenset(counting), sums),
+        facts=UnitFacts(
+            units=as_registered, counting=counting, filings=filings, sums=sums, accounts=accounts
+        ),
     )
 
 
@@ -411,13 +439,22 @@ def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     pending = ordered_year & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
     return {
         line["unit_id"]: (line["completed"], line["pending"])
-        for line in PurchaseLine.objects.filter(unit_id__among=list(unit_ids), year__gte=year)
+        for line in PurchaseLine.objects.filter(unit_id__among=many(unit_ids), year__gte=year)
         .filter(completed_year | ordered_year)
         .values("unit_id")
         .annotate(
             completed=Sum("amount", filter=completed_year), pending=Sum("amount", filter=pending)
         )
     }
+
+
+def _expression(column):
+    """A measure's column, or (a, b) for a column less another."""
+    return F(column) if isinstance(column, str) else F(column[0]) - F(column[1])
+
+
+def _column_sql(column) -> str:
+    return column if isinstance(column, str) else f"{column[0]} - {column[1]}"
 
 
 # the per-unit sums' measures by short names (an annotation may not take a field's own name)
@@ -431,26 +468,81 @@ UNIT_MEASURES = {
 }
 
 
+# completed, and ordered less ordered-and-completed (what is still pending of the year's orders)
+PENDING_MEASURES = {
+    "c": "completed",
+    "cn": "completed_lines",
+    "p": ("ordered", "ordered_completed"),
+    "pn": ("ordered_lines", "ordered_completed_lines"),
+}
+
+
 def rollup_rows(unit_ids: list | None, year: int, as_of: date, group: list[str], measures: dict):
     """The per-unit rollups of the units' year by the date, grouped by `group`, with `measures`
-    (name: column) summed: the months before the date's month, then that month's days up to the
-    date (two groups per key at most); `unit_ids` None is every unit. Units a large import marked
-    for the worker are summed from their lines instead, the same rows the triggers would have kept
+    (name: column) summed, one row per key: the months before the date's month, then that month's
+    days up to the date; `unit_ids` None is every unit. Without `period` in the group, a date in
+    the second half of its month takes the whole month less its days after the date instead
+    (a month-end cut-off, as most notices have, reads no day at all): a province's day rows for
+    30 September were 600,000 of its 780,000. Units a large import marked for the worker are
+    summed from their lines instead, the same rows the triggers would have kept
     (docs/decisions/0023)."""
     marked = marked_units(unit_ids)
-    sums = {name: Sum(column) for name, column in measures.items()}
-    month = as_of.replace(day=1)
-    for rows in (
-        UnitMonth.objects.filter(year=year, period__lt=month),
-        UnitDay.objects.filter(year=year, period__gte=month, period__lte=as_of),
-    ):
+    parts = []
+    for model, first, last, sign in _periods(as_of, by_period="period" in group):
+        rows = model.objects.filter(year=year, period__lte=last)
+        rows = rows if first is None else rows.filter(period__gte=first)
         if unit_ids is None:  # every unit (the platform operator's reach)
             rows = rows.exclude(unit_id__in=marked) if marked else rows
         else:
-            rows = rows.filter(unit_id__among=[u for u in unit_ids if u not in marked])
-        yield from rows.values(*group).annotate(**sums).order_by()
+            rows = rows.filter(unit_id__among=many(u for u in unit_ids if u not in marked))
+        parts.append((rows, sign))
+    yield from _summed(parts, group, measures)
     if marked:
         yield from _marked_rows(sorted(marked), year, as_of, group, measures)
+
+
+def _periods(as_of: date, by_period: bool) -> list[tuple]:
+    """(table, first period or None, last period, sign) whose rows, added with their signs, are
+    the year by the date."""
+    month = as_of.replace(day=1)
+    month_end = as_of.replace(day=calendar.monthrange(as_of.year, as_of.month)[1])
+    before = (UnitMonth, None, month - timedelta(days=1), 1)
+    if by_period or (as_of - month).days < (month_end - as_of).days:
+        return [before, (UnitDay, month, as_of, 1)]
+    after = [(UnitDay, as_of + timedelta(days=1), month_end, -1)] if as_of < month_end else []
+    return [(UnitMonth, None, month, 1), *after]
+
+
+def _summed(parts: list[tuple], group: list[str], measures: dict):
+    """The parts' rows (querysets, each with its sign) added up per key in one statement (one
+    aggregation over them all): one row per key for Python to read, not one per key and part."""
+    db = parts[0][0].db  # the replica in a supervision request, as the ORM's reads
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    keys = ", ".join(quote(g) for g in group)
+    selects, params = [], []
+    for rows, sign in parts:
+        sql, part_params = (
+            rows.values(*group, **{name: _expression(column) for name, column in measures.items()})
+            .order_by()
+            .query.get_compiler(using=db)
+            .as_sql()
+        )
+        signed = ", ".join(
+            f"{'-' if sign < 0 else ''}{quote(name)} AS {quote(name)}" for name in measures
+        )
+        selects.append(f"SELECT {keys}, {signed} FROM ({sql}) AS part{len(selects)}")  # noqa: S608
+        params.extend(part_params)
+    sums = ", ".join(f"SUM({quote(name)}) AS {quote(name)}" for name in measures)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(selects)}) AS parts "  # noqa: S608
+            f"GROUP BY {keys}",
+            params,
+        )
+        names = [*group, *measures]
+        for values in cur.fetchall():
+            yield dict(zip(names, values, strict=True))
 
 
 def _marked_rows(unit_ids: list[int], year: int, as_of: date, group: list[str], measures: dict):
@@ -459,7 +551,9 @@ def _marked_rows(unit_ids: list[int], year: int, as_of: date, group: list[str], 
     db = read_connection()  # the replica in a supervision request, as the ORM's reads
     keys = ", ".join(group)
     quote = db.ops.quote_name
-    sums = ", ".join(f"SUM({column}) AS {quote(name)}" for name, column in measures.items())
+    sums = ", ".join(
+        f"SUM({_column_sql(column)}) AS {quote(name)}" for name, column in measures.items()
+    )
     by_day = unitsums.ledger_sums(db.vendor, "ledger_unit_day", unit_ids)
     with db.cursor() as cur:
         cur.execute(
@@ -480,12 +574,17 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     but ordered after it (completed before they were ordered: the partial index's few lines)."""
     ids = list(unit_ids)
     found: dict[int, list] = {}
-    for r in rollup_rows(ids, year, as_of, ["unit_id"], UNIT_MEASURES):
-        sums = found.setdefault(r["unit_id"], [Decimal(0), 0, Decimal(0), 0])
-        sums[0] += money(r["c"])
-        sums[1] += r["cn"] or 0
-        sums[2] += money(r["o"]) - money(r["d"])
-        sums[3] += (r["on"] or 0) - (r["dn"] or 0)
+    # PostgreSQL's sums of the two-place columns are exact yuan already (20,000 units' worth)
+    exact = (lambda v: v) if read_connection().vendor == "postgresql" else money
+    for r in rollup_rows(ids, year, as_of, ["unit_id"], PENDING_MEASURES):
+        sums = found.get(r["unit_id"])
+        if sums is None:
+            found[r["unit_id"]] = [exact(r["c"]), r["cn"], exact(r["p"]), r["pn"]]
+            continue  # (a unit's row comes once, but for units an import marked)
+        sums[0] += exact(r["c"])
+        sums[1] += r["cn"]
+        sums[2] += exact(r["p"])
+        sums[3] += r["pn"]
     # the few lines completed before they were ordered, read whole from their partial index (a
     # list of units in the statement would make PostgreSQL walk the per-unit index instead)
     wanted = set(ids)

@@ -5,11 +5,14 @@ it (`queries.counting_units`)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from zhunong.fields import many
 from zhunong.ledger.rollups import money
-from zhunong.orgs.models import Unit
+from zhunong.orgs.models import Account, Unit
+from zhunong.orgs.queries import account_states_on
 from zhunong.reservations.models import Reservation
+from zhunong.reservations.queries import filings_as_of
 
-from .queries import counting_units, unit_sums
+from .queries import UnitFacts, counting_units, unit_sums
 
 ZERO = Decimal("0.00")
 
@@ -37,17 +40,20 @@ def department_of(tree_path: str, region_id: str, region_of: dict[str, str]) -> 
 
 
 def unit_figures(table) -> dict[int, UnitFigures]:
+    """Each counted unit's figures as of the table's date. A table from `progress_table_as_of`
+    brings what it read (its `facts`: units, filings as they stood, sums); else they are read."""
     unit_ids = set(table.total.members.get("units", []))
-    rows = list(
-        Unit.objects.filter(id__among=list(unit_ids)).values(
-            "id", "code", "name", "canteen", "region_id", "tree_path"
+    facts = table.facts
+    if facts is None:
+        facts = unit_facts(table, unit_ids)
+    rows = [facts.units[u] for u in unit_ids]
+    codes = {c for r in rows for c in r["tree_path"].split("/") if c}
+    region_of = {u["code"]: u["region_id"] for u in facts.units.values() if u["code"] in codes}
+    missing = codes - set(region_of)  # supervising units outside the table's units
+    if missing:
+        region_of.update(
+            Unit.objects.filter(code__among=many(missing)).values_list("code", "region_id")
         )
-    )
-    region_of = dict(
-        Unit.objects.filter(
-            code__among=list({c for r in rows for c in r["tree_path"].split("/") if c})
-        ).values_list("code", "region_id")
-    )
     figures = {
         r["id"]: UnitFigures(
             id=r["id"],
@@ -59,26 +65,43 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         )
         for r in rows
     }
-    as_of, year = table.as_of, table.year
     # a unit's own filing and purchases with those merged into it and its unions' and SOEs'
-    counting = counting_units(unit_ids, as_of)
-    for r in Reservation.objects.filter(id__among=table.total.members.get("reserved", [])).values(
-        "unit_id", "canteen_total", "reserved_amount"
-    ):
-        f = figures[counting[r["unit_id"]]]
+    counting = facts.counting
+    for r in facts.filings:
+        f = figures[counting[r.unit_id]]
         f.filed = True
-        f.canteen_total += r["canteen_total"]
-        f.reserved += r["reserved_amount"]
-    # completed and ordered-not-completed, per buying unit: summed once with the table when its
-    # pass covered these very units, else now
-    found = table.line_sums
-    sums = found[1] if found is not None and found[0] == frozenset(counting) else None
-    if sums is None:
-        sums = unit_sums(counting, year, as_of)
-    for unit_id, (completed, pending) in sums.items():
+        f.canteen_total += r.canteen_total
+        f.reserved += r.reserved_amount
+    for unit_id, (completed, pending) in facts.sums.items():
         f = figures.get(counting[unit_id])
         if f is None:
             continue
         f.completed += money(completed)
         f.pending += money(pending)
     return figures
+
+
+def unit_facts(table, unit_ids: set[int]) -> UnitFacts:
+    """What the per-unit figures need, for a table that did not read it (from the region
+    rollups): the counted units, their filings as they stood and their sums."""
+    as_of, year = table.as_of, table.year
+    units = {
+        u["id"]: u
+        for u in Unit.objects.filter(id__among=many(unit_ids)).values(
+            "id", "code", "name", "canteen", "region_id", "tree_path"
+        )
+    }
+    counting = counting_units(unit_ids, as_of)
+    filings = filings_as_of(
+        Reservation.objects.filter(
+            unit_id__among=many(counting), unit__kind="budget_unit", year=year
+        ),
+        as_of,
+    )
+    return UnitFacts(
+        units=units,
+        counting=counting,
+        filings=filings,
+        sums=unit_sums(counting, year, as_of),
+        accounts=account_states_on(Account.objects.filter(unit_id__among=many(units)), as_of),
+    )
