@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.tasks import task
 from django.utils.translation import gettext as _
 
@@ -84,22 +84,30 @@ def overdue_orders(user, on: date) -> QuerySet:
 
 def totals_by_region(user, on: date, region) -> list[dict]:
     """Unpaid and overdue amounts by the region's children, and its own units (本级) — the
-    dashboard's figures: the total of each order (its accepted amount once accepted)."""
+    dashboard's figures: the total of each order (its accepted amount once accepted). One
+    grouped query, then each region's sums added to the child it lies in."""
     from zhunong.regions.models import Region
 
-    orders = unpaid(access.visible_orders(user))
-    parts = [
-        (child, {"unit__region__path__startswith": child.path})
-        for child in Region.objects.filter(parent=region).order_by("code")
-    ]
-    parts.append((region, {"unit__region": region}))
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    sums = {place.pk: [Decimal(0), Decimal(0)] for place in [*children, region]}
+    for code, path, due, late in (
+        unpaid(access.visible_orders(user))
+        .filter(unit__region__path__startswith=region.path)
+        .values("unit__region_id", "unit__region__path")
+        .annotate(due=Sum("total"), late=Sum("total", filter=Q(payment_due_on__lt=on)))
+        .values_list("unit__region_id", "unit__region__path", "due", "late")
+        .order_by()
+    ):
+        place = region.pk if code == region.pk else None
+        place = place or next((c.pk for c in children if path.startswith(c.path)), None)
+        if place is not None:
+            sums[place][0] += due or 0
+            sums[place][1] += late or 0
     rows = []
-    for place, where in parts:
-        found = orders.filter(**where)
-        due = found.aggregate(s=Sum("total"))["s"] or Decimal(0)
-        late = found.filter(payment_due_on__lt=on).aggregate(s=Sum("total"))["s"] or Decimal(0)
+    for place in [*children, region]:
+        due, late = sums[place.pk]
         if due or late:
-            own = place.pk == region.pk and len(parts) > 1
+            own = place.pk == region.pk and bool(children)
             rows.append({"region": place, "own": own, "unpaid": due, "overdue": late})
     return rows
 

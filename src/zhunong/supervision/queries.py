@@ -507,6 +507,8 @@ def _periods(as_of: date, by_period: bool) -> list[tuple]:
     month = as_of.replace(day=1)
     month_end = as_of.replace(day=calendar.monthrange(as_of.year, as_of.month)[1])
     before = (UnitMonth, None, month - timedelta(days=1), 1)
+    if as_of == month_end:  # the whole month by the date: its month row
+        return [(UnitMonth, None, month, 1)]
     if by_period or (as_of - month).days < (month_end - as_of).days:
         return [before, (UnitDay, month, as_of, 1)]
     after = [(UnitDay, as_of + timedelta(days=1), month_end, -1)] if as_of < month_end else []
