@@ -4,7 +4,7 @@ A figure may stand for hundreds of thousands of ledger lines, so the records are
 list: the page reads one page of it (sorted in the database), the workbook streams all of it."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
@@ -37,13 +37,14 @@ class Records:
     queryset: QuerySet
     row_of: Callable[[object], list]
     sorts: dict[str, str] = field(default_factory=dict)
+    count: int | None = None  # how many, when known without counting the query's rows
 
     def sorted(self, column: str, descending: bool = False) -> "Records":
         by = self.sorts.get(column)
         if by is None:
             return self
         order = f"-{by}" if descending else by
-        return Records(self.header, self.queryset.order_by(order, "pk"), self.row_of, self.sorts)
+        return replace(self, queryset=self.queryset.order_by(order, "pk"))
 
     def rows(self) -> Iterator[list]:
         """Every record as a row, streamed (for the workbook)."""
@@ -154,7 +155,17 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
             "下单日期": "ordered_on",
             "完成日期": "completed_on",
         },
+        # the per-unit sums count the lines: a province's figure stands for 14 million, which
+        # PostgreSQL took 2 s to count on every page of it
+        count=_completed_lines(table, ids),
     )
+
+
+def _completed_lines(table: ProgressTable, unit_ids: list[int]) -> int | None:
+    lines = table.facts.completed_lines if table.facts else None
+    if lines is None:
+        return None
+    return sum(lines.get(u, 0) for u in unit_ids)
 
 
 def _d(value, as_of: date | None = None) -> date | None:

@@ -154,6 +154,9 @@ class UnitFacts:
     filings: list  # the counted units' filings of the year as they stood (FilingThen)
     sums: dict[int, tuple]  # per buying unit: (completed, ordered and not completed) or None
     accounts: list[dict]  # the units' accounts opened by the date, with their states then
+    # per buying unit, its lines completed in the year by the date (from the per-unit sums; None
+    # when the sums came from the lines): the drill-down's count without counting the lines
+    completed_lines: dict[int, int] | None = None
 
 
 @dataclass
@@ -401,7 +404,10 @@ def progress_table_as_of(
 
     # the units' sums, once: the completed amounts the table counts, and what the per-unit
     # figures also show (ordered and not completed by the date), kept on the table for them
-    sums = (line_sums or unit_sums)(counting, year, as_of)
+    if line_sums is None:
+        sums, completed_lines = unit_sums_and_lines(counting, year, as_of)
+    else:
+        sums, completed_lines = line_sums(counting, year, as_of), None
     for unit_id, (completed, _pending) in sums.items():
         if completed is None:
             continue  # only ordered, not completed, in the year by the date
@@ -423,7 +429,12 @@ def progress_table_as_of(
         total=total,
         rows=rows,
         facts=UnitFacts(
-            units=as_registered, counting=counting, filings=filings, sums=sums, accounts=accounts
+            units=as_registered,
+            counting=counting,
+            filings=filings,
+            sums=sums,
+            accounts=accounts,
+            completed_lines=completed_lines,
         ),
     )
 
@@ -569,11 +580,17 @@ def _marked_rows(unit_ids: list[int], year: int, as_of: date, group: list[str], 
 
 
 def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
+    """`unit_sums_and_lines` without the counts of lines."""
+    return unit_sums_and_lines(unit_ids, year, as_of)[0]
+
+
+def unit_sums_and_lines(unit_ids, year: int, as_of: date) -> tuple[dict, dict[int, int]]:
     """What `unit_line_sums` answers (and the same figures), from the per-unit sums the ledger's
     triggers keep (ledger.models.UnitSums): the months before the date's month, then its days up
     to the date — tens of rows per unit, however many lines it has. Ordered and not completed by
     the date is ordered minus completed of the year's orders, plus the lines completed by the date
-    but ordered after it (completed before they were ordered: the partial index's few lines)."""
+    but ordered after it (completed before they were ordered: the partial index's few lines).
+    With them, each unit's number of lines completed by the date."""
     ids = list(unit_ids)
     found: dict[int, list] = {}
     # PostgreSQL's sums of the two-place columns are exact yuan already (20,000 units' worth)
@@ -607,11 +624,12 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
         sums = found.setdefault(r["unit_id"], [Decimal(0), 0, Decimal(0), 0])
         sums[2] += money(r["a"])
         sums[3] += r["n"]
-    return {
+    sums = {
         unit_id: (completed if lines else None, pending if pending_lines else None)
         for unit_id, (completed, lines, pending, pending_lines) in found.items()
         if lines or pending_lines
     }
+    return sums, {unit_id: found[unit_id][1] for unit_id in sums}
 
 
 def progress_table(*, region: Region, year: int, as_of: date, actor=None) -> ProgressTable:

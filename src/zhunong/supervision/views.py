@@ -155,6 +155,8 @@ def progress_detail(request):
     sort = request.GET.get("sort", "")
     records = records.sorted(sort.removeprefix("-"), descending=sort.startswith("-"))
     paginator = Paginator(records.queryset, DETAIL_PAGE)
+    if records.count is not None:
+        paginator.count = records.count  # known from the rollups: the lines are not counted
     if request.GET.get("format") == "xlsx":
         name = f"{table.region.code}-{table.year}-{row_key}-{measure}-{table.as_of.isoformat()}"
         file_name = f"progress-detail-{name}.xlsx"
