@@ -245,3 +245,29 @@ def test_after_the_target_date_a_unit_short_of_its_reserve_is_said_to_be_overdue
     assert "目标日期已过，未完成" in [c.value for c in sheet["H"]]
     july_html = client.get("/supervision/time-progress/", {**params, "as_of": "2024-07-31"})
     assert "目标日期已过" not in july_html.content.decode()
+
+
+def test_each_region_s_filing_deadline_is_its_own_or_the_nearest_above(city_world):
+    from zhunong.regions.models import Region
+    from zhunong.reservations.rules import filing_deadlines, rules_for
+    from zhunong.supervision.models import YearSettings
+
+    city = Region.objects.get(code="410100")
+    YearSettings.objects.create(
+        region=city,
+        year=2024,
+        buying_target_date=date(2024, 10, 31),
+        filing_deadline=date(2024, 3, 15),
+    )
+    YearSettings.objects.create(
+        region=city_world.jinshui,
+        year=2024,
+        buying_target_date=date(2024, 10, 31),
+        filing_deadline=date(2024, 4, 1),
+    )
+    regions = list(Region.objects.filter(path__startswith=city.path))
+    found = filing_deadlines(regions, 2024)
+    assert found[city_world.jinshui.code] == date(2024, 4, 1)  # its own
+    assert found["410103"] == date(2024, 3, 15)  # the city's
+    assert found == {r.code: rules_for(r, 2024).deadline for r in regions}
+    assert filing_deadlines(regions, 2031)["410103"] == YearSettings.defaults(2031)[1]

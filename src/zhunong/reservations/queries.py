@@ -14,7 +14,7 @@ from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.rollups import money
 
 from .models import FilingStep, Reservation
-from .rules import NATIONAL_MIN_RATIO, amount_of, rules_for
+from .rules import NATIONAL_MIN_RATIO, amount_of, filing_deadlines
 
 _EARLIEST = date.min
 
@@ -149,7 +149,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
     # far above or below its peers stands out; too few filings give no median to compare with
     per_head = [r.canteen_total / r.staff for r in filings if r.staff and r.canteen_total]
     median = statistics.median(per_head) if len(per_head) >= 3 else None
-    deadlines: dict[str, date | None] = {}
+    deadlines = filing_deadlines({r.unit.region for r in filings}, year)
     rows = []
     for r in filings:
         flags = []
@@ -164,8 +164,6 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
         head = r.canteen_total / r.staff if r.staff else None
         if median and head and not median / 2 <= head <= median * 2:
             flags.append("per_head_off")
-        if r.unit.region_id not in deadlines:
-            deadlines[r.unit.region_id] = rules_for(r.unit.region, year).deadline
         if filed_late(r, deadlines[r.unit.region_id]):
             flags.append("late")
         if status and r.status != status:

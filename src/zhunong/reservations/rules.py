@@ -59,8 +59,6 @@ class Rules:
 def rules_for(region, year: int) -> Rules:
     """Each rule from the region's own settings, else the nearest region above that sets it, else
     the national rule: provinces and cities raise the minimum, counties inherit it."""
-    from zhunong.supervision.models import YearSettings
-
     from .models import FilingRules
 
     codes = [*region.ancestor_codes(), region.code]
@@ -79,11 +77,24 @@ def rules_for(region, year: int) -> Rules:
                 values[name] = value
                 if name == "min_ratio":
                     values["set_by"] = found.region.name
-    deadlines = {
+    values["deadline"] = filing_deadlines([region], year)[region.code]
+    return Rules(**values)
+
+
+def filing_deadlines(regions, year: int) -> dict[str, date | None]:
+    """Each region's filing deadline for the year: its own setting, else that of the nearest
+    region above that has one, else the national default — for a province's 170 regions in one
+    query (the filings review flags late filings region by region)."""
+    from zhunong.supervision.models import YearSettings
+
+    paths = {region.code: [*region.ancestor_codes(), region.code] for region in regions}
+    codes = {code for path in paths.values() for code in path}
+    settings = {
         s.region_id: s.filing_deadline
         for s in YearSettings.objects.filter(region_id__in=codes, year=year)
     }
-    values["deadline"] = next(
-        (deadlines[c] for c in reversed(codes) if c in deadlines), YearSettings.defaults(year)[1]
-    )
-    return Rules(**values)
+    default = YearSettings.defaults(year)[1]
+    return {
+        code: next((settings[c] for c in reversed(path) if c in settings), default)
+        for code, path in paths.items()
+    }
