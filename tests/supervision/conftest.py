@@ -9,7 +9,7 @@ from tests.conftest import make_account
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Unit
 from zhunong.regions.models import Region
-from zhunong.reservations.models import Reservation
+from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.models import TallyMark
 from zhunong.supervision.queries import progress_table_as_of, unit_line_sums
@@ -39,6 +39,24 @@ def filing(unit, total, reserved, filed_on=date(2024, 2, 20), year=2024):
         filed_on=filed_on,
         status="locked",
     )
+
+
+def corrected_filing(unit, filed_on=date(2024, 3, 1)):
+    """A filing of 100,000 with 10,000 reserved from its filing day, corrected to 12,000 from
+    1 September (its figures now are the correction's)."""
+    stepped = filing(unit, "100000", "12000", filed_on=filed_on)
+    Reservation.objects.filter(pk=stepped.pk).update(figures_on=date(2024, 9, 1))
+    for amount, on in (("10000", filed_on), ("12000", date(2024, 9, 1))):
+        FilingStep.objects.create(
+            reservation=stepped,
+            action=Action.FILED,
+            status="locked",
+            canteen_total=100000,
+            ratio=10,
+            reserved_amount=Decimal(amount),
+            on=on,
+        )
+    return stepped
 
 
 def table(region, as_of=AS_OF, year=2024):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.conftest import make_account, make_unit
-from tests.supervision.conftest import filing, line, row, table
+from tests.supervision.conftest import corrected_filing, filing, line, row, table
 from zhunong.orgs import services
 from zhunong.orgs.models import Account, AccountChange, Unit
 from zhunong.regions.models import Region
@@ -121,18 +121,7 @@ def test_a_filing_counts_from_the_tally_with_its_figures_of_the_date(world):
     plain = filing(world.eq_school, "200000", "20000", filed_on=date(2024, 2, 1))
     Reservation.objects.filter(pk=plain.pk).update(figures_on=date(2024, 9, 1))
     # with steps: 10,000 reserved from 1 March, corrected to 12,000 from 1 September
-    stepped = filing(world.js_school, "100000", "12000", filed_on=date(2024, 3, 1))
-    Reservation.objects.filter(pk=stepped.pk).update(figures_on=date(2024, 9, 1))
-    for amount, on in (("10000", date(2024, 3, 1)), ("12000", date(2024, 9, 1))):
-        FilingStep.objects.create(
-            reservation=stepped,
-            action=Action.FILED,
-            status="locked",
-            canteen_total=100000,
-            ratio=10,
-            reserved_amount=Decimal(amount),
-            on=on,
-        )
+    corrected_filing(world.js_school)
     tally.refresh()
     expected = {
         date(2024, 2, 29): ("20000.00", "0.00"),

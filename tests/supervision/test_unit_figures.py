@@ -5,9 +5,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from tests.supervision.conftest import filing, line, table
+from tests.supervision.conftest import corrected_filing, line, table
 from zhunong.regions.models import Region
-from zhunong.reservations.models import Action, FilingStep, Reservation
+from zhunong.reservations.models import Reservation
 from zhunong.supervision.unitfigures import unit_figures
 
 
@@ -32,18 +32,7 @@ def test_completed_and_pending_per_unit_as_of_the_cutoff(city_world):
 def test_a_filing_corrected_after_the_cutoff_shows_its_figures_of_the_date(city_world):
     w = city_world
     Reservation.objects.filter(unit=w.js_school2, year=2024).delete()
-    stepped = filing(w.js_school2, "100000", "12000", filed_on=date(2024, 3, 1))
-    Reservation.objects.filter(pk=stepped.pk).update(figures_on=date(2024, 9, 1))
-    for amount, on in (("10000", date(2024, 3, 1)), ("12000", date(2024, 9, 1))):
-        FilingStep.objects.create(
-            reservation=stepped,
-            action=Action.FILED,
-            status="locked",
-            canteen_total=100000,
-            ratio=10,
-            reserved_amount=Decimal(amount),
-            on=on,
-        )
+    corrected_filing(w.js_school2)
     city = Region.objects.get(code="410100")
     for as_of, reserved in ((date(2024, 7, 31), "10000.00"), (date(2024, 9, 1), "12000.00")):
         t = table(city, as_of=as_of)
