@@ -293,13 +293,13 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
     if children:
         rows = sub_region_rows(region, children)
         paths = [(c.path, c.code) for c in children]
+        key_of_region = {region.code: "own"}  # each region's key found once, not once per unit
         for u in units:
-            if u["region_id"] == region.code:
-                key_of[u["id"]] = "own"
-            else:
-                key_of[u["id"]] = next(
-                    (code for p, code in paths if u["region__path"].startswith(p)), ""
-                )
+            key = key_of_region.get(u["region_id"])
+            if key is None:
+                key = next((code for p, code in paths if u["region__path"].startswith(p)), "")
+                key_of_region[u["region_id"]] = key
+            key_of[u["id"]] = key
         return rows, key_of
     from .unitfigures import department_of
 
