@@ -14,7 +14,7 @@ from zhunong.inputs import ApiDay, ApiId, ApiVersion, ApiYear, Input
 
 from . import services
 from .models import Amendment
-from .queries import filing_as_of, host_unit, review
+from .queries import filing_as_of, host_unit, review, with_reservations
 
 router = Router(tags=["reservations"])
 
@@ -175,7 +175,10 @@ def list_reservations(
         "pages": paginator.num_pages,
         "canteen_total": totals["canteen_total"],
         "reserved_amount": totals["reserved_amount"],
-        "items": [{"reservation": r.reservation, "flags": r.flags} for r in current.object_list],
+        "items": [
+            {"reservation": r.reservation, "flags": r.flags}
+            for r in with_reservations(current.object_list)
+        ],
     }
 
 

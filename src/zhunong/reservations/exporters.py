@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from zhunong.spreadsheets import append, cell, workbook, xlsx_bytes
 
 from .models import FilingStep
-from .queries import FLAGS
+from .queries import FLAGS, with_reservations
 
 HEADER = [
     "单位编码",
@@ -45,7 +45,8 @@ def reservations_xlsx(title: str, rows, each=iter) -> bytes:
 
     canteens = dict(Canteen.choices)
     last_step = {}
-    ids = [row.reservation.pk for row in rows]
+    rows = list(rows)
+    ids = [row.reservation_id for row in rows]
     for start in range(0, len(ids), 2000):
         for step in FilingStep.objects.filter(reservation_id__in=ids[start : start + 2000]):
             known = last_step.get(step.reservation_id)
@@ -58,7 +59,7 @@ def reservations_xlsx(title: str, rows, each=iter) -> bytes:
         ws.column_dimensions[col].width = 18
     append(ws, [cell(ws, title, font=Font(bold=True, size=14))])
     append(ws, [cell(ws, h, font=Font(bold=True)) for h in HEADER])
-    for row in each(rows):
+    for row in each(with_reservations(rows)):
         r = row.reservation
         last = last_step.get(r.pk)
         values = [

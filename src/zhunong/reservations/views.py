@@ -22,7 +22,15 @@ from . import reminders, services
 from .exporters import reservations_xlsx, unions_xlsx
 from .forms import AmendmentForm, ExemptionForm, FilingForm, RulesForm, UnionFilingForm
 from .models import Amendment, Exemption, FilingRules, Reminder, Status
-from .queries import FLAGS, filed_late, host_unit, not_filed, review, union_progress
+from .queries import (
+    FLAGS,
+    filed_late,
+    host_unit,
+    not_filed,
+    review,
+    union_progress,
+    with_reservations,
+)
 from .rules import amount_of, rules_for
 
 
@@ -253,6 +261,7 @@ def review_page(request):
     missing = not_filed(request.user, year=year, region=region)
     # a city's filings run to thousands: the flags and totals cover them all, the page shows 100
     page = Paginator(rows, REVIEW_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(with_reservations(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
