@@ -522,8 +522,7 @@ def _periods(as_of: date, by_period: bool) -> list[tuple]:
         return [(UnitMonth, None, month, 1)]
     if by_period or (as_of - month).days < (month_end - as_of).days:
         return [before, (UnitDay, month, as_of, 1)]
-    after = [(UnitDay, as_of + timedelta(days=1), month_end, -1)] if as_of < month_end else []
-    return [(UnitMonth, None, month, 1), *after]
+    return [(UnitMonth, None, month, 1), (UnitDay, as_of + timedelta(days=1), month_end, -1)]
 
 
 def _summed(parts: list[tuple], group: list[str], measures: dict):
