@@ -96,7 +96,7 @@ class Among(models.Lookup):
 
 def _int_array(values: list) -> str:
     """PostgreSQL's text of an array of integers: `{1,2,3}` (int() refuses anything else)."""
-    return "{" + ",".join(str(int(v)) for v in values) + "}"
+    return "{" + ",".join(map(str, map(int, values))) + "}"
 
 
 def _text_array(values: list[str]) -> str:

@@ -63,6 +63,13 @@ def test_the_figures_by_any_date_equal_the_lines_summed(world):
     assert fast[school.pk] == (Decimal("199.50"), Decimal("40.00"))  # the world's 99.50 + 100
     # B1 counts as completed from its completion day, though ordered only later
     assert both([other], date(2024, 6, 5))[0][other.pk] == (Decimal("5.00"), None)
+    # both give exact yuan, two places, which the table and the per-unit figures add as they
+    # are (SQLite sums decimals as floats)
+    for sums in both([school, other], date(2024, 12, 31)):
+        amounts = [a for pair in sums.values() for a in pair if a is not None]
+        assert amounts and all(
+            type(a) is Decimal and a.as_tuple().exponent == -2 for a in amounts
+        ), amounts
 
 
 def test_a_late_cut_off_takes_the_month_less_its_later_days_and_gives_the_same_figures(world):

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zhunong.fields import many
-from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, Unit
 from zhunong.orgs.queries import account_states_on
 from zhunong.reservations.models import Reservation
@@ -76,8 +75,10 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         f = figures.get(counting[unit_id])
         if f is None:
             continue
-        f.completed += money(completed)
-        f.pending += money(pending)
+        if completed is not None:  # exact yuan already (UnitFacts.sums)
+            f.completed += completed
+        if pending is not None:
+            f.pending += pending
     return figures
 
 
