@@ -27,6 +27,7 @@ DEFAULT_WEIGHTS = {
 }
 MIN_RATIO = Decimal("0.10")
 ONE = Decimal(1)
+ZERO = Decimal(0)
 
 
 def _inherited(model, region, year):
@@ -65,14 +66,12 @@ def _rank(scores: list[Score]) -> list[Score]:
     """Ranks by the score as printed (two decimals): two entries printed 79.36 share a rank, as a
     reader of the notice expects, whatever the third decimal; ties are listed by code."""
 
-    def printed(s: Score) -> Decimal:
-        return s.score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    scores.sort(key=lambda s: (-printed(s), s.key))
+    printed = {id(s): s.score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for s in scores}
+    scores.sort(key=lambda s: (-printed[id(s)], s.key))
     previous, rank = None, 0
     for position, s in enumerate(scores, start=1):
-        if printed(s) != previous:
-            rank, previous = position, printed(s)
+        if printed[id(s)] != previous:
+            rank, previous = position, printed[id(s)]
         s.rank = rank  # equal scores share a rank
     return scores
 
@@ -121,17 +120,21 @@ def assess(table) -> dict[str, list[Score]]:
                 else (ONE if not has_canteen else Decimal(0))
             ),
         }
-        score = sum((weights[k] * max(v, Decimal(0)) for k, v in parts.items()), Decimal(0))
+        score = Decimal(0)  # the weighted parts added in order (a province has 20,000 units)
+        for k, v in parts.items():
+            score += weights[k] * (v if v >= 0 else ZERO)  # max(v, 0)
         units.append((f, Score(key=f.code, name=f.name, parts=parts, score=score, unit_id=f.id)))
 
     def mean_of(group: dict[str, list[Score]], names: dict[str, str], ids=None) -> list[Score]:
         out = []
         for key, members in group.items():
-            avg = sum((s.score for s in members), Decimal(0)) / len(members)
-            parts = {
-                k: sum((s.parts[k] for s in members), Decimal(0)) / len(members)
-                for k in DEFAULT_WEIGHTS
-            }
+            total, totals = Decimal(0), dict.fromkeys(DEFAULT_WEIGHTS, Decimal(0))
+            for s in members:  # one pass over a group's units, not five
+                total += s.score
+                for k in totals:
+                    totals[k] += s.parts[k]
+            avg = total / len(members)
+            parts = {k: v / len(members) for k, v in totals.items()}
             out.append(
                 Score(
                     key=key,
