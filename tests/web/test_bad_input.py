@@ -84,6 +84,25 @@ def test_ids_too_long_for_the_database_find_nothing(bureau, url):
     assert bureau.get(url).status_code in (200, 404)
 
 
+@pytest.mark.parametrize(
+    "typed, message", [("abc", "请填写整数"), ("1999", "年度须在2000年至"), ("٢٠٢٤", "阿拉伯数字")]
+)
+def test_the_ledger_names_a_year_that_is_none_and_shows_this_years_lines(
+    world, bureau, typed, message
+):
+    """Not every year's lines, as an emptied field shows: the bureau asked for one year."""
+    from zhunong.clock import today
+    from zhunong.ledger.models import PurchaseLine
+
+    other = PurchaseLine.objects.exclude(year=today().year).first()
+    assert other is not None  # the world has lines of another year than this one
+    page = bureau.get("/ledger/", {"year": typed}).content.decode()
+    assert 'id="f-year-error"' in page and "is-invalid" in page and message in page
+    assert f'value="{typed}"' in page  # what was typed stays in the field, to be corrected
+    assert other.order_no not in page
+    assert page.count("<tr") == bureau.get("/ledger/").content.decode().count("<tr")
+
+
 def test_a_bulk_action_with_ids_too_long_changes_nothing(world, bureau):
     filing = js_filing(world)
     before = snapshot()

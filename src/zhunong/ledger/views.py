@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -13,12 +14,18 @@ from .models import Channel
 @login_required
 def ledger_list(request):
     """Ledger lines in reach, by unit, year, channel or import; each with its source mark. The
-    bare page opens on this year, the one a bureau works on; an emptied year field shows all."""
+    bare page opens on this year, the one a bureau works on; an emptied year field shows all; a
+    year that is none (`abc`, 1999) is named as wrong and this year shown, not every year."""
     lines = access.visible_purchase_lines(request.user).select_related("unit", "source_batch")
     unit = None
-    unit_id, year, batch = (
+    typed_year = request.GET.get("year", "").strip()
+    year_error = ""
+    try:
+        year = inputs.year(typed_year) if typed_year else None
+    except ValidationError as exc:
+        year, year_error = today().year, exc.messages[0]
+    unit_id, batch = (
         inputs.id_or_none(request.GET.get("unit", "")),
-        inputs.year_or_none(request.GET.get("year", "")),
         inputs.id_or_none(request.GET.get("batch", "")),
     )
     if not request.GET:
@@ -59,6 +66,8 @@ def ledger_list(request):
             "channels": Channel.choices,
             "params": request.GET,
             "year": year,
+            "typed_year": typed_year if year_error else year,
+            "year_error": year_error,
             "query": query.urlencode(),
         },
     )
