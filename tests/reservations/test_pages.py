@@ -213,7 +213,7 @@ def test_the_review_pages_a_long_list_and_totals_all_of_it(filing_world, client_
         )
     client = client_for(w.js_finance)
     first = client.get("/filings/", {"year": 2025, "region": "410105"}).content.decode()
-    assert '<div class="fs-5" id="total-count">250</div>' in first
+    assert '<div class="fs-5 text-nowrap" id="total-count">250</div>' in first
     assert "2,500,000.00" in first  # every filing's reserve, not one page's
     assert first.count('name="ids"') == 100 and "第 1–100 份，共 250 份" in first
     assert "J-R000" in first and "J-R100" not in first
