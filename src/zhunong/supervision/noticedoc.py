@@ -305,21 +305,23 @@ def _table(doc, table: dict) -> None:
     grid.autofit = False  # a fixed layout: the widths below hold
     for column, width in zip(grid.columns, WIDTHS_MM, strict=True):
         column.width = Mm(width)  # the grid, which LibreOffice and WPS lay out by
+    # every cell once: python-docx's `cell(r, c)` and `row.cells` walk the whole table on each
+    # call (a province's 160 rows took 1.8 s of its notice). The header's cells are taken
+    # before its merges, each group's from its own columns, which no other merge touches
+    width = len(columns)
+    cells = grid._cells
     col = 0
     for title, span in groups:
-        top = grid.cell(0, col)
+        top = cells[col]
         if span > 1:
-            top = top.merge(grid.cell(0, col + span - 1))
+            top = top.merge(cells[col + span - 1])
             for offset in range(span):
-                grid.cell(1, col + offset).text = columns[col + offset]
+                cells[width + col + offset].text = columns[col + offset]
         else:
-            top = top.merge(grid.cell(1, col))
+            top = top.merge(cells[width + col])
         top.text = title
         col += span
-    # every cell once: python-docx's `cell(r, c)` and `row.cells` walk the whole table on each
-    # call (a province's 160 rows took 1.8 s of its notice)
-    cells = grid._cells
-    width = len(columns)
+    cells = grid._cells  # as merged
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row["shown"]):
             cells[r * width + c].text = value
