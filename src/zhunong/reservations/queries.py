@@ -45,11 +45,17 @@ def filings_as_of(reservations, as_of: date) -> list[FilingThen]:
     stepped: set[int] = set()
     ids = [r[0] for r in rows]
     for start in range(0, len(ids), 10_000):
-        steps = FilingStep.objects.filter(reservation_id__among=many(ids[start : start + 10_000]))
-        stepped.update(steps.values_list("reservation_id", flat=True).order_by().distinct())
-        for filing_id, on, *step in steps.filter(Q(on__lte=as_of) | Q(on__isnull=True)).values_list(
+        # every step of the filings, in one read: which have steps at all, and the last by the
+        # date (two statements before, the first only to learn which filings have steps)
+        steps = FilingStep.objects.filter(
+            reservation_id__among=many(ids[start : start + 10_000])
+        ).values_list(
             "reservation_id", "on", "id", "status", "canteen_total", "ratio", "reserved_amount"
-        ):
+        )
+        for filing_id, on, *step in steps.order_by():
+            stepped.add(filing_id)
+            if on is not None and on > as_of:
+                continue  # a step after the date: the filing had steps, this one not yet
             step = (on or _EARLIEST, *step)
             known = last.get(filing_id)
             if known is None or step[:2] > known[:2]:
