@@ -10,9 +10,14 @@ from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs.models import Unit
 from zhunong.regions.models import Region
 from zhunong.reservations.models import Action, FilingStep, Reservation
+from zhunong.supervision import tally
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.models import TallyMark
-from zhunong.supervision.queries import progress_table_as_of, unit_line_sums
+from zhunong.supervision.queries import (
+    account_counts_from_records,
+    progress_table_as_of,
+    unit_line_sums,
+)
 
 AS_OF = date(2024, 7, 31)
 
@@ -63,15 +68,37 @@ def table(region, as_of=AS_OF, year=2024):
     """The reference table; for a region with sub-regions, every test also holds the table from
     the rollups (supervision.fasttable) to the same figures, twice: with the units just changed
     counted from their records (they are marked), and from the tally the first table wrote."""
+    every = Unit.objects.all()
     reference = progress_table_as_of(
-        region=region, year=year, as_of=as_of, units_qs=Unit.objects.all(), line_sums=unit_line_sums
+        region=region,
+        year=year,
+        as_of=as_of,
+        units_qs=every,
+        line_sums=unit_line_sums,
+        account_counts=account_counts_from_records,
     )
-    if Region.objects.filter(parent=region).exists():
-        for counted in ("marked units from records", "from the tally"):
-            fast = fast_table(region=region, year=year, as_of=as_of)
+    # the pages' table counts accounts from the tally (each unit's steps): the same figures and
+    # the same units behind each, with the units just changed counted from their records, then
+    # from the tally
+    with_sub_regions = Region.objects.filter(parent=region).exists()
+    for counted in ("marked units from records", "from the tally"):
+        tallied = progress_table_as_of(
+            region=region, year=year, as_of=as_of, units_qs=every, line_sums=unit_line_sums
+        )
+        assert figures(tallied) == figures(reference), counted
+        assert members(tallied) == members(reference), counted
+        if with_sub_regions:
+            fast = fast_table(region=region, year=year, as_of=as_of)  # tallies the marked units
             assert figures(fast) == figures(reference), counted
-        assert not TallyMark.objects.exists()
+        else:
+            tally.refresh()
+    assert not TallyMark.objects.exists()
     return reference
+
+
+def members(t) -> dict:
+    """The units (and filings) behind each figure of each row, in no order."""
+    return {(r.key, m): sorted(ids) for r in t.all_rows() for m, ids in r.members.items()}
 
 
 def figures(t) -> list[tuple]:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_account, make_unit, make_user
-from tests.supervision.conftest import figures
+from tests.supervision.conftest import figures, members
 from zhunong.ledger import rollups
 from zhunong.ledger.models import PurchaseLine
 from zhunong.ledger.queries import line_totals, lines_totals
@@ -31,7 +31,12 @@ from zhunong.supervision.channels import unit_channel_sums
 from zhunong.supervision.dashboard import completed_by_month_end
 from zhunong.supervision.fasttable import fast_table
 from zhunong.supervision.models import TallyMark
-from zhunong.supervision.queries import progress_table_as_of, unit_line_sums, unit_sums
+from zhunong.supervision.queries import (
+    account_counts_from_records,
+    progress_table_as_of,
+    unit_line_sums,
+    unit_sums,
+)
 
 START = date(2024, 1, 1)
 UNITS = 8
@@ -369,7 +374,14 @@ def test_the_table_from_rollups_equals_the_table_from_raw_rows(world, ops, cutof
                         as_of=as_of,
                         units_qs=Unit.objects.all(),
                         line_sums=unit_line_sums,
+                        account_counts=account_counts_from_records,
                     )
+                    # the pages' table: accounts counted from each unit's tally (or records)
+                    pages = progress_table_as_of(
+                        region=region, year=2024, as_of=as_of, units_qs=Unit.objects.all()
+                    )
+                    assert figures(pages) == figures(reference), (code, as_of, tallied)
+                    assert members(pages) == members(reference), (code, as_of, tallied)
                     fast = fast_table(region=region, year=2024, as_of=as_of)
                     assert figures(fast) == figures(reference), (code, as_of, tallied)
             assert not TallyMark.objects.exists()

@@ -17,6 +17,7 @@ from zhunong.fields import many
 from zhunong.orgs.models import HAS_CANTEEN
 
 from .models import AssessmentWeights, YearSettings
+from .queries import NO_ACCOUNTS
 from .unitfigures import unit_facts, unit_figures
 
 DEFAULT_WEIGHTS = {
@@ -82,13 +83,10 @@ def assess(table) -> dict[str, list[Score]]:
     figures = unit_figures(table)
     from zhunong.reservations.models import Reservation
 
-    # the accounts' states on the date, as the table read them
+    # the accounts' counts on the date, as the table read them: the management account (even
+    # stopped) and the trading accounts not stopped, as in the progress table
     facts = table.facts or unit_facts(table, set(figures))
-    accounts: dict[int, list[bool]] = {}
-    for a in facts.accounts:
-        if a["unit_id"] not in figures or (a["stopped"] and a["kind"] != "management"):
-            continue  # a stopped trading account no longer counts, as in the progress table
-        accounts.setdefault(a["unit_id"], []).append(a["active"])
+    counts = facts.account_counts
     filed_on = dict(
         Reservation.objects.filter(id__among=many(r.id for r in facts.filings)).values_list(
             "unit_id", "filed_on"
@@ -96,10 +94,13 @@ def assess(table) -> dict[str, list[Score]]:
     )
     units = []
     for f in figures.values():
-        states = accounts.get(f.id, [])
+        management, activated, trading, trading_activated = counts.get(f.id, NO_ACCOUNTS)
+        accounts = management + trading
         has_canteen = f.canteen in HAS_CANTEEN
         parts = {
-            "activation": Decimal(sum(states)) / len(states) if states else Decimal(0),
+            "activation": Decimal(activated + trading_activated) / accounts
+            if accounts
+            else Decimal(0),
             "filing_on_time": ONE
             if not has_canteen
             else (

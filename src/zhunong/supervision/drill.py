@@ -11,7 +11,8 @@ from django.db.models import Prefetch, QuerySet
 
 from zhunong.fields import many
 from zhunong.ledger.models import PurchaseLine
-from zhunong.orgs.models import Account, Unit
+from zhunong.orgs.models import Account, AccountKind, Unit
+from zhunong.orgs.queries import account_states_on
 from zhunong.reservations.models import Reservation
 
 from .queries import ProgressTable
@@ -84,6 +85,14 @@ def drill(table: ProgressTable, row_key: str, measure: str) -> Records | None:
             {"单位编码": "code", "单位名称": "name"},
         )
     if measure in ("trading", "trading_activated"):
+        # the members are the units whose trading accounts the figure counts (from the tally):
+        # their accounts are those not stopped on the date, and for 已激活 active then
+        states = account_states_on(
+            Account.objects.filter(unit_id__among=many(ids), kind=AccountKind.TRADING), as_of
+        )
+        ids = [
+            a["id"] for a in states if not a["stopped"] and (measure == "trading" or a["active"])
+        ]
         return Records(
             ["账号", "单位编码", "单位名称", "开通日期", "激活日期", "停用日期"],
             Account.objects.filter(id__among=many(ids))

@@ -67,8 +67,8 @@ class Row:
     canteen_total: Decimal = ZERO
     reserved: Decimal = ZERO
     completed: Decimal = ZERO
-    # What each figure counts or sums, for the drill-down: measure → ids of units, accounts,
-    # filings (reservations) or the units whose ledger lines are summed.
+    # What each figure counts or sums, for the drill-down: measure → ids of units (counted, or
+    # whose trading accounts are counted, or whose ledger lines are summed) or of filings.
     members: dict = field(default_factory=lambda: defaultdict(list), repr=False)
 
     @property
@@ -154,7 +154,9 @@ class UnitFacts:
     filings: list  # the counted units' filings of the year as they stood (FilingThen)
     # per buying unit: (completed, ordered and not completed), each exact yuan or None
     sums: dict[int, tuple]
-    accounts: list[dict]  # the units' accounts opened by the date, with their states then
+    # per budget unit: (1 if its management account was opened by the date, 1 if that account
+    # was active then, its trading accounts not stopped, those of them active)
+    account_counts: dict[int, tuple]
     # per buying unit, its lines completed in the year by the date (from the per-unit sums; None
     # when the sums came from the lines): the drill-down's count without counting the lines
     completed_lines: dict[int, int] | None = None
@@ -320,11 +322,13 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
 
 
 def progress_table_as_of(
-    *, region: Region, year: int, as_of: date, units_qs, line_sums=None
+    *, region: Region, year: int, as_of: date, units_qs, line_sums=None, account_counts=None
 ) -> ProgressTable:
     """`units_qs` is the units the reader's table counts (`table_units`). The units' completed
-    and pending amounts come from the per-unit rollups (`unit_sums`); `line_sums=unit_line_sums`
-    sums the raw lines instead (the reference the tests and the benchmark compare with)."""
+    and pending amounts come from the per-unit rollups (`unit_sums`), their accounts' counts
+    from the tally (`unit_account_counts`); `line_sums=unit_line_sums` sums the raw lines
+    instead and `account_counts=account_counts_from_records` counts the accounts themselves
+    (the reference the tests and the benchmark compare with)."""
     # a unit moved to another region after the cut-off still stood in its old one on the date
     region_then = stood_in_on(as_of, UnitEvent.objects.filter(unit__in=units_qs))
     paths = dict(
@@ -348,7 +352,6 @@ def progress_table_as_of(
             "tree_path",
         )
     )
-    units_in = [u["id"] for u in units]
     as_registered = {u["id"]: u for u in units}  # the per-unit figures show the region now
     for u in units:
         if u["id"] in region_then:
@@ -361,40 +364,32 @@ def progress_table_as_of(
     # each unit's row, looked up once (a province's table looks up 100,000 times)
     row_of = {unit_id: by_key[key] for unit_id, key in key_of.items() if key in by_key}
 
-    # by the units' ids (read above) rather than their query again: PostgreSQL judged the
-    # region's units a few hundred and walked the accounts' index unit by unit
-    accounts = account_states_on(Account.objects.filter(unit_id__among=many(units_in)), as_of)
-
     # the rows of the budget units still standing on the date: only they count accounts
     budget_rows = {
         u["id"]: row_of[u["id"]]
         for u in units
         if u["kind"] == "budget_unit" and u["id"] not in ended and u["id"] in row_of
     }
+    counts = (account_counts or unit_account_counts)(list(budget_rows), as_of)
     counted_units: set[int] = set()
-    # management accounts first: a unit's trading accounts count only once the unit counts
-    accounts.sort(key=lambda a: a["kind"] != AccountKind.MANAGEMENT)
-    for a in accounts:
-        row = budget_rows.get(a["unit_id"])
-        if row is None:
-            continue
-        if a["kind"] != AccountKind.MANAGEMENT and a["unit_id"] not in counted_units:
-            continue
-        if a["kind"] == AccountKind.MANAGEMENT:
-            if a["unit_id"] in counted_units:
-                continue
-            counted_units.add(a["unit_id"])
-            row.units += 1
-            row.members["units"].append(a["unit_id"])
-            if a["active"]:
-                row.units_activated += 1
-                row.members["units_activated"].append(a["unit_id"])
-        elif not a["stopped"]:
-            row.trading += 1
-            row.members["trading"].append(a["id"])
-            if a["active"]:
-                row.trading_activated += 1
-                row.members["trading_activated"].append(a["id"])
+    for unit_id, row in budget_rows.items():
+        units_, activated, trading, trading_activated = counts.get(unit_id, NO_ACCOUNTS)
+        if not units_:
+            continue  # no management account opened by the date: the unit does not count yet
+        counted_units.add(unit_id)
+        row.units += 1
+        row.members["units"].append(unit_id)
+        if activated:
+            row.units_activated += 1
+            row.members["units_activated"].append(unit_id)
+        # the trading figures' members are the units whose accounts they count: the drill-down
+        # reads those accounts (drill.py), the table only their numbers
+        if trading:
+            row.trading += trading
+            row.members["trading"].append(unit_id)
+        if trading_activated:
+            row.trading_activated += trading_activated
+            row.members["trading_activated"].append(unit_id)
 
     counting = counting_units(counted_units, as_of)
     # each filing with the figures it had on the date (reservations.queries.filings_as_of)
@@ -441,10 +436,66 @@ def progress_table_as_of(
             counting=counting,
             filings=filings,
             sums=sums,
-            accounts=accounts,
+            account_counts=counts,
             completed_lines=completed_lines,
         ),
     )
+
+
+NO_ACCOUNTS = (0, 0, 0, 0)
+
+
+def unit_account_counts(unit_ids, as_of: date) -> dict[int, tuple]:
+    """Each budget unit's account counts on the date (`UnitFacts.account_counts`) as the tally
+    keeps them: its steps of units and accounts summed up to the date — a few rows per unit,
+    not its accounts and their changes (60,000 and more for a province). A unit marked since
+    its steps were written is counted from its records. Read per unit, each unit's steps or its
+    records come from one statement, so no snapshot is needed (the fast table's region totals
+    do need one, fasttable.py)."""
+    from . import tally
+    from .models import TallyMark, UnitTally
+
+    ids = list(unit_ids)
+    marked = set(
+        TallyMark.objects.filter(unit_id__among=many(ids)).values_list("unit_id", flat=True)
+    )
+    found = {
+        unit_id: tuple(values)
+        for unit_id, *values in UnitTally.objects.filter(
+            unit_id__among=many(u for u in ids if u not in marked),
+            year=tally.ACCOUNTS,
+            day__lte=as_of,
+        )
+        .values("unit_id")
+        .annotate(
+            u=Sum("units"),
+            ua=Sum("units_activated"),
+            t=Sum("trading"),
+            ta=Sum("trading_activated"),
+        )
+        .values_list("unit_id", "u", "ua", "t", "ta")
+        .order_by()
+    }
+    if marked:
+        found.update(account_counts_from_records(marked, as_of))
+    return found
+
+
+def account_counts_from_records(unit_ids, as_of: date) -> dict[int, tuple]:
+    """`unit_account_counts` from the accounts themselves: a unit counts once its management
+    account is opened; a stopped trading account is not counted, a stopped management account
+    still is (the rules the tally keeps, tally._counts_on)."""
+    found: dict[int, list] = {}
+    states = account_states_on(Account.objects.filter(unit_id__among=many(unit_ids)), as_of)
+    for a in states:
+        counts = found.setdefault(a["unit_id"], [0, 0, 0, 0])
+        if a["kind"] == AccountKind.MANAGEMENT:
+            counts[0] += 1
+            counts[1] += int(a["active"])
+        elif not a["stopped"]:
+            counts[2] += 1
+            counts[3] += int(a["active"])
+    return {unit_id: tuple(c) if c[0] else NO_ACCOUNTS for unit_id, c in found.items()}
 
 
 def unit_line_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:

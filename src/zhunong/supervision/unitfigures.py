@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zhunong.fields import many
-from zhunong.orgs.models import Account, Unit
-from zhunong.orgs.queries import account_states_on
+from zhunong.orgs.models import Unit
 from zhunong.reservations.models import Reservation
 from zhunong.reservations.queries import filings_as_of
 
-from .queries import UnitFacts, counting_units, unit_sums
+from .queries import UnitFacts, counting_units, unit_account_counts, unit_sums
 
 ZERO = Decimal("0.00")
 
@@ -104,5 +103,5 @@ def unit_facts(table, unit_ids: set[int]) -> UnitFacts:
         counting=counting,
         filings=filings,
         sums=unit_sums(counting, year, as_of),
-        accounts=account_states_on(Account.objects.filter(unit_id__among=many(units)), as_of),
+        account_counts=unit_account_counts(units, as_of),
     )
