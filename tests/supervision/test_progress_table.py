@@ -16,6 +16,7 @@ from tests.conftest import make_account, make_unit
 from tests.supervision.conftest import figures, filing, line, row, table
 from zhunong.ledger.models import PurchaseLine
 from zhunong.orgs import services
+from zhunong.orgs.models import Account
 from zhunong.supervision.numbers import percent, rate, wan
 from zhunong.supervision.unitfigures import unit_figures
 
@@ -298,6 +299,34 @@ def test_every_figure_links_to_the_records_it_counts_as_of_the_date(city_world, 
         "/supervision/progress/detail/", {**params, "row": "total", "measure": "reserved"}
     ).context["page"]
     assert sorted(r.unit.code for r in filings) == ["E-SCH1", "J-SCH1"]
+
+
+def test_the_trading_drill_down_lists_the_accounts_its_figure_counts(city_world, client_for):
+    """The figure counts a unit's trading accounts not stopped by the cut-off (已激活: those
+    active then); its drill-down lists exactly those accounts."""
+    w = city_world
+    make_account(w.js_school, "j-new-buyer", opened=date(2024, 2, 1))  # never activated
+    Account.objects.create(
+        unit=w.js_school,
+        login="j-gone-buyer",
+        kind="trading",
+        opened_on=date(2024, 1, 1),
+        activated_on=date(2024, 1, 2),
+        deactivated_on=date(2024, 6, 1),  # stopped before the cut-off
+    )
+    client = client_for(w.city_finance)
+    params = {"region": "410100", "year": 2024, "as_of": "2024-07-31", "row": "410105"}
+
+    def listed(measure):
+        page = client.get("/supervision/progress/detail/", {**params, "measure": measure})
+        return {a.login for a in page.context["page"]}
+
+    trading, activated = listed("trading"), listed("trading_activated")
+    assert "j-new-buyer" in trading and "j-gone-buyer" not in trading
+    assert "j-new-buyer" not in activated and activated < trading
+    table = client.get("/supervision/progress/", params).context["table"]
+    jinshui = next(r for r in table.rows if r.key == "410105")
+    assert (jinshui.trading, jinshui.trading_activated) == (len(trading), len(activated))
 
 
 def test_the_records_download_as_a_workbook(city_world, client_for):
