@@ -29,6 +29,7 @@ class FilingThen:
     canteen_total: Decimal
     ratio: Decimal
     reserved_amount: Decimal
+    filed_on: date | None = None  # when it was filed (None: imported without a date)
 
 
 def filings_as_of(reservations, as_of: date) -> list[FilingThen]:
@@ -38,7 +39,7 @@ def filings_as_of(reservations, as_of: date) -> list[FilingThen]:
     filing date. (Rows read as tuples: a province has 20,000 filings.)"""
     rows = list(
         reservations.filter(Q(filed_on__lte=as_of) | Q(filed_on__isnull=True)).values_list(
-            "id", "unit_id", "status", "canteen_total", "ratio", "reserved_amount"
+            "id", "unit_id", "status", "canteen_total", "ratio", "reserved_amount", "filed_on"
         )
     )
     last: dict[int, tuple] = {}  # filing → (day or earliest, step id, status, figures…)
@@ -64,7 +65,7 @@ def filings_as_of(reservations, as_of: date) -> list[FilingThen]:
     for r in rows:
         step = last.get(r[0])
         if step is not None:
-            found.append(FilingThen(r[0], r[1], *step[2:]))
+            found.append(FilingThen(r[0], r[1], *step[2:], r[6]))
         elif r[0] not in stepped:
             found.append(FilingThen(*r))
     return found

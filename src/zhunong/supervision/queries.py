@@ -172,6 +172,8 @@ class ProgressTable:
     # what the table read about each unit, kept for the per-unit figures (unitfigures) so that a
     # page reads it once; None when the table came from the region rollups (fasttable)
     facts: "UnitFacts | None" = field(default=None, repr=False, compare=False)
+    # the per-unit figures, once worked out (unitfigures.unit_figures)
+    figures: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def rows_label(self) -> str:

@@ -15,14 +15,17 @@ from .queries import UnitFacts, counting_units, unit_account_counts, unit_sums
 ZERO = Decimal("0.00")
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitFigures:
     id: int
     code: str
     name: str
     canteen: str
     region_id: str
-    department: str  # code of the top-level supervising unit
+    # code of the top-level supervising unit, for a unit of the table's own region (a
+    # department is one of the region's own units, statements._departments); "" for a unit of a
+    # sub-region, which belongs to none of them
+    department: str
     filed: bool = False
     canteen_total: Decimal = ZERO
     reserved: Decimal = ZERO
@@ -39,13 +42,24 @@ def department_of(tree_path: str, region_id: str, region_of: dict[str, str]) -> 
 
 def unit_figures(table) -> dict[int, UnitFigures]:
     """Each counted unit's figures as of the table's date. A table from `progress_table_as_of`
-    brings what it read (its `facts`: units, filings as they stood, sums); else they are read."""
+    brings what it read (its `facts`: units, filings as they stood, sums); else they are read.
+    Worked out once per table: a page's statements, scores and time progress all read them (the
+    figures are read, never changed, by them)."""
+    if table.figures is None:
+        table.figures = _unit_figures(table)
+    return table.figures
+
+
+def _unit_figures(table) -> dict[int, UnitFigures]:
     unit_ids = set(table.total.members.get("units", []))
     facts = table.facts
     if facts is None:
         facts = unit_facts(table, unit_ids)
     rows = [facts.units[u] for u in unit_ids]
-    codes = {c for r in rows for c in r["tree_path"].split("/") if c}
+    # only the region's own units belong to a department (a province's 20,000 units, few of
+    # them its own)
+    own = table.region.code
+    codes = {c for r in rows if r["region_id"] == own for c in r["tree_path"].split("/") if c}
     region_of = {u["code"]: u["region_id"] for u in facts.units.values() if u["code"] in codes}
     missing = codes - set(region_of)  # supervising units outside the table's units
     if missing:
@@ -54,12 +68,12 @@ def unit_figures(table) -> dict[int, UnitFigures]:
         )
     figures = {
         r["id"]: UnitFigures(
-            id=r["id"],
-            code=r["code"],
-            name=r["name"],
-            canteen=r["canteen"],
-            region_id=r["region_id"],
-            department=department_of(r["tree_path"], r["region_id"], region_of),
+            r["id"],
+            r["code"],
+            r["name"],
+            r["canteen"],
+            r["region_id"],
+            department_of(r["tree_path"], own, region_of) if r["region_id"] == own else "",
         )
         for r in rows
     }
