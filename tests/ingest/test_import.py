@@ -242,3 +242,37 @@ def test_a_small_import_sums_its_units_at_once_and_the_worker_finds_nothing(
     assert rollups.marked_units() == set()
     assert set(UnitDay.objects.values_list("unit_id", flat=True)) >= buyers
     assert rollups.unit_differences() == []
+
+
+@pytest.mark.django_db
+def test_the_dashboards_anomaly_count_is_the_anomaly_lists_count(tmp_path):
+    """The dashboard counts without listing (ingest.anomalies.count_anomalies): every kind, and a
+    reserve under 10% of the canteen total to the fen, count as the list finds them."""
+    from zhunong.ingest.anomalies import anomalies_in_region, anomaly_count_in_region
+
+    rows = base_rows()
+    rows["reservations"][2] = ["P-EQ1", "2024", "80000", "0", "0", "", ""]
+    rows["transactions"][3][4] = "2024-05-02"
+    run(write_folder(tmp_path / "z", rows))
+    henan = Region.objects.get(code="410000")
+    listed, total = anomalies_in_region(henan, 2024, Unit.objects.all())
+    kinds = {a["kind"] for a in listed}
+    assert {"zero_reserve_with_canteen", "zero_reserve_buys", "ratio_below_minimum"} <= kinds
+    assert anomaly_count_in_region(henan, 2024, Unit.objects.all()) == total == len(listed)
+
+    # 10% of 80,000.05 is 8,000.005, 8,000.01 to the fen: a reserve under that is an anomaly;
+    # 10% of 80,000.04 is 8,000.004, 8,000.00 to the fen: 8,000.00 is not
+    unit = Unit.objects.get(code="P-JS1")  # an own canteen
+    for total_, reserved, anomaly in [
+        ("80000.05", "7999.99", True),
+        ("80000.05", "8000.00", True),
+        ("80000.05", "8000.01", False),
+        ("80000.04", "8000.00", False),
+    ]:
+        Reservation.objects.filter(unit=unit, year=2024).update(
+            canteen_total=total_, ratio="10.00", reserved_amount=reserved
+        )
+        listed, total = anomalies_in_region(henan, 2024, Unit.objects.all())
+        below = ("ratio_below_minimum", "P-JS1") in {(a["kind"], a["unit_code"]) for a in listed}
+        assert below == anomaly, (total_, reserved)
+        assert anomaly_count_in_region(henan, 2024, Unit.objects.all()) == total

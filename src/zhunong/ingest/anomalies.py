@@ -53,17 +53,7 @@ def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict],
     reservations = Reservation.objects.filter(unit__in=units, year__in=years).values(
         "unit_id", "year", "ratio", "canteen_total", "reserved_amount"
     )
-    # what was bought matters only where nothing was reserved: those units' lines alone are summed
-    # (a handful, not the millions of a province)
-    unreserved = reservations.filter(reserved_amount=0).values("unit_id")
-    completed = {
-        (r["unit_id"], r["year"]): r["total"]
-        for r in PurchaseLine.objects.filter(
-            unit__in=unreserved, year__in=years, completed_on__isnull=False
-        )
-        .values("unit_id", "year")
-        .annotate(total=Sum("amount"))
-    }
+    completed = _bought_unreserved(reservations, years)
     found = []
     for r in reservations.order_by("unit_id", "year"):
         unit = info.get(r["unit_id"])
@@ -97,6 +87,56 @@ def find_anomalies(units: QuerySet[Unit], years: list[int]) -> tuple[list[dict],
     total = len(found) - min(early_count, MAX_LISTED) + early_count
     found.sort(key=lambda a: a["severity"])  # stable: within a severity, as found
     return found[:MAX_LISTED], total
+
+
+def _bought_unreserved(reservations, years: list[int]) -> dict[tuple[int, int], object]:
+    """(unit, year) → completed amount, for the units that reserved nothing: what was bought
+    matters only there, so those units' lines alone are summed (a handful, not the millions of
+    a province)."""
+    unreserved = reservations.filter(reserved_amount=0).values("unit_id")
+    return {
+        (r["unit_id"], r["year"]): r["total"]
+        for r in PurchaseLine.objects.filter(
+            unit__in=unreserved, year__in=years, completed_on__isnull=False
+        )
+        .values("unit_id", "year")
+        .annotate(total=Sum("amount"))
+    }
+
+
+def count_anomalies(units: QuerySet[Unit], years: list[int]) -> int:
+    """How many anomalies `find_anomalies` finds, without listing them: the dashboard shows the
+    number only (a province's filings read as three columns, no row written for each)."""
+    if not years:
+        return 0
+    reservations = Reservation.objects.filter(unit__in=units, year__in=years)
+    completed = _bought_unreserved(reservations, years)
+    count = 0
+    for unit_id, year, canteen, canteen_total, reserved in reservations.values_list(
+        "unit_id", "year", "unit__canteen", "canteen_total", "reserved_amount"
+    ).order_by():
+        # a reserve of at least the minimum share of the total is at least its amount to the fen
+        # (a two-place amount not below a figure is not below it rounded): only a reserve under
+        # it needs the amount worked out, as the filing page does
+        if canteen in HAS_CANTEEN and (
+            reserved == 0
+            or (
+                reserved * 100 < canteen_total * NATIONAL_MIN_RATIO
+                and reserved < amount_of(canteen_total, NATIONAL_MIN_RATIO)
+            )
+        ):
+            count += 1
+        if reserved == 0 and (completed.get((unit_id, year)) or 0) > 0:
+            count += 1
+    early = PurchaseLine.objects.filter(
+        unit__in=units, year__in=years, completed_on__lt=F("ordered_on")
+    )
+    return count + early.count()
+
+
+def anomaly_count_in_region(region, year: int, units: QuerySet[Unit]) -> int:
+    """`anomalies_in_region`'s count alone."""
+    return count_anomalies(units.filter(Q(region__path__startswith=region.path)), [year])
 
 
 def anomalies_for(*, unit_ids: list[int], years: list[int]) -> tuple[list[dict], int]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from zhunong.ingest.anomalies import anomalies_in_region
+from zhunong.ingest.anomalies import anomaly_count_in_region
 from zhunong.ledger.rollups import money
 
 from . import timeprogress
@@ -68,7 +68,7 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
     progress = timeprogress.time_progress(table, target)
     behind = [p for p in progress[1:] if p.at_risk][:5]
     best = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)[:5]
-    _rows, anomaly_count = anomalies_in_region(region, year, units_qs)
+    anomaly_count = anomaly_count_in_region(region, year, units_qs)
     pending = sum((f.pending for f in unit_figures(table).values()), Decimal(0))
     return {
         "table": table,
