@@ -560,13 +560,22 @@ PENDING_MEASURES = {
 
 def rollup_rows(unit_ids: list | None, year: int, as_of: date, group: list[str], measures: dict):
     """The per-unit rollups of the units' year by the date, grouped by `group`, with `measures`
-    (name: column) summed, one row per key: the months before the date's month, then that month's
-    days up to the date; `unit_ids` None is every unit. Without `period` in the group, a date in
-    the second half of its month takes the whole month less its days after the date instead
-    (a month-end cut-off, as most notices have, reads no day at all): a province's day rows for
-    30 September were 600,000 of its 780,000. Units a large import marked for the worker are
-    summed from their lines instead, the same rows the triggers would have kept
-    (docs/decisions/0023)."""
+    (name: column) summed, one row (a dict) per key: see `rollup_tuples`."""
+    names = [*group, *measures]
+    for values in rollup_tuples(unit_ids, year, as_of, group, measures):
+        yield dict(zip(names, values, strict=True))
+
+
+def rollup_tuples(unit_ids: list | None, year: int, as_of: date, group: list[str], measures: dict):
+    """`rollup_rows` as tuples (the group's keys, then the measures, in their order): a
+    province's 20,000 rows read without a dict each.
+
+    The months before the date's month, then that month's days up to the date; `unit_ids` None
+    is every unit. Without `period` in the group, a date in the second half of its month takes
+    the whole month less its days after the date instead (a month-end cut-off, as most notices
+    have, reads no day at all): a province's day rows for 30 September were 600,000 of its
+    780,000. Units a large import marked for the worker are summed from their lines instead, the
+    same rows the triggers would have kept (docs/decisions/0023)."""
     marked = marked_units(unit_ids)
     parts = []
     for model, first, last, sign in _periods(as_of, by_period="period" in group):
@@ -622,9 +631,7 @@ def _summed(parts: list[tuple], group: list[str], measures: dict):
             f"GROUP BY {keys}",
             params,
         )
-        names = [*group, *measures]
-        for values in cur.fetchall():
-            yield dict(zip(names, values, strict=True))
+        yield from cur.fetchall()
 
 
 def _marked_rows(unit_ids: list[int], year: int, as_of: date, group: list[str], measures: dict):
@@ -643,9 +650,7 @@ def _marked_rows(unit_ids: list[int], year: int, as_of: date, group: list[str], 
             f"WHERE year = %s AND period <= %s GROUP BY {keys}",
             [year, db.ops.adapt_datefield_value(as_of)],
         )
-        names = [c[0] for c in cur.description]
-        for values in cur.fetchall():
-            yield dict(zip(names, values, strict=True))
+        yield from cur.fetchall()
 
 
 def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
@@ -664,15 +669,15 @@ def unit_sums_and_lines(unit_ids, year: int, as_of: date) -> tuple[dict, dict[in
     found: dict[int, list] = {}
     # PostgreSQL's sums of the two-place columns are exact yuan already (20,000 units' worth)
     exact = (lambda v: v) if read_connection().vendor == "postgresql" else money
-    for r in rollup_rows(ids, year, as_of, ["unit_id"], PENDING_MEASURES):
-        sums = found.get(r["unit_id"])
+    for unit_id, c, cn, p, pn in rollup_tuples(ids, year, as_of, ["unit_id"], PENDING_MEASURES):
+        sums = found.get(unit_id)
         if sums is None:
-            found[r["unit_id"]] = [exact(r["c"]), r["cn"], exact(r["p"]), r["pn"]]
+            found[unit_id] = [exact(c), cn, exact(p), pn]
             continue  # (a unit's row comes once, but for units an import marked)
-        sums[0] += exact(r["c"])
-        sums[1] += r["cn"]
-        sums[2] += exact(r["p"])
-        sums[3] += r["pn"]
+        sums[0] += exact(c)
+        sums[1] += cn
+        sums[2] += exact(p)
+        sums[3] += pn
     # the few lines completed before they were ordered, read whole from their partial index (a
     # list of units in the statement would make PostgreSQL walk the per-unit index instead)
     wanted = set(ids)
