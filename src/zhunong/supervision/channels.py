@@ -10,7 +10,7 @@ from zhunong.ledger.models import Channel
 from zhunong.ledger.rollups import money
 
 from .numbers import rate
-from .queries import counting_units, rollup_rows
+from .queries import counting_units, rollup_tuples
 
 ZERO = Decimal("0.00")
 
@@ -61,14 +61,14 @@ def unit_channel_sums(unit_ids, year: int, as_of: date) -> dict[tuple[int, str],
     """The amount each unit completed in the year by the date, per channel (from the per-unit
     rollups; a unit and channel with no completed line is absent)."""
     found: dict[tuple[int, str], Decimal] = {}
-    for r in rollup_rows(
+    for unit_id, channel, amount, lines in rollup_tuples(
         list(unit_ids),
         year,
         as_of,
         ["unit_id", "channel"],
         {"amount": "completed", "lines": "completed_lines"},
     ):
-        if r["lines"]:
-            key = (r["unit_id"], r["channel"])
-            found[key] = found.get(key, ZERO) + money(r["amount"])
+        if lines:
+            key = (unit_id, channel)
+            found[key] = found.get(key, ZERO) + money(amount)
     return found

@@ -39,7 +39,7 @@ def expected_share(year: int, target: date, on: date) -> Decimal:
     return min(Decimal(elapsed) / Decimal(total), Decimal(1))
 
 
-@dataclass
+@dataclass(slots=True)
 class Progress:
     key: str
     name: str
@@ -67,11 +67,19 @@ class Progress:
 
 
 def forecast_ratio(completed: Decimal, reserved: Decimal, year: int, target: date, on: date):
+    return _forecast(completed, reserved, _days(year, target, on))
+
+
+def _days(year: int, target: date, on: date) -> tuple[int, int]:
+    """(days from 1 January to the target, days elapsed by the date), both ends included."""
     start = date(year, 1, 1)
-    elapsed = (min(on, target) - start).days + 1
+    return (target - start).days + 1, (min(on, target) - start).days + 1
+
+
+def _forecast(completed: Decimal, reserved: Decimal, days: tuple[int, int]):
+    total, elapsed = days
     if elapsed <= 0 or not reserved:
         return None
-    total = (target - start).days + 1
     return Decimal(completed) * total / elapsed / Decimal(reserved)
 
 
@@ -97,21 +105,24 @@ def time_progress(table, target: date) -> list[Progress]:
 
 
 def unit_time_progress(table, target: date) -> list[Progress]:
-    """Per counted unit (its unions' and SOEs' purchases included), at-risk units first."""
+    """Per counted unit (its unions' and SOEs' purchases included), at-risk units first. (The
+    dates' days are counted once: a province has 20,000 units.)"""
     from .unitfigures import unit_figures
 
     expected = expected_share(table.year, target, table.as_of)
+    days = _days(table.year, target, table.as_of)
+    past_target = table.as_of > target
     lines = [
         Progress(
-            key=f.code,
-            unit_id=f.id,
-            name=f.name,
-            reserved=f.reserved,
-            completed=f.completed,
-            expected=expected,
-            actual=rate(f.completed, f.reserved),
-            forecast=forecast_ratio(f.completed, f.reserved, table.year, target, table.as_of),
-            past_target=table.as_of > target,
+            f.code,
+            f.name,
+            f.reserved,
+            f.completed,
+            expected,
+            rate(f.completed, f.reserved),
+            _forecast(f.completed, f.reserved, days),
+            f.id,
+            past_target,
         )
         for f in unit_figures(table).values()
     ]
