@@ -14,7 +14,6 @@ from zhunong.ledger.rollups import money
 from . import timeprogress
 from .numbers import percent, wan
 from .queries import progress_table_as_of, rollup_rows
-from .unitfigures import unit_figures
 
 
 def month_ends(year: int, until: date) -> list[date]:
@@ -69,7 +68,9 @@ def dashboard(*, region, year: int, as_of: date, units_qs) -> dict:
     behind = [p for p in progress[1:] if p.at_risk][:5]
     best = sorted((r for r in rows if r.completion is not None), key=lambda r: -r.completion)[:5]
     anomaly_count = anomaly_count_in_region(region, year, units_qs)
-    pending = sum((f.pending for f in unit_figures(table).values()), Decimal(0))
+    # ordered and not completed: every buying unit's amount counts to a counted unit (the
+    # per-unit figures' sum, without working them out; exact yuan add up in any order)
+    pending = sum((p for _c, p in table.facts.sums.values() if p is not None), Decimal(0))
     return {
         "table": table,
         "target": target,
