@@ -36,6 +36,7 @@ from zhunong.supervision.queries import (
     progress_table_as_of,
     unit_line_sums,
     unit_sums,
+    unit_sums_and_lines,
 )
 
 START = date(2024, 1, 1)
@@ -340,6 +341,12 @@ def test_the_table_from_rollups_equals_the_table_from_raw_rows(world, ops, cutof
                 ):
                     by_channel[(unit, channel)] = rollups.money(amount)
                 assert unit_channel_sums(every_unit, 2024, as_of) == by_channel, as_of
+                # the channels page reads them with the units' sums, in one read
+                read_with: dict = {}
+                assert unit_sums_and_lines(every_unit, 2024, as_of, read_with) == (
+                    unit_sums_and_lines(every_unit, 2024, as_of)
+                )
+                assert read_with == by_channel, as_of
                 # and the dashboard's curve, month by month
                 for end, done in completed_by_month_end(every_unit, 2024, as_of).items():
                     lines = PurchaseLine.objects.filter(

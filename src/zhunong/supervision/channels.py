@@ -38,16 +38,19 @@ class ChannelRow:
         return rate(self.completed, self.reserved)
 
 
-def channel_rows(table) -> list[ChannelRow]:
+def channel_rows(table, by_channel: dict | None = None) -> list[ChannelRow]:
     """合计, then the table's rows, each with the same completed total as the table's (a test holds
     them equal), split by the channel of each purchase line. Reads the table's members, so it
-    takes a table from `progress_table_as_of`."""
+    takes a table from `progress_table_as_of`; `by_channel` is what that table read per unit and
+    channel when asked (`channels=`), else it is read here."""
     row_of_unit = {u: r.key for r in table.rows for u in r.members["units"]}
     counting = (
         table.facts.counting if table.facts else counting_units(set(row_of_unit), table.as_of)
     )
     rows = {r.key: ChannelRow(r.key, r.name, r.reserved) for r in table.rows}
-    for (unit_id, channel), amount in unit_channel_sums(counting, table.year, table.as_of).items():
+    if by_channel is None:
+        by_channel = unit_channel_sums(counting, table.year, table.as_of)
+    for (unit_id, channel), amount in by_channel.items():
         row = rows[row_of_unit[counting[unit_id]]]
         row.by_channel[channel] = row.by_channel.get(channel, ZERO) + amount
     total = ChannelRow("total", "合计", table.total.reserved)

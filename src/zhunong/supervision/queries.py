@@ -324,13 +324,21 @@ def _row_keys(region: Region, units: list[dict]) -> tuple[list[Row], dict[int, s
 
 
 def progress_table_as_of(
-    *, region: Region, year: int, as_of: date, units_qs, line_sums=None, account_counts=None
+    *,
+    region: Region,
+    year: int,
+    as_of: date,
+    units_qs,
+    line_sums=None,
+    account_counts=None,
+    channels: dict | None = None,
 ) -> ProgressTable:
     """`units_qs` is the units the reader's table counts (`table_units`). The units' completed
     and pending amounts come from the per-unit rollups (`unit_sums`), their accounts' counts
     from the tally (`unit_account_counts`); `line_sums=unit_line_sums` sums the raw lines
     instead and `account_counts=account_counts_from_records` counts the accounts themselves
-    (the reference the tests and the benchmark compare with)."""
+    (the reference the tests and the benchmark compare with). `channels`, a dict, receives the
+    buying units' completed amounts per channel read with their sums (`unit_sums_and_lines`)."""
     # a unit moved to another region after the cut-off still stood in its old one on the date
     region_then = stood_in_on(as_of, UnitEvent.objects.filter(unit__in=units_qs))
     paths = dict(
@@ -410,7 +418,7 @@ def progress_table_as_of(
     # the units' sums, once: the completed amounts the table counts, and what the per-unit
     # figures also show (ordered and not completed by the date), kept on the table for them
     if line_sums is None:
-        sums, completed_lines = unit_sums_and_lines(counting, year, as_of)
+        sums, completed_lines = unit_sums_and_lines(counting, year, as_of, channels)
     else:
         sums, completed_lines = line_sums(counting, year, as_of), None
     for unit_id, (completed, _pending) in sums.items():
@@ -658,22 +666,31 @@ def unit_sums(unit_ids, year: int, as_of: date) -> dict[int, tuple]:
     return unit_sums_and_lines(unit_ids, year, as_of)[0]
 
 
-def unit_sums_and_lines(unit_ids, year: int, as_of: date) -> tuple[dict, dict[int, int]]:
+def unit_sums_and_lines(
+    unit_ids, year: int, as_of: date, channels: dict | None = None
+) -> tuple[dict, dict[int, int]]:
     """What `unit_line_sums` answers (and the same figures), from the per-unit sums the ledger's
     triggers keep (ledger.models.UnitSums): the months before the date's month, then its days up
     to the date — tens of rows per unit, however many lines it has. Ordered and not completed by
     the date is ordered minus completed of the year's orders, plus the lines completed by the date
     but ordered after it (completed before they were ordered: the partial index's few lines).
-    With them, each unit's number of lines completed by the date."""
+    With them, each unit's number of lines completed by the date. Given `channels` (a dict), it
+    also receives each unit's completed amount per channel, keyed (unit, channel) as
+    `channels.unit_channel_sums` gives them, from the same read (the channels page reads once).
+    """
     ids = list(unit_ids)
     found: dict[int, list] = {}
     # PostgreSQL's sums of the two-place columns are exact yuan already (20,000 units' worth)
     exact = (lambda v: v) if read_connection().vendor == "postgresql" else money
-    for unit_id, c, cn, p, pn in rollup_tuples(ids, year, as_of, ["unit_id"], PENDING_MEASURES):
+    group = ["unit_id"] if channels is None else ["unit_id", "channel"]
+    for unit_id, *by, c, cn, p, pn in rollup_tuples(ids, year, as_of, group, PENDING_MEASURES):
+        if by and cn:
+            key = (unit_id, by[0])
+            channels[key] = channels.get(key, ZERO) + money(c)
         sums = found.get(unit_id)
         if sums is None:
             found[unit_id] = [exact(c), cn, exact(p), pn]
-            continue  # (a unit's row comes once, but for units an import marked)
+            continue  # (a unit's row comes once, but per channel or for units an import marked)
         sums[0] += exact(c)
         sums[1] += cn
         sums[2] += exact(p)
