@@ -327,3 +327,45 @@ def test_a_region_whose_code_starts_like_the_scope_is_still_outside_it(world, st
     )
     staged(stage, row(world, 2, "Z-ORDER"))
     assert stage.foreign_orders(world.jinshui.path) == [(2, "Z-ORDER")]
+
+
+# --- the rows' text on the way in (PostgreSQL's COPY; batched inserts on SQLite) -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["反斜杠\\结尾\\", "制表\t符", "换\n行", "回车\r符", "\\N", "'=1+1", " 空格 "],
+    ids=["backslash", "tab", "newline", "return", "null-marker", "apostrophe", "spaces"],
+)
+def test_text_with_escape_characters_is_staged_exactly(world, stage, text):
+    staged(
+        stage,
+        row(world, 2, f"T-{text}", supplier_name=text, product=text, amount=Decimal("1.50")),
+        row(world, 3, "T-PLAIN", supplier_name=text, product="蜜瓜", amount="2.50"),
+    )
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT order_no, supplier_name, product, amount FROM {TABLE} ORDER BY rownum")
+        found = cur.fetchall()
+    assert found == [
+        (f"T-{text}", text, text, Decimal("1.50")),
+        ("T-PLAIN", text, "蜜瓜", Decimal("2.50")),
+    ]
+
+
+def test_a_row_without_a_unit_or_completion_date_is_staged_with_nulls(world, stage):
+    staged(stage, row(world, 2, "T-NULLS", unit_id=None, completed_on=None))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT unit_id, completed_on, ordered_on FROM {TABLE}")
+        assert cur.fetchall() == [(None, None, date(2024, 3, 1))]
+
+
+def test_more_rows_than_one_written_block_are_each_staged_once(world, stage):
+    rows = [row(world, n + 2, f"T-{n:05d}", amount=f"{n}.01") for n in range(12_345)]
+    staged(stage, *rows)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*), COUNT(DISTINCT order_no), MAX(rownum) FROM {TABLE}")
+        counts = cur.fetchone()
+        cur.execute(f"SELECT order_no, amount FROM {TABLE} WHERE rownum = 12346")
+        last = cur.fetchone()
+    assert counts == (12_345, 12_345, 12_346)
+    assert (last[0], Decimal(str(last[1]))) == ("T-12344", Decimal("12344.01"))

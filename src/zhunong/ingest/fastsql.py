@@ -21,20 +21,17 @@ def _sqlite_value(value):
     return value
 
 
-def _pg_value(value):
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
 def insert_rows(table: str, columns: list[str], rows) -> int:
-    """Inserts tuples (in `columns` order) into `table`; returns how many."""
+    """Inserts tuples (in `columns` order) into `table`; returns how many. A JSON column's value
+    is given as its text (on PostgreSQL each row goes to COPY as it is: looking at every value
+    of a province's 140,000 rows cost a second)."""
     count = 0
     if connection.vendor == "postgresql":
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+            write = copy.write_row
             for row in rows:
-                copy.write_row([_pg_value(v) for v in row])
+                write(row)
                 count += 1
         return count
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"

@@ -6,6 +6,7 @@ transactions stream through a staging table (staging.py). Everything happens in 
 transaction that is rolled back when any error was found, so a refused file changes nothing.
 """
 
+import json
 import re
 from collections.abc import Callable
 from contextlib import closing
@@ -13,16 +14,18 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zhunong.clock import today
+from zhunong.fields import many
+from zhunong.ledger.bulk import bulk_load
 from zhunong.ledger.rollups import deferred_unit_sums
 from zhunong.orgs.models import Account, EventKind, Unit
 from zhunong.regions.models import Level, Region
-from zhunong.reservations.models import Action, FilingStep, Reservation
+from zhunong.reservations.models import Action, Reservation
 from zhunong.reservations.rules import ratio_of
 
 from . import parse
@@ -606,19 +609,27 @@ class PlatformImport:
             insert_rows("zn_unit_refs", ["code", "parent_code", "host_code", "owner_code"], refs)
             execute("CREATE INDEX zn_unit_refs_code ON zn_unit_refs (code)")
             analyze("zn_unit_refs")
+            # one join, not three correlated subqueries per unit (1.5 s for a province's units)
             execute(
-                "UPDATE orgs_unit SET parent_id = (SELECT p.id FROM orgs_unit p, zn_unit_refs r "
-                "WHERE r.code = orgs_unit.code AND p.code = r.parent_code), "
-                "canteen_host_id = (SELECT h.id FROM orgs_unit h, zn_unit_refs r "
-                "WHERE r.code = orgs_unit.code AND h.code = r.host_code), "
-                "owner_id = (SELECT o.id FROM orgs_unit o, zn_unit_refs r "
-                "WHERE r.code = orgs_unit.code AND o.code = r.owner_code) "
-                "WHERE code IN (SELECT code FROM zn_unit_refs)"
+                "UPDATE orgs_unit SET parent_id = p.id, canteen_host_id = h.id, owner_id = o.id "
+                "FROM zn_unit_refs r "
+                "LEFT JOIN orgs_unit p ON p.code = r.parent_code "
+                "LEFT JOIN orgs_unit h ON h.code = r.host_code "
+                "LEFT JOIN orgs_unit o ON o.code = r.owner_code "
+                "WHERE orgs_unit.code = r.code"
             )
             execute("DROP TABLE zn_unit_refs")
         now = timezone.now()
         event_rows = [
-            (uid, kind, self.today, changes, "平台数据导入", now, "")
+            (
+                uid,
+                kind,
+                self.today,
+                json.dumps(changes, ensure_ascii=False),
+                "平台数据导入",
+                now,
+                "",
+            )
             for uid, kind, changes in events
         ]
         event_rows += [
@@ -626,7 +637,7 @@ class PlatformImport:
                 self.unit_ids[u.code],
                 EventKind.REGISTERED,
                 u.registered_on,
-                {},
+                "{}",
                 "平台数据导入",
                 now,
                 "",
@@ -703,7 +714,7 @@ class PlatformImport:
                 "activated_on": activated,
             }
         if self.scope is not None:
-            owners = Account.objects.filter(login__in=list(accounts)).values_list(
+            owners = Account.objects.filter(login__among=many(accounts)).values_list(
                 "login", "unit__region__path"
             )
             for login, path in owners:
@@ -737,7 +748,7 @@ class PlatformImport:
     def apply_accounts(self, accounts) -> None:
         current = {
             a["login"]: a
-            for a in Account.objects.filter(login__in=list(accounts)).values(
+            for a in Account.objects.filter(login__among=many(accounts)).values(
                 "id", "login", "unit_id", "kind", "opened_on", "activated_on"
             )
         }
@@ -838,7 +849,7 @@ class PlatformImport:
         current = {
             (r["unit__code"], r["year"]): r
             for r in Reservation.objects.filter(
-                unit__code__in={u for u, _y in reservations}
+                unit__code__among=many({u for u, _y in reservations})
             ).values(
                 "id",
                 "unit__code",
@@ -911,33 +922,52 @@ class PlatformImport:
         Reservation.objects.bulk_update(
             updated, [*fields, "figures_on", "source_batch"], batch_size=1000
         )
-        Reservation.objects.filter(pk__in=[r.pk for r in updated]).update(version=F("version") + 1)
+        Reservation.objects.filter(pk__among=many(r.pk for r in updated)).update(
+            version=F("version") + 1
+        )
         self.record_filing_steps(created, updated)
         self.report.count("reservations", len(created), len(updated), unchanged)
 
     def record_filing_steps(self, created, updated) -> None:
         """A step per filing imported or changed, dated by the platform's filing date for a new
-        one and by the import for a change, so the filing can be read back as of any date."""
-        new_ids = Reservation.objects.filter(
-            source_batch=self.batch, unit_id__in=[r.unit_id for r in created]
-        ).values_list("id", "filed_on")
-        changed = {r.pk: r for r in updated}
-        steps = [
-            FilingStep(reservation_id=pk, on=filed_on, action=Action.IMPORTED)
-            for pk, filed_on in new_ids
-            if pk not in changed
-        ] + [FilingStep(reservation_id=pk, on=self.today, action=Action.IMPORTED) for pk in changed]
-        figures = {
-            r[0]: r[1:]
-            for r in Reservation.objects.filter(
-                pk__in=[s.reservation_id for s in steps]
-            ).values_list("id", "status", "canteen_total", "ratio", "reserved_amount")
-        }
-        for step in steps:
-            step.status, step.canteen_total, step.ratio, step.reserved_amount = figures[
-                step.reservation_id
+        one and by the import for a change, so the filing can be read back as of any date. The
+        filings are read back by this import's batch (every created or changed one carries it,
+        an unchanged one keeps its earlier batch) and the steps go in with COPY: 20,000 model
+        objects and two 20,000-value IN lists cost a province's import several seconds."""
+        if not created and not updated:
+            return
+        changed = {r.pk for r in updated}
+        figures = Reservation.objects.filter(source_batch=self.batch).values_list(
+            "id", "filed_on", "status", "canteen_total", "ratio", "reserved_amount"
+        )
+        now = timezone.now()
+        new = figures.exclude(pk__among=many(changed)) if changed else figures
+        rows = [
+            (pk, Action.IMPORTED, status, *amounts, filed_on, now, "")
+            for pk, filed_on, status, *amounts in new.order_by("id").iterator(chunk_size=5000)
+        ]
+        if changed:
+            rows += [
+                (pk, Action.IMPORTED, status, *amounts, self.today, now, "")
+                for pk, _filed_on, status, *amounts in figures.filter(
+                    pk__among=many(changed)
+                ).order_by("id")
             ]
-        FilingStep.objects.bulk_create(steps, batch_size=2000)
+        insert_rows(
+            "reservations_filingstep",
+            [
+                "reservation_id",
+                "action",
+                "status",
+                "canteen_total",
+                "ratio",
+                "reserved_amount",
+                connection.ops.quote_name("on"),
+                "at",
+                "reason",
+            ],
+            rows,
+        )
 
     # --- transactions -----------------------------------------------------------------------------
 
@@ -1135,8 +1165,10 @@ class PlatformImport:
             created, updated, unchanged = stage.counts()
             from zhunong.market.sales import link_lines
 
-            with deferred_unit_sums(created + updated):  # the worker sums a large import's units
-                stage.apply(self.batch.pk)
+            # the worker sums a large import's units; a ledger smaller than the import gets its
+            # indexes built afterwards instead of written line by line (ADR 0030)
+            with deferred_unit_sums(created + updated), bulk_load(created):
+                stage.apply(self.batch.pk, creates=created > 0, updates=updated > 0)
                 link_lines(batch_id=self.batch.pk)  # each line to its marketplace supplier
             report.count(sheet, created, updated, unchanged)
         stage.drop()

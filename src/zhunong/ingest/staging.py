@@ -3,7 +3,9 @@ batched inserts on SQLite), then compared with the ledger and merged by a few se
 statements. A million rows never sit in Python's memory, and the counts of created, updated and
 unchanged orders come from the same comparison that decides the writes."""
 
+import re
 from contextlib import contextmanager
+from datetime import date
 
 from django.db import connection
 from django.utils import timezone
@@ -37,6 +39,77 @@ def _unchanged_condition(target: str = "l") -> str:
     return " AND ".join(_same(c, target) for c in COMPARED)
 
 
+SPECIAL = re.compile(r"[\\\t\n\r]")
+ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_field(value) -> str:
+    """One value in COPY's text format: NULL as \\N, text with its backslashes, tabs and line
+    breaks escaped, dates as ISO dates, numbers and amounts (Decimal or checked text) as they
+    print."""
+    if value is None:
+        return "\\N"
+    if type(value) is str:
+        return value.translate(ESCAPES) if SPECIAL.search(value) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_line(row: tuple) -> str:
+    """A staged row as one line of COPY's text format, value by value."""
+    return "\t".join(map(copy_field, row)) + "\n"
+
+
+def copy_block(rows: list[tuple]) -> str:
+    """Staged rows as lines of COPY's text format. psycopg's `write_row` takes about 4 µs a row
+    for any type, a third of the Python side of a million-line import; here each row is written
+    by one format without looking at its text, and the block is checked as a whole instead:
+    each line holds exactly ten tabs and one line break, and no backslash but its NULL's, no
+    carriage return and no "None" (a NULL where only the completion date may be one), so any
+    text that needed escaping shows in the counts, and then every line is written value by
+    value."""
+    out = []
+    append = out.append
+    nulls = 0
+    try:
+        for row in rows:
+            (
+                n,
+                order_no,
+                unit_id,
+                channel,
+                amount,
+                ordered,
+                completed,
+                year,
+                supplier,
+                product,
+                origin,
+            ) = row
+            if completed is None:
+                done = "\\N"
+                nulls += 1
+            else:
+                done = completed.isoformat()
+            append(
+                f"{n}\t{order_no}\t{unit_id}\t{channel}\t{amount}\t{ordered.isoformat()}"
+                f"\t{done}\t{year}\t{supplier}\t{product}\t{origin}\n"
+            )
+    except AttributeError:  # a date given as text
+        return "".join(map(copy_line, rows))
+    text = "".join(out)
+    if (
+        text.count("\t") == 10 * len(rows)
+        and text.count("\n") == len(rows)
+        and text.count("\\") == nulls
+        and "\r" not in text
+        and "None" not in text
+    ):
+        return text
+    return "".join(map(copy_line, rows))
+
+
 class TransactionStage:
     def __init__(self):
         self.rows = 0
@@ -54,13 +127,18 @@ class TransactionStage:
         """Yields write(row): a tuple in COLUMNS order."""
         if connection.vendor == "postgresql":
             copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN"
+            block: list[tuple] = []
             with connection.cursor() as cur, cur.cursor.copy(copy_sql) as copy:
 
                 def write(row):
-                    copy.write_row(row)
+                    block.append(row)
                     self.rows += 1
+                    if len(block) >= 5000:
+                        copy.write(copy_block(block))
+                        block.clear()
 
                 yield write
+                copy.write(copy_block(block))
             return
         buffer = []
         sql = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
@@ -140,26 +218,31 @@ class TransactionStage:
         created, updated = int(created or 0), int(updated or 0)
         return created, updated, self.rows - created - updated
 
-    def apply(self, batch_id: int) -> None:
+    def apply(self, batch_id: int, *, creates: bool = True, updates: bool = True) -> None:
+        """Writes the created and updated orders. A caller that has the counts says which kinds
+        there are: each statement joins every staged row with the ledger, and a re-import that
+        changes nothing skipped two such joins of a million rows (4 s on the bench)."""
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         targets = ", ".join(COLUMNS[1:])
         sources = ", ".join(f"s.{c}" for c in COLUMNS[1:])
         with connection.cursor() as cur:
-            cur.execute(
-                f"UPDATE {LEDGER} SET "
-                + ", ".join(f"{c} = s.{c}" for c in COMPARED)
-                + f", source_batch_id = %s FROM {TABLE} s "
-                f"WHERE {LEDGER}.order_no = s.order_no AND NOT ("
-                + _unchanged_condition(LEDGER)
-                + ")",
-                [batch_id],
-            )
-            cur.execute(
-                f"INSERT INTO {LEDGER} ({targets}, account_id, source_batch_id, recorded_at) "
-                f"SELECT {sources}, NULL, %s, %s FROM {TABLE} s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {LEDGER} l WHERE l.order_no = s.order_no)",
-                [batch_id, now],
-            )
+            if updates:
+                cur.execute(
+                    f"UPDATE {LEDGER} SET "
+                    + ", ".join(f"{c} = s.{c}" for c in COMPARED)
+                    + f", source_batch_id = %s FROM {TABLE} s "
+                    f"WHERE {LEDGER}.order_no = s.order_no AND NOT ("
+                    + _unchanged_condition(LEDGER)
+                    + ")",
+                    [batch_id],
+                )
+            if creates:
+                cur.execute(
+                    f"INSERT INTO {LEDGER} ({targets}, account_id, source_batch_id, recorded_at) "
+                    f"SELECT {sources}, NULL, %s, %s FROM {TABLE} s "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {LEDGER} l WHERE l.order_no = s.order_no)",
+                    [batch_id, now],
+                )
 
     def drop(self) -> None:
         with connection.cursor() as cur:

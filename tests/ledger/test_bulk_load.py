@@ -1,0 +1,142 @@
+"""A load larger than the ledger builds the ledger's secondary indexes afterwards instead of
+writing every line into them (ledger.bulk, docs/decisions/0030): the same indexes after it, the
+same lines and rollups, nothing changed by a refused file, and the indexes kept whenever the
+ledger is in use or the load is small. Index definitions are PostgreSQL's, so this runs there
+(CI runs the suite on PostgreSQL too)."""
+
+from contextlib import contextmanager
+from datetime import date
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+
+from tests.ingest.conftest import base_rows, write_folder
+from tests.ingest.test_import import run, snapshot
+from zhunong.ledger import bulk, rollups
+from zhunong.ledger.models import PurchaseLine
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the indexes are PostgreSQL's own"
+    ),
+    pytest.mark.django_db,
+]
+
+SECONDARY = {
+    "ledger_line_account",
+    "ledger_line_completed_early",
+    "ledger_line_early_by_order",
+    "ledger_line_newest",
+    "ledger_line_unit_year",
+}
+
+
+def index_definitions() -> dict[str, str]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger_purchaseline'"
+        )
+        return dict(cur.fetchall())
+
+
+def test_the_rebuilt_indexes_are_the_secondary_ones_and_never_the_rules():
+    names = {name for name, _definition in bulk.secondary_indexes()}
+    assert names >= SECONDARY
+    assert "ledger_purchaseline_pkey" not in names
+    assert "ledger_order_no_unique" not in names
+
+
+def test_a_load_larger_than_the_ledger_leaves_the_same_indexes(monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_FROM", 1)
+    before = index_definitions()
+    with bulk.bulk_load(10) as rebuilt:
+        during = index_definitions()
+    assert rebuilt
+    assert not SECONDARY & set(during)
+    assert {"ledger_purchaseline_pkey", "ledger_order_no_unique"} <= set(during)
+    assert index_definitions() == before
+
+
+def test_a_load_no_larger_than_the_ledger_keeps_the_indexes(world, monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_FROM", 1)
+    lines = PurchaseLine.objects.count()
+    before = index_definitions()
+    with bulk.bulk_load(lines) as rebuilt:
+        assert index_definitions() == before
+    assert not rebuilt
+
+
+def test_a_load_below_the_threshold_keeps_the_indexes():
+    before = index_definitions()
+    with bulk.bulk_load(bulk.BULK_FROM - 1) as rebuilt:
+        assert index_definitions() == before
+    assert not rebuilt
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_while_another_reads_the_ledger_the_load_keeps_its_indexes_and_goes_on(monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_FROM", 1)
+    monkeypatch.setattr(bulk, "LOCK_WAIT", "200ms")
+    before = index_definitions()
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        dbname=settings["NAME"],
+    ) as reader:
+        reader.execute("SELECT COUNT(*) FROM ledger_purchaseline").fetchone()  # holds its lock
+        with transaction.atomic(), bulk.bulk_load(10) as rebuilt:
+            assert index_definitions() == before
+            # the transaction goes on after the refused lock
+            assert PurchaseLine.objects.count() == 0
+    assert not rebuilt
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """The lines of each load the importer asked `bulk_load` about, and whether it rebuilt."""
+    monkeypatch.setattr(bulk, "BULK_FROM", 5)  # the export's five transactions
+    seen = []
+    load = bulk.bulk_load
+
+    @contextmanager
+    def watched(lines):
+        with load(lines) as rebuilt:
+            seen.append((lines, rebuilt))
+            yield rebuilt
+
+    monkeypatch.setattr("zhunong.ingest.importer.bulk_load", watched)
+    return seen
+
+
+def test_a_first_import_through_the_bulk_load_is_exact(tmp_path, loads):
+    before = index_definitions()
+    batch = run(write_folder(tmp_path / "first", base_rows()))
+    assert batch.state == "succeeded", batch.report["errors"]
+    assert loads == [(5, True)]
+    assert index_definitions() == before
+    assert PurchaseLine.objects.get(order_no="T-001").ordered_on == date(2024, 3, 1)
+    assert PurchaseLine.objects.count() == 5
+    assert rollups.differences() == []
+    imported = snapshot()
+    again = run(write_folder(tmp_path / "again", base_rows()))
+    assert again.report["sheets"]["transactions"]["unchanged"] == 5
+    assert loads == [(5, True), (0, False)]
+    assert snapshot() == imported
+
+
+def test_an_import_that_fails_after_the_load_leaves_the_indexes_it_found(
+    tmp_path, loads, monkeypatch
+):
+    def broken(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("zhunong.market.sales.link_lines", broken)
+    before = index_definitions()
+    batch = run(write_folder(tmp_path / "broken", base_rows()))
+    assert batch.state == "failed"
+    assert loads == [(5, True)]
+    assert index_definitions() == before
+    assert PurchaseLine.objects.count() == 0
