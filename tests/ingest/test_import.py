@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.ingest.conftest import base_rows, write_folder, write_xlsx, write_zip
+from zhunong.clock import today
 from zhunong.ingest import services
 from zhunong.ingest.models import ImportBatch
 from zhunong.ingest.services import batch_create, batch_run
@@ -16,7 +17,7 @@ from zhunong.ledger import rollups
 from zhunong.ledger.models import PurchaseLine, Rollup, UnitDay
 from zhunong.orgs.models import Account, Unit
 from zhunong.regions.models import Region
-from zhunong.reservations.models import Reservation
+from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.supervision import tally
 from zhunong.supervision.models import TallyMark, UnitTally
 from zhunong.supervision.queries import unit_line_sums, unit_sums
@@ -276,3 +277,42 @@ def test_the_dashboards_anomaly_count_is_the_anomaly_lists_count(tmp_path):
         below = ("ratio_below_minimum", "P-JS1") in {(a["kind"], a["unit_code"]) for a in listed}
         assert below == anomaly, (total_, reserved)
         assert anomaly_count_in_region(henan, 2024, Unit.objects.all()) == total
+
+
+@pytest.mark.django_db
+def test_each_imported_or_changed_filing_gets_one_step_dated_by_the_platform_or_the_change(
+    tmp_path,
+):
+    """A new filing's step counts from the platform's filing date, a changed one's from the day
+    of the import (the platform gives no date for a change); an unchanged one gets none."""
+    run(write_folder(tmp_path / "first", base_rows()))
+    eq1 = Reservation.objects.get(unit__code="P-EQ1", year=2024)
+    assert [
+        (s.action, s.on, s.status, s.canteen_total, s.ratio, s.reserved_amount)
+        for s in eq1.steps.all()
+    ] == [
+        (
+            Action.IMPORTED,
+            date(2024, 2, 27),
+            eq1.status,
+            Decimal("80000.00"),
+            Decimal("15.00"),
+            Decimal("12000.00"),
+        )
+    ]
+    assert FilingStep.objects.count() == 4  # one per filing of the file
+    run(write_folder(tmp_path / "again", base_rows()))
+    assert FilingStep.objects.count() == 4
+    rows = base_rows()
+    rows["reservations"][1][4] = "3000.00"  # P-JS1 reserves more
+    changed = run(write_folder(tmp_path / "changed", rows))
+    assert changed.report["sheets"]["reservations"]["updated"] == 1
+    js1 = Reservation.objects.get(unit__code="P-JS1", year=2024)
+    latest = js1.steps.order_by("-id").first()
+    assert (latest.action, latest.on, latest.reserved_amount, latest.ratio) == (
+        Action.IMPORTED,
+        today(),
+        Decimal("3000.00"),
+        Decimal("6.00"),
+    )
+    assert FilingStep.objects.count() == 5

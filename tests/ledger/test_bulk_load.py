@@ -140,3 +140,22 @@ def test_an_import_that_fails_after_the_load_leaves_the_indexes_it_found(
     assert loads == [(5, True)]
     assert index_definitions() == before
     assert PurchaseLine.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_indexes_are_never_committed_dropped(monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_FROM", 1)
+    before = index_definitions()
+    # outside a transaction each drop would commit at once: refused
+    with bulk.bulk_load(10) as rebuilt:
+        assert index_definitions() == before
+    assert not rebuilt
+    # a failed load inside a transaction whose caller goes on is rolled back all the same
+    with transaction.atomic():
+        try:
+            with bulk.bulk_load(10) as rebuilt:
+                assert rebuilt
+                raise RuntimeError("the load failed")
+        except RuntimeError:
+            pass
+    assert index_definitions() == before

@@ -5,13 +5,16 @@ Every line written into the ledger is also written into each of its seven second
 B-tree descent per line and index: for a first import of a million lines that was 18 s of a 54 s
 import on the bench, while building the same indexes from the finished table takes 5 s. The
 PostgreSQL manual advises the same for populating a table ("Remove Indexes", in Populating a
-Database). It only pays when the load is at least as large as the ledger already is (a province's
-first import, a new deployment's history); a monthly import into a ledger of millions keeps its
-indexes.
+Database). It only pays when the load is larger than the ledger already is (a province's first import, a
+new deployment's history); a monthly import into a ledger of millions keeps its indexes.
 
 Dropping an index locks the ledger against every reader until the import commits, so the lock is
-asked for only briefly (`LOCK_WAIT`): while anyone else reads or writes the ledger, the import
-keeps the indexes and loads as usual. The indexes that enforce a rule (the primary key, the
+asked for only briefly (`LOCK_WAIT`, shorter than PostgreSQL's one-second `deadlock_timeout`, so
+that the import, which holds row locks of its own by then, is the one that gives up): while
+anyone else reads or writes the ledger, the import keeps the indexes and loads as usual. Dropping
+an index needs the ledger's owner: the deployment's one database role (docs/admin/production.md).
+Rebuilt indexes take PostgreSQL's own definitions, without a tablespace or statistics settings of
+an operator's own. The indexes that enforce a rule (the primary key, the
 unique order number) are never dropped. All of it happens in the import's transaction: an import
 refused or failed afterwards rolls back to the indexes it found."""
 
@@ -24,9 +27,9 @@ LEDGER = "ledger_purchaseline"
 BULK_FROM = 100_000
 """Lines a load writes from which it may rebuild the indexes instead of writing into them."""
 
-LOCK_WAIT = "2s"
+LOCK_WAIT = "500ms"
 """How long a load waits for the ledger's other readers and writers before it keeps the
-indexes."""
+indexes (others asking for the ledger meanwhile wait behind it as long at most)."""
 
 
 def _larger_than_ledger(lines: int) -> bool:
@@ -70,6 +73,7 @@ def bulk_load(lines: int):
     block has written, built again. Yields whether they were."""
     if (
         connection.vendor != "postgresql"
+        or not connection.in_atomic_block  # the drops must be undone with the load's transaction
         or lines < BULK_FROM
         or not _larger_than_ledger(lines)
         or not _locked()
@@ -80,7 +84,12 @@ def bulk_load(lines: int):
     with connection.cursor() as cur:
         for name, _definition in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-    yield True
+    try:
+        yield True
+    except BaseException:
+        # never committed without its indexes, even if the caller catches the error
+        transaction.set_rollback(True)
+        raise
     with connection.cursor() as cur:
         for _name, definition in indexes:
             cur.execute(definition)
