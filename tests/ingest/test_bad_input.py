@@ -302,3 +302,39 @@ def test_a_sheet_that_starts_below_row_one_is_read_from_its_header(tmp_path):
     wb.save(path)
     errors = refused(path)
     assert [(e["sheet"], e["row"], e["column"]) for e in errors] == [("transactions", 6, "金额")]
+
+
+@pytest.mark.django_db
+def test_a_transactions_csv_that_turns_out_not_utf8_is_refused_and_changes_nothing(tmp_path):
+    folder = write_folder(tmp_path / "late-gbk", base_rows())
+    good = (folder / "transactions.csv").read_bytes()
+    (folder / "transactions.csv").write_bytes(
+        good + "T-900,P-CITY,1.00,2024-03-01,,,中文供应商,,\n".encode("gbk")
+    )
+    assert "UTF-8" in refused(folder)[0]["message"]  # refused() checks nothing changed
+
+
+@pytest.mark.django_db
+def test_a_bad_date_or_unit_repeated_is_named_on_every_row(tmp_path):
+    """Each distinct date text and unit code is looked at once while reading: the second and
+    third row with the same bad value get their message all the same."""
+    rows = base_rows()
+    rows["transactions"] = [
+        ["D-1", "P-CITY", "1.00", "2024-02-30", "", "", "", "", ""],
+        ["D-2", "P-CITY", "1.00", "2024-02-30", "", "", "", "", ""],
+        ["U-1", "NO-SUCH", "1.00", "2024-03-01", "", "", "", "", ""],
+        ["D-3", "P-CITY", "1.00", "2024-03-01", "2024-02-30", "", "", "", ""],
+        ["U-2", "NO-SUCH", "1.00", "2024-03-01", "", "", "", "", ""],
+    ]
+    batch = run(write_folder(tmp_path / "repeated", rows))
+    assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [
+        (2, "下单日期"),
+        (3, "下单日期"),
+        (4, "单位编码"),
+        (5, "完成日期"),
+        (6, "单位编码"),
+    ]
+    assert all(
+        "2024-02-30" in e["message"] for e in batch.report["errors"] if "日期" in e["column"]
+    )
+    assert not PurchaseLine.objects.filter(order_no__in=["D-1", "D-2", "D-3"]).exists()

@@ -1050,22 +1050,35 @@ class PlatformImport:
             )
         ]
         width = max(i for i in positions if i is not None) + 1
-        days: dict[str, date] = {}
+        days: dict[str, tuple[str, int] | None] = {}
+        scoped: dict = {}
         money_plain = parse.MONEY_PLAIN.match
         regions = self.region_paths
         years = self.touched_years
+        limit = self.max_rows + 1
 
         def day_of(text):
-            found = days.get(text)
-            if found is None:
-                try:
-                    found = days[text] = parse.day(text)
-                except ValueError:
-                    return None
+            """(ISO date, year) of a date cell, or None: each distinct text parsed once."""
+            if text in days:
+                return days[text]
+            try:
+                found = parse.day(text)
+                found = (found.isoformat(), found.year)
+            except (ValueError, TypeError):
+                found = None
+            if len(days) < 100_000:
+                days[text] = found
+            return found
+
+        def unit_id_of(code):
+            """The id of a unit a row may name (known, in the import's region), else 0."""
+            found = unit_ids[code] if code in unit_ids and unit_in_scope(code) else 0
+            scoped[code] = found
             return found
 
         def run(write):
-            """The common case (text cells, all valid) without a function call per cell."""
+            """The common case (text cells, all valid) without a function call per cell: each
+            distinct date and unit code is looked at once."""
             (
                 i_order,
                 i_unit,
@@ -1077,30 +1090,39 @@ class PlatformImport:
                 i_product,
                 i_origin,
             ) = positions
-            with closing(source.rows(sheet)) as rows:
+            done = self.done
+            with source.reading(sheet) as rows:
                 next(rows, None)
                 for number, values in rows:
-                    self.done += 1
-                    if number > self.max_rows + 1:
+                    done += 1
+                    if number > limit:
                         self.check_row_limit(sheet, number)
-                    if self.done % 50000 == 0:
-                        self.progress(self.done, self.total, sheet)
+                    if done % 50000 == 0:
+                        self.done = done
+                        self.progress(done, self.total, sheet)
                     if len(values) < width:
                         values = list(values) + [""] * (width - len(values))
                     try:
                         order_no = values[i_order]
                         unit = values[i_unit]
                         amount = values[i_amount]
-                        ordered = day_of(values[i_ordered])
+                        ordered = days.get(values[i_ordered]) or day_of(values[i_ordered])
                         completed_text = values[i_completed] if i_completed is not None else ""
                         channel_text = values[i_channel] if i_channel is not None else ""
                         supplier = values[i_supplier] if i_supplier is not None else ""
                         product = values[i_product] if i_product is not None else ""
                         origin = values[i_origin] if i_origin is not None else ""
-                        completed = day_of(completed_text) if completed_text else None
+                        completed = (
+                            (days.get(completed_text) or day_of(completed_text))
+                            if completed_text
+                            else None
+                        )
                         channel = channels.get(channel_text) if channel_text else "canteen"
+                        unit_id = scoped.get(unit)
+                        if unit_id is None:
+                            unit_id = unit_id_of(unit)
                         fast = (
-                            report.ok
+                            report.error_count == 0
                             and type(order_no) is str
                             and 0 < len(order_no) <= 64
                             and order_no[0] != "'"
@@ -1111,8 +1133,7 @@ class PlatformImport:
                             and ordered is not None
                             and (completed is not None or not completed_text)
                             and channel is not None
-                            and unit in unit_ids
-                            and unit_in_scope(unit)
+                            and unit_id
                             and (not origin or origin in regions)
                             and type(supplier) is str
                             and len(supplier) <= 128
@@ -1123,21 +1144,21 @@ class PlatformImport:
                             and supplier.strip() == supplier
                             and product.strip() == product
                         )
-                    except TypeError:
+                    except TypeError:  # a cell that is no text (a workbook's number or date)
                         fast = False
                     if fast:
-                        year = (completed or ordered).year
+                        year = (completed or ordered)[1]
                         years.add(year)
                         touched.add(unit)
                         write(
                             (
                                 number,
                                 order_no,
-                                unit_ids[unit],
+                                unit_id,
                                 channel,
                                 amount,
-                                ordered,
-                                completed,
+                                ordered[0],
+                                completed[0] if completed else None,
                                 year,
                                 supplier,
                                 product,
@@ -1149,6 +1170,7 @@ class PlatformImport:
                     if all(blank(v) for v in row.values()):
                         continue
                     slow(number, row, write)
+            self.done = done
 
         with stage.writer() as write:
             run(write)

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +41,14 @@ class Source:
 
     def rows(self, name: str) -> Iterator[tuple[int, list]]:
         raise NotImplementedError
+
+    @contextmanager
+    def reading(self, name: str):
+        """`rows(name)` for one pass in a `with` block. A .csv source yields the csv module's
+        rows as they come, without a generator in between: a layer of Python per row of a
+        million-row sheet costs about a second."""
+        with closing(self.rows(name)) as rows:
+            yield rows
 
     def size_hint(self, name: str) -> int:
         """About how many rows the sheet has, for progress."""
@@ -100,9 +109,17 @@ def checked_zip(path: Path) -> zipfile.ZipFile:
 
 
 def csv_rows(binary) -> Iterator[tuple[int, list]]:
+    with csv_reading(binary) as rows:
+        yield from rows
+
+
+@contextmanager
+def csv_reading(binary):
+    """Yields the rows of a .csv file as (row number, cells); an error while reading them, in
+    the `with` block, is refused with the reason."""
     try:
         with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
-            yield from enumerate(csv.reader(text), start=1)
+            yield enumerate(csv.reader(text), start=1)
     except UnicodeDecodeError:
         raise Refused(
             "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
@@ -153,6 +170,11 @@ class CsvFolder(Source):
         with open(self.files[name], "rb") as f:
             yield from csv_rows(f)
 
+    @contextmanager
+    def reading(self, name):
+        with open(self.files[name], "rb") as f, csv_reading(f) as rows:
+            yield rows
+
     def size_hint(self, name):
         with open(self.files[name], "rb") as f:
             return estimate_lines(f, self.files[name].stat().st_size)
@@ -189,6 +211,11 @@ class CsvZip(Source):
     def rows(self, name):
         with self._open(name) as f:
             yield from csv_rows(f)
+
+    @contextmanager
+    def reading(self, name):
+        with self._open(name) as f, csv_reading(f) as rows:
+            yield rows
 
     def size_hint(self, name):
         with self._open(name) as f:
