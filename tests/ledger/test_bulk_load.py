@@ -1,15 +1,15 @@
-"""A load larger than the ledger builds the ledger's secondary indexes afterwards instead of
-writing every line into them (ledger.bulk, docs/decisions/0030): the same indexes after it, the
-same lines and rollups, nothing changed by a refused file, and the indexes kept whenever the
-ledger is in use or the load is small. Index definitions are PostgreSQL's, so this runs there
-(CI runs the suite on PostgreSQL too)."""
+"""A load larger than the ledger builds the ledger's indexes afterwards instead of writing every
+line into them (ledger.bulk, docs/decisions/0030, 0031): the same indexes and constraints after
+it, the constraints checked again, the same lines and rollups, nothing changed by a refused
+file, and the indexes kept whenever the ledger is in use or the load is small. Index
+definitions are PostgreSQL's, so this runs there (CI runs the suite on PostgreSQL too)."""
 
 from contextlib import contextmanager
 from datetime import date
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tests.ingest.conftest import base_rows, write_folder
 from tests.ingest.test_import import run, snapshot
@@ -40,22 +40,55 @@ def index_definitions() -> dict[str, str]:
         return dict(cur.fetchall())
 
 
-def test_the_rebuilt_indexes_are_the_secondary_ones_and_never_the_rules():
+RULES = {"ledger_purchaseline_pkey", "ledger_order_no_unique"}
+
+
+def constraint_definitions() -> dict[str, str]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'ledger_purchaseline'::regclass"
+        )
+        return dict(cur.fetchall())
+
+
+def test_the_indexes_rebuilt_are_the_secondary_ones_and_the_rules_are_added_again():
     names = {name for name, _definition in bulk.secondary_indexes()}
     assert names >= SECONDARY
-    assert "ledger_purchaseline_pkey" not in names
-    assert "ledger_order_no_unique" not in names
+    assert not RULES & names  # those come back as constraints, not as bare indexes
+    assert dict(bulk.rule_constraints()) == {
+        "ledger_purchaseline_pkey": "PRIMARY KEY (id)",
+        "ledger_order_no_unique": "UNIQUE (order_no)",
+    }
 
 
-def test_a_load_larger_than_the_ledger_leaves_the_same_indexes(monkeypatch):
+def test_a_load_larger_than_the_ledger_leaves_the_same_indexes_and_constraints(monkeypatch):
     monkeypatch.setattr(bulk, "BULK_FROM", 1)
-    before = index_definitions()
+    before, rules = index_definitions(), constraint_definitions()
     with bulk.bulk_load(10) as rebuilt:
         during = index_definitions()
     assert rebuilt
-    assert not SECONDARY & set(during)
-    assert {"ledger_purchaseline_pkey", "ledger_order_no_unique"} <= set(during)
+    assert not (SECONDARY | RULES) & set(during)
     assert index_definitions() == before
+    assert constraint_definitions() == rules
+
+
+def test_an_order_number_written_twice_during_the_load_fails_it_when_the_rule_comes_back(
+    world, monkeypatch
+):
+    monkeypatch.setattr(bulk, "BULK_FROM", 1)
+    line = PurchaseLine.objects.get(order_no="J-ORDER-1")
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.bulk_load(10) as rebuilt:
+        assert rebuilt
+        with connection.cursor() as cur:  # the rule is not there to stop it while loading
+            cur.execute(
+                "INSERT INTO ledger_purchaseline (order_no, unit_id, channel, amount, "
+                "ordered_on, year, supplier_name, product, origin_code, recorded_at) "
+                "SELECT order_no, unit_id, channel, amount, ordered_on, year, supplier_name, "
+                "product, origin_code, recorded_at FROM ledger_purchaseline WHERE id = %s",
+                [line.pk],
+            )
+    assert PurchaseLine.objects.filter(order_no="J-ORDER-1").count() == 1
 
 
 def test_a_load_no_larger_than_the_ledger_keeps_the_indexes(world, monkeypatch):

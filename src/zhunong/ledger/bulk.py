@@ -1,5 +1,5 @@
-"""Loading many lines into a small ledger: its secondary indexes are dropped for the load and
-built again from the loaded lines (docs/decisions/0030).
+"""Loading many lines into a small ledger: its indexes are dropped for the load and built again
+from the loaded lines (docs/decisions/0030, 0031).
 
 Every line written into the ledger is also written into each of its seven secondary indexes, one
 B-tree descent per line and index: for a first import of a million lines that was 18 s of a 54 s
@@ -14,9 +14,14 @@ that the import, which holds row locks of its own by then, is the one that gives
 anyone else reads or writes the ledger, the import keeps the indexes and loads as usual. Dropping
 an index needs the ledger's owner: the deployment's one database role (docs/admin/production.md).
 Rebuilt indexes take PostgreSQL's own definitions, without a tablespace or statistics settings of
-an operator's own. The indexes that enforce a rule (the primary key, the
-unique order number) are never dropped. All of it happens in the import's transaction: an import
-refused or failed afterwards rolls back to the indexes it found."""
+an operator's own. The two indexes that enforce a rule, the primary key and the unique order
+number, go too (ADR 0031: keeping them cost a million-line load 2.6 s of its 7.5) and come back
+as the same constraints, which PostgreSQL checks against every line before the import can
+commit: the rule still holds for every committed line, and a load that broke it would fail
+whole. (The import never writes an order number twice: its staging table finds the file's
+repeats and skips the ledger's own, and nobody else can write while the lock is held.) All of it
+happens in the import's transaction: an import refused or failed afterwards rolls back to the
+indexes it found."""
 
 from contextlib import contextmanager
 
@@ -53,6 +58,18 @@ def secondary_indexes() -> list[tuple[str, str]]:
         return list(cur.fetchall())
 
 
+def rule_constraints() -> list[tuple[str, str]]:
+    """(name, definition) of the ledger's primary key and unique order number, as PostgreSQL
+    would write them again."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY conname",
+            [LEDGER],
+        )
+        return list(cur.fetchall())
+
+
 def _locked() -> bool:
     """The ledger locked for this transaction, or False when it could not be within `LOCK_WAIT`
     (the failed attempt is undone by its savepoint, the transaction goes on)."""
@@ -69,8 +86,9 @@ def _locked() -> bool:
 @contextmanager
 def bulk_load(lines: int):
     """Inside the caller's transaction, while it writes `lines` new lines: on PostgreSQL, from
-    `BULK_FROM` lines into a ledger holding fewer, the secondary indexes are dropped and, once the
-    block has written, built again. Yields whether they were."""
+    `BULK_FROM` lines into a ledger holding fewer, the indexes and the primary key and unique
+    constraints are dropped and, once the block has written, added again (the constraints
+    checked). Yields whether they were."""
     if (
         connection.vendor != "postgresql"
         or not connection.in_atomic_block  # the drops must be undone with the load's transaction
@@ -81,9 +99,12 @@ def bulk_load(lines: int):
         yield False
         return
     indexes = secondary_indexes()
+    rules = rule_constraints()
     with connection.cursor() as cur:
         for name, _definition in indexes:
             cur.execute(f'DROP INDEX "{name}"')
+        for name, _definition in rules:
+            cur.execute(f'ALTER TABLE {LEDGER} DROP CONSTRAINT "{name}"')
     try:
         yield True
     except BaseException:
@@ -91,6 +112,8 @@ def bulk_load(lines: int):
         transaction.set_rollback(True)
         raise
     with connection.cursor() as cur:
+        for name, definition in rules:
+            cur.execute(f'ALTER TABLE {LEDGER} ADD CONSTRAINT "{name}" {definition}')
         for _name, definition in indexes:
             cur.execute(definition)
         # the planner's figures for the loaded ledger at once ("Run ANALYZE Afterwards"): the
