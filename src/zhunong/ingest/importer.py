@@ -14,13 +14,14 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from zhunong.clock import today
 from zhunong.fields import many
+from zhunong.ledger import bulk
 from zhunong.ledger.bulk import bulk_load
 from zhunong.ledger.rollups import deferred_unit_sums
 from zhunong.orgs.models import Account, EventKind, Unit
@@ -45,6 +46,7 @@ from .spec import (
     accepting,
     label_of,
 )
+from .staging import LedgerWriter
 
 UNIT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
 REGION_CODE = re.compile(r"^\d{6,12}$", re.ASCII)
@@ -59,6 +61,10 @@ def unit_unknown(code: str, scope) -> str:
 
 class Rollback(Exception):
     pass
+
+
+class NotLoadedDirectly(Exception):
+    """A file not (or no longer) loaded straight into the ledger (load_directly)."""
 
 
 def blank(value) -> bool:
@@ -1076,9 +1082,10 @@ class PlatformImport:
             scoped[code] = found
             return found
 
-        def run(write):
+        def run(write, stop=False):
             """The common case (text cells, all valid) without a function call per cell: each
-            distinct date and unit code is looked at once."""
+            distinct date and unit code is looked at once. With `stop`, the first error ends
+            the reading (NotLoadedDirectly)."""
             (
                 i_order,
                 i_unit,
@@ -1170,8 +1177,13 @@ class PlatformImport:
                     if all(blank(v) for v in row.values()):
                         continue
                     slow(number, row, write)
+                    if stop and report.error_count:
+                        raise NotLoadedDirectly
             self.done = done
 
+        if self.load_directly(source, run):
+            stage.drop()
+            return
         with stage.writer() as write:
             run(write)
         stage.finish()
@@ -1194,3 +1206,41 @@ class PlatformImport:
                 link_lines(batch_id=self.batch.pk)  # each line to its marketplace supplier
             report.count(sheet, created, updated, unchanged)
         stage.drop()
+
+    def load_directly(self, source, run) -> bool:
+        """A large first import writes its transactions straight into the ledger as it reads
+        them (ADR 0031), not into the staging table and from there into the ledger: the ledger's
+        writing then runs on the database while Python reads the next rows. Only where
+        bulk_load takes the ledger's indexes and constraints away for the load (PostgreSQL, a
+        file of `BULK_FROM` lines or more, a ledger holding fewer), and only for a file without
+        a fault: the first bad cell, or an order number that the file repeats or the ledger
+        already holds (which the unique constraint finds when it comes back), undoes the load
+        to its savepoint, and the file is read again through the staging table, which reports
+        every fault the usual way. Returns whether the file was loaded here."""
+        report = self.report
+        if connection.vendor != "postgresql" or not report.ok:
+            return False
+        estimate = source.size_hint("transactions") - 1  # the header
+        if estimate < bulk.BULK_FROM:
+            return False
+        done = self.done
+        units, years = set(self.touched_units), set(self.touched_years)
+        ledger = LedgerWriter(self.batch.pk)
+        try:
+            with transaction.atomic(), deferred_unit_sums(estimate), bulk_load(estimate) as rebuilt:
+                if not rebuilt:
+                    raise NotLoadedDirectly
+                with ledger.writer() as write:
+                    run(write, stop=True)
+                from zhunong.market.sales import link_lines
+
+                link_lines(batch_id=self.batch.pk)  # each line to its marketplace supplier
+        except (NotLoadedDirectly, IntegrityError):
+            report.error_count, report.errors[:] = 0, []  # it was clean before (report.ok)
+            self.done = done
+            for found, kept in ((self.touched_units, units), (self.touched_years, years)):
+                found.clear()  # in place: the reading loop holds these sets
+                found |= kept
+            return False
+        report.count("transactions", ledger.rows, 0, 0)
+        return True

@@ -26,6 +26,7 @@ COLUMNS = (
 )
 COMPARED = COLUMNS[2:]  # what makes an order "updated"
 LEDGER = "ledger_purchaseline"
+LEDGER_COLUMNS = (*COLUMNS[1:], "source_batch_id", "recorded_at")
 
 
 def _same(column: str, target: str) -> str:
@@ -61,15 +62,21 @@ def copy_line(row: tuple) -> str:
     return "\t".join(map(copy_field, row)) + "\n"
 
 
-def copy_block(rows: list[tuple]) -> str:
+def copy_block(rows: list[tuple], tail: tuple | None = None) -> str:
     """Staged rows as lines of COPY's text format. psycopg's `write_row` takes about 4 µs a row
     for any type, a third of the Python side of a million-line import; here each row is written
     by one format without looking at its text (a date as the importer's ISO text, or a date,
-    which prints the same), and the block is checked as a whole instead:
-    each line holds exactly ten tabs and one line break, and no backslash but its NULL's, no
-    carriage return and no "None" (a NULL where only the completion date may be one), so any
-    text that needed escaping shows in the counts, and then every line is written value by
-    value."""
+    which prints the same), and the block is checked as a whole instead: each line holds
+    exactly its tabs and one line break, and no backslash but its NULL's, no carriage return and
+    no "None" (a NULL where only the completion date may be one), so any text that needed
+    escaping shows in the counts, and then every line is written value by value. With a `tail`
+    (a ledger line, LEDGER_COLUMNS), each line leaves out the row number and ends with the
+    tail's values."""
+    if tail is None:
+        end, fields = "\n", len(COLUMNS)
+    else:
+        end = "".join(f"\t{copy_field(v)}" for v in tail) + "\n"
+        fields = len(COLUMNS) - 1 + len(tail)
     out = []
     append = out.append
     nulls = 0
@@ -90,20 +97,55 @@ def copy_block(rows: list[tuple]) -> str:
         if completed is None:
             completed = "\\N"
             nulls += 1
-        append(
-            f"{n}\t{order_no}\t{unit_id}\t{channel}\t{amount}\t{ordered}"
-            f"\t{completed}\t{year}\t{supplier}\t{product}\t{origin}\n"
-        )
+        if tail is None:
+            append(
+                f"{n}\t{order_no}\t{unit_id}\t{channel}\t{amount}\t{ordered}"
+                f"\t{completed}\t{year}\t{supplier}\t{product}\t{origin}\n"
+            )
+        else:
+            append(
+                f"{order_no}\t{unit_id}\t{channel}\t{amount}\t{ordered}"
+                f"\t{completed}\t{year}\t{supplier}\t{product}\t{origin}{end}"
+            )
     text = "".join(out)
     if (
-        text.count("\t") == 10 * len(rows)
+        text.count("\t") == (fields - 1) * len(rows)
         and text.count("\n") == len(rows)
         and text.count("\\") == nulls
         and "\r" not in text
         and "None" not in text
     ):
         return text
-    return "".join(map(copy_line, rows))
+    if tail is None:
+        return "".join(map(copy_line, rows))
+    return "".join(copy_line((*row[1:], *tail)) for row in rows)
+
+
+class LedgerWriter:
+    """Rows written straight into the ledger by COPY, as they would be staged (PostgreSQL only;
+    PlatformImport.load_directly). `rows` counts them."""
+
+    def __init__(self, batch_id: int):
+        self.tail = (batch_id, timezone.now())
+        self.rows = 0
+
+    @contextmanager
+    def writer(self):
+        """Yields write(row): a tuple in COLUMNS order, as for the staging table."""
+        copy_sql = f"COPY {LEDGER} ({', '.join(LEDGER_COLUMNS)}) FROM STDIN"
+        block: list[tuple] = []
+        tail = self.tail
+        with connection.cursor() as cur, cur.cursor.copy(copy_sql) as copy:
+
+            def write(row):
+                block.append(row)
+                self.rows += 1
+                if len(block) >= 5000:
+                    copy.write(copy_block(block, tail))
+                    block.clear()
+
+            yield write
+            copy.write(copy_block(block, tail))
 
 
 class TransactionStage:
