@@ -338,3 +338,24 @@ def test_a_bad_date_or_unit_repeated_is_named_on_every_row(tmp_path):
         "2024-02-30" in e["message"] for e in batch.report["errors"] if "日期" in e["column"]
     )
     assert not PurchaseLine.objects.filter(order_no__in=["D-1", "D-2", "D-3"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_transactions_sheet_with_only_the_required_columns_and_short_rows(tmp_path):
+    """The optional columns may be left out (an empty cell each) and a row may stop early."""
+    headers = {**HEADERS, "transactions": ["金额", "订单号", "下单日期", "单位编码"]}
+    rows = base_rows()
+    rows["transactions"] = [["12.50", "S-1", "2024-03-01", "P-CITY"], ["7", "S-2", "2024-04-02"]]
+    batch = run(write_folder(tmp_path / "short", rows, headers))
+    assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(3, "单位编码")]
+    rows["transactions"].pop()
+    batch = run(write_folder(tmp_path / "required", rows, headers))
+    assert batch.state == "succeeded", batch.report["errors"]
+    line = PurchaseLine.objects.get(order_no="S-1")
+    assert (str(line.amount), line.channel, line.completed_on, line.year) == (
+        "12.50",
+        "canteen",
+        None,
+        2024,
+    )
+    assert (line.supplier_name, line.product, line.origin_code) == ("", "", "")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from contextlib import closing
 from datetime import date
+from operator import itemgetter
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -1056,6 +1057,10 @@ class PlatformImport:
             )
         ]
         width = max(i for i in positions if i is not None) + 1
+        # the nine cells in one call; a column the sheet lacks reads as an empty cell past the
+        # row's end
+        pick = itemgetter(*(width if i is None else i for i in positions))
+        need = width + 1 if None in positions else width
         days: dict[str, tuple[str, int] | None] = {}
         scoped: dict = {}
         money_plain = parse.MONEY_PLAIN.match
@@ -1086,17 +1091,6 @@ class PlatformImport:
             """The common case (text cells, all valid) without a function call per cell: each
             distinct date and unit code is looked at once. With `stop`, the first error ends
             the reading (NotLoadedDirectly)."""
-            (
-                i_order,
-                i_unit,
-                i_amount,
-                i_ordered,
-                i_completed,
-                i_channel,
-                i_supplier,
-                i_product,
-                i_origin,
-            ) = positions
             done = self.done
             with source.reading(sheet) as rows:
                 next(rows, None)
@@ -1107,18 +1101,21 @@ class PlatformImport:
                     if done % 50000 == 0:
                         self.done = done
                         self.progress(done, self.total, sheet)
-                    if len(values) < width:
-                        values = list(values) + [""] * (width - len(values))
+                    if len(values) < need:
+                        values = list(values) + [""] * (need - len(values))
                     try:
-                        order_no = values[i_order]
-                        unit = values[i_unit]
-                        amount = values[i_amount]
-                        ordered = days.get(values[i_ordered]) or day_of(values[i_ordered])
-                        completed_text = values[i_completed] if i_completed is not None else ""
-                        channel_text = values[i_channel] if i_channel is not None else ""
-                        supplier = values[i_supplier] if i_supplier is not None else ""
-                        product = values[i_product] if i_product is not None else ""
-                        origin = values[i_origin] if i_origin is not None else ""
+                        (
+                            order_no,
+                            unit,
+                            amount,
+                            ordered_text,
+                            completed_text,
+                            channel_text,
+                            supplier,
+                            product,
+                            origin,
+                        ) = pick(values)
+                        ordered = days.get(ordered_text) or day_of(ordered_text)
                         completed = (
                             (days.get(completed_text) or day_of(completed_text))
                             if completed_text
