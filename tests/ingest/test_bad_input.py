@@ -2,6 +2,7 @@
 exactly as it was."""
 
 import zipfile
+from datetime import date
 
 import pytest
 
@@ -341,17 +342,33 @@ def test_a_bad_date_or_unit_repeated_is_named_on_every_row(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_transactions_sheet_with_only_the_required_columns_and_short_rows(tmp_path):
-    """The optional columns may be left out (an empty cell each) and a row may stop early."""
-    headers = {**HEADERS, "transactions": ["金额", "订单号", "下单日期", "单位编码"]}
+def test_a_transactions_sheet_without_its_optional_columns_and_with_short_rows(tmp_path):
+    """An optional column may be left out (an empty cell each, whatever the row holds in an
+    unknown column after the others) and a row may stop early."""
+    without = [h for h in HEADERS["transactions"] if h != "商品"] + ["备注"]
+    headers = {**HEADERS, "transactions": without}
     rows = base_rows()
-    rows["transactions"] = [["12.50", "S-1", "2024-03-01", "P-CITY"], ["7", "S-2", "2024-04-02"]]
-    batch = run(write_folder(tmp_path / "short", rows, headers))
-    assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(3, "单位编码")]
-    rows["transactions"].pop()
-    batch = run(write_folder(tmp_path / "required", rows, headers))
+    rows["transactions"] = [
+        ["S-1", "P-CITY", "12.50", "2024-03-01", "2024-03-02", "", "兰考合作社", "", "请尽快发货"],
+        ["S-2", "P-CITY", "7", "2024-04-02", "", "", "", "", "请尽快发货"],
+    ]
+    batch = run(write_folder(tmp_path / "without", rows, headers))
     assert batch.state == "succeeded", batch.report["errors"]
     line = PurchaseLine.objects.get(order_no="S-1")
+    assert (line.supplier_name, line.product, line.completed_on) == (
+        "兰考合作社",
+        "",
+        date(2024, 3, 2),
+    )
+    assert PurchaseLine.objects.get(order_no="S-2").product == ""
+    required = {**HEADERS, "transactions": ["金额", "订单号", "下单日期", "单位编码"]}
+    rows["transactions"] = [["12.50", "S-3", "2024-03-01", "P-CITY"], ["7", "S-4", "2024-04-02"]]
+    batch = run(write_folder(tmp_path / "short", rows, required))
+    assert [(e["row"], e["column"]) for e in batch.report["errors"]] == [(3, "单位编码")]
+    rows["transactions"].pop()
+    batch = run(write_folder(tmp_path / "required", rows, required))
+    assert batch.state == "succeeded", batch.report["errors"]
+    line = PurchaseLine.objects.get(order_no="S-3")
     assert (str(line.amount), line.channel, line.completed_on, line.year) == (
         "12.50",
         "canteen",

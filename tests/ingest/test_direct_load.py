@@ -12,6 +12,7 @@ from django.db import connection
 from tests.ingest import test_import
 from tests.ingest.conftest import base_rows, write_folder
 from tests.ingest.test_import import run, snapshot
+from tests.ingest.test_scope_and_round_trip import jinshui_only
 from zhunong.ingest.importer import PlatformImport
 from zhunong.ingest.staging import LedgerWriter
 from zhunong.ledger import bulk, rollups
@@ -25,9 +26,11 @@ pytestmark = [
 
 @pytest.fixture
 def direct(monkeypatch):
-    """Five lines make a large import (the export's five transactions); the list says, import by
-    import, whether its transactions went straight into the ledger."""
+    """Five lines make a large import (the export's five transactions), whose units' sums are
+    left to the worker as a large import's are; the list says, import by import, whether its
+    transactions went straight into the ledger."""
     monkeypatch.setattr(bulk, "BULK_FROM", 5)
+    monkeypatch.setattr(rollups, "DEFER_FROM", 5)
     seen = []
     load_directly = PlatformImport.load_directly
 
@@ -37,6 +40,22 @@ def direct(monkeypatch):
         return loaded
 
     monkeypatch.setattr(PlatformImport, "load_directly", watched)
+    return seen
+
+
+@pytest.fixture
+def copied(monkeypatch):
+    """How many lines each direct load wrote into the ledger (before it was undone or kept)."""
+    seen = []
+    writer = LedgerWriter.writer
+
+    @contextmanager
+    def watched(self):
+        with writer(self) as write:
+            yield write
+        seen.append(self.rows)
+
+    monkeypatch.setattr(LedgerWriter, "writer", watched)
     return seen
 
 
@@ -77,18 +96,8 @@ def test_an_order_number_the_file_repeats_is_reported_through_the_staging_table(
 
 
 def test_an_order_number_the_ledger_holds_is_updated_through_the_staging_table(
-    direct, tmp_path, monkeypatch
+    direct, copied, tmp_path
 ):
-    copied = []  # lines written straight into the ledger, before the load was undone
-    writer = LedgerWriter.writer
-
-    @contextmanager
-    def watched(self):
-        with writer(self) as write:
-            yield write
-        copied.append(self.rows)
-
-    monkeypatch.setattr(LedgerWriter, "writer", watched)
     rows = base_rows()
     first = {**rows, "transactions": rows["transactions"][:1]}  # T-001 alone: not large
     assert run(write_folder(tmp_path / "first", first)).state == "succeeded"
@@ -114,3 +123,27 @@ def test_a_bad_cell_is_reported_through_the_staging_table(direct, tmp_path):
         (5, "订单号"),  # found by the staging table, after the cells
     ]
     assert snapshot() == before
+
+
+def test_another_regions_order_number_is_refused_through_the_staging_table(
+    direct, copied, world, tmp_path
+):
+    """A district bureau's large first import may not take over an order of a unit outside its
+    district: the unique order number ends the direct load, and the staging table names it."""
+    rows = base_rows()
+    ours = {**rows, "transactions": [rows["transactions"][3]]}  # T-004 of 二七区's P-EQ1
+    assert run(write_folder(tmp_path / "city", ours)).state == "succeeded"
+    rows = jinshui_only()
+    rows["transactions"] = [
+        [f"J-{n}", "P-JS1", "1.00", "2024-05-01", "", "", "", "", ""] for n in range(5)
+    ] + [["T-004", "P-JS1", "1.00", "2024-05-01", "", "", "", "", ""]]
+    assert PurchaseLine.objects.count() < 6  # a ledger smaller than the file
+    before = snapshot()
+    batch = run(write_folder(tmp_path / "js", rows), actor=world.js_finance, region=world.jinshui)
+    assert direct == [False, False]  # the first is small; the second undone and staged:
+    assert copied == [6]  # all six written, then T-004 found twice by the unique constraint
+    assert [(e["row"], e["message"]) for e in batch.report["errors"]] == [
+        (7, "订单号 T-004 已属于本次导入范围以外的单位")
+    ]
+    assert snapshot() == before
+    assert PurchaseLine.objects.get(order_no="T-004").unit.code == "P-EQ1"

@@ -1057,10 +1057,13 @@ class PlatformImport:
             )
         ]
         width = max(i for i in positions if i is not None) + 1
-        # the nine cells in one call; a column the sheet lacks reads as an empty cell past the
-        # row's end
-        pick = itemgetter(*(width if i is None else i for i in positions))
-        need = width + 1 if None in positions else width
+        if None in positions:  # a column the sheet lacks reads as an empty cell
+
+            def pick(values):
+                return tuple("" if i is None else values[i] for i in positions)
+
+        else:
+            pick = itemgetter(*positions)  # the nine cells in one call
         days: dict[str, tuple[str, int] | None] = {}
         scoped: dict = {}
         money_plain = parse.MONEY_PLAIN.match
@@ -1101,8 +1104,8 @@ class PlatformImport:
                     if done % 50000 == 0:
                         self.done = done
                         self.progress(done, self.total, sheet)
-                    if len(values) < need:
-                        values = list(values) + [""] * (need - len(values))
+                    if len(values) < width:
+                        values = list(values) + [""] * (width - len(values))
                     try:
                         (
                             order_no,
@@ -1224,7 +1227,14 @@ class PlatformImport:
         units, years = set(self.touched_units), set(self.touched_years)
         ledger = LedgerWriter(self.batch.pk)
         try:
-            with transaction.atomic(), deferred_unit_sums(estimate), bulk_load(estimate) as rebuilt:
+            # the inner savepoint undoes a failed load before the unit sums' deferral is ended
+            # (its DELETE needs a transaction that is not aborted), the outer one the rest
+            with (
+                transaction.atomic(),
+                deferred_unit_sums(estimate),
+                transaction.atomic(),
+                bulk_load(estimate) as rebuilt,
+            ):
                 if not rebuilt:
                     raise NotLoadedDirectly
                 with ledger.writer() as write:
