@@ -985,7 +985,6 @@ class PlatformImport:
         known_units = set(units) | set(self.units_db)
         scope_ok: dict[str, bool] = {}
         unit_ids = self.unit_ids
-        stage = TransactionStage()  # also when other sheets had errors: duplicates are still found
         touched = self.touched_units
         sheet = "transactions"
         report = self.report
@@ -1182,8 +1181,8 @@ class PlatformImport:
             self.done = done
 
         if self.load_directly(source, run):
-            stage.drop()
             return
+        stage = TransactionStage()  # also when other sheets had errors: duplicates are still found
         with stage.writer() as write:
             run(write)
         stage.finish()

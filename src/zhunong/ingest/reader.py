@@ -108,11 +108,6 @@ def checked_zip(path: Path) -> zipfile.ZipFile:
     return open_archive(path, import_limits())
 
 
-def csv_rows(binary) -> Iterator[tuple[int, list]]:
-    with csv_reading(binary) as rows:
-        yield from rows
-
-
 @contextmanager
 def csv_reading(binary):
     """Yields the rows of a .csv file as (row number, cells); an error while reading them, in
@@ -167,8 +162,8 @@ class CsvFolder(Source):
         return set(self.files)
 
     def rows(self, name):
-        with open(self.files[name], "rb") as f:
-            yield from csv_rows(f)
+        with self.reading(name) as rows:
+            yield from rows
 
     @contextmanager
     def reading(self, name):
@@ -209,8 +204,8 @@ class CsvZip(Source):
         return io.BufferedReader(LimitedReader(self.archive.open(info), info.file_size), 1 << 20)
 
     def rows(self, name):
-        with self._open(name) as f:
-            yield from csv_rows(f)
+        with self.reading(name) as rows:
+            yield from rows
 
     @contextmanager
     def reading(self, name):

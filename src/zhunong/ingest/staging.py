@@ -121,6 +121,25 @@ def copy_block(rows: list[tuple], tail: tuple | None = None) -> str:
     return "".join(copy_line((*row[1:], *tail)) for row in rows)
 
 
+@contextmanager
+def copying(counter, table: str, columns, tail: tuple | None = None):
+    """Yields write(row), a staged row (COLUMNS order) copied into `table` a block at a time
+    (copy_block); `counter.rows` counts them. PostgreSQL only."""
+    block: list[tuple] = []
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+
+        def write(row):
+            block.append(row)
+            counter.rows += 1
+            if len(block) >= 5000:
+                copy.write(copy_block(block, tail))
+                block.clear()
+
+        yield write
+        copy.write(copy_block(block, tail))
+
+
 class LedgerWriter:
     """Rows written straight into the ledger by COPY, as they would be staged (PostgreSQL only;
     PlatformImport.load_directly). `rows` counts them."""
@@ -129,23 +148,9 @@ class LedgerWriter:
         self.tail = (batch_id, timezone.now())
         self.rows = 0
 
-    @contextmanager
     def writer(self):
         """Yields write(row): a tuple in COLUMNS order, as for the staging table."""
-        copy_sql = f"COPY {LEDGER} ({', '.join(LEDGER_COLUMNS)}) FROM STDIN"
-        block: list[tuple] = []
-        tail = self.tail
-        with connection.cursor() as cur, cur.cursor.copy(copy_sql) as copy:
-
-            def write(row):
-                block.append(row)
-                self.rows += 1
-                if len(block) >= 5000:
-                    copy.write(copy_block(block, tail))
-                    block.clear()
-
-            yield write
-            copy.write(copy_block(block, tail))
+        return copying(self, LEDGER, LEDGER_COLUMNS, self.tail)
 
 
 class TransactionStage:
@@ -164,19 +169,8 @@ class TransactionStage:
     def writer(self):
         """Yields write(row): a tuple in COLUMNS order."""
         if connection.vendor == "postgresql":
-            copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN"
-            block: list[tuple] = []
-            with connection.cursor() as cur, cur.cursor.copy(copy_sql) as copy:
-
-                def write(row):
-                    block.append(row)
-                    self.rows += 1
-                    if len(block) >= 5000:
-                        copy.write(copy_block(block))
-                        block.clear()
-
+            with copying(self, TABLE, COLUMNS) as write:
                 yield write
-                copy.write(copy_block(block))
             return
         buffer = []
         sql = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
