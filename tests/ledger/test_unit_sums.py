@@ -9,7 +9,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from zhunong.ledger import rollups
 from zhunong.ledger.models import PurchaseLine, UnitDay, UnitMonth, UnitSumsDeferral
@@ -184,6 +184,24 @@ def test_a_write_of_another_transaction_is_never_deferred(world):
     assert not UnitSumsDeferral.objects.exists()
     line(world.eq_school, "S2", "6.00", date(2024, 9, 1), date(2024, 9, 1)).save()
     assert rollups.marked_units() == set()
+    assert rollups.unit_differences() == []
+
+
+def test_a_write_that_fails_inside_the_deferral_is_reported_as_itself(world):
+    """On PostgreSQL a failed write aborts the transaction; the deferral is still ended, and the
+    caller sees the write's own error (here a repeated order number), not the DELETE's."""
+    line(world.js_school, "F1", "3.00", date(2024, 5, 1), date(2024, 5, 1)).save()
+    with transaction.atomic():
+        with (
+            pytest.raises(IntegrityError, match="order_no"),
+            rollups.deferred_unit_sums(rollups.DEFER_FROM),
+        ):
+            line(world.eq_school, "F2", "4.00", date(2024, 5, 2)).save()
+            line(world.eq_school, "F1", "4.00", date(2024, 5, 2)).save()
+        assert not UnitSumsDeferral.objects.exists()
+        assert not PurchaseLine.objects.filter(order_no="F2").exists()  # undone with it
+        line(world.eq_school, "F3", "6.00", date(2024, 5, 3), date(2024, 5, 3)).save()
+    assert rollups.marked_units() == set()  # the write after it was summed at once
     assert rollups.unit_differences() == []
 
 

@@ -1226,12 +1226,11 @@ class PlatformImport:
         units, years = set(self.touched_units), set(self.touched_years)
         ledger = LedgerWriter(self.batch.pk)
         try:
-            # the inner savepoint undoes a failed load before the unit sums' deferral is ended
-            # (its DELETE needs a transaction that is not aborted), the outer one the rest
+            # the savepoint undoes a failed load (the unit sums' deferral undoes its own writes
+            # before it ends)
             with (
                 transaction.atomic(),
                 deferred_unit_sums(estimate),
-                transaction.atomic(),
                 bulk_load(estimate) as rebuilt,
             ):
                 if not rebuilt:
