@@ -272,6 +272,10 @@ def main() -> None:
     if not UnitEvent.objects.filter(unit__code__startswith="PB").exists():
         print("a year of changes: accounts stopped, filings corrected, units moved …", flush=True)
         enliven(Unit, UnitEvent, AccountChange, FilingStep, connection)
+        with connection.cursor() as cur:
+            # the year's changes analyzed, as autovacuum would have done by the time a bureau
+            # opens a page (a bench server may run without it)
+            cur.execute("ANALYZE")
     # the tally written from scratch, so the run proves it, not what earlier runs left
     started = time.perf_counter()
     tallied = tally.rebuild()

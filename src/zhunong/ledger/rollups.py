@@ -15,6 +15,7 @@ from django.db import OperationalError, connection, transaction
 from django.tasks import task, task_backends
 from django.utils import timezone
 
+from zhunong import planner
 from zhunong.fields import half_up, many
 
 from . import unitsums
@@ -181,6 +182,7 @@ def refresh_marked(chunk: int = CHUNK) -> int:
         done += len(unit_ids)
         took = max(time.monotonic() - started, 0.001)
         chunk = max(10, min(10_000, int(len(unit_ids) * CHUNK_SECONDS / took)))
+    planner.rewritten(done, UnitDay, UnitMonth)
     return done
 
 

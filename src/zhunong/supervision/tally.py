@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.tasks import task
 
+from zhunong import planner
 from zhunong.ledger.rollups import money
 from zhunong.orgs.models import Account, AccountChange, Unit, UnitKind
 from zhunong.orgs.queries import _state_on
@@ -178,6 +179,7 @@ def _rewrite(unit_ids: list[int]) -> None:
         chunk = codes[start : start + CHUNK]
         RegionTally.objects.filter(region_code__in=chunk).delete()
         _sum_regions(chunk)
+    planner.rewritten(len(unit_ids), UnitTally, RegionTally)
 
 
 def _sum_regions(codes: list[str]) -> None:
