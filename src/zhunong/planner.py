@@ -7,7 +7,11 @@ unit at once: until they are analyzed again, the planner still sees the tables a
 the bench, empty), and the progress page's per-unit account counts walked the whole tally
 instead of the units' rows (72 ms instead of 15 ms for a city)."""
 
-from django.db import connection
+import logging
+
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger(__name__)
 
 ANALYZE_FROM_UNITS = 1_000
 """Units rewritten from which a refresh may analyze: below this a rewrite is a day's work and
@@ -17,16 +21,30 @@ autovacuum's own round is soon enough."""
 def rewritten(units: int, *models) -> bool:
     """After a refresh rewrote the rows of `units` units in the models' tables: when that is
     `ANALYZE_FROM_UNITS` or more and a tenth or more of all units (as the planner last counted
-    them, as autovacuum's own threshold is a tenth), ANALYZE those tables. Returns whether it
-    did. Inside a transaction ANALYZE sees the transaction's own rows, and its figures are
-    published with the commit."""
+    them; a tenth is autovacuum's own threshold), ANALYZE those tables once the refresh has
+    committed. Returns whether it will. After the commit, not inside the refresh's transaction:
+    an ANALYZE that waits or fails then holds no lock of the refresh and undoes none of it."""
     if connection.vendor != "postgresql" or units < ANALYZE_FROM_UNITS:
         return False
+    from zhunong.orgs.models import Unit
+
     with connection.cursor() as cur:
-        cur.execute("SELECT reltuples FROM pg_class WHERE oid = 'orgs_unit'::regclass")
+        cur.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Unit._meta.db_table]
+        )
         (known,) = cur.fetchone()  # -1 before the first ANALYZE
-        if units * 10 < known:
-            return False
-        for model in models:
-            cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    if units * 10 < known:
+        return False
+    tables = [model._meta.db_table for model in models]
+    transaction.on_commit(lambda: _analyze(tables))
     return True
+
+
+def _analyze(tables: list[str]) -> None:
+    """Statistics are an aid: a failed ANALYZE is logged, and autovacuum comes round later."""
+    try:
+        with connection.cursor() as cur:
+            for table in tables:
+                cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    except DatabaseError:
+        logger.warning("ANALYZE of %s failed after a refresh", ", ".join(tables), exc_info=True)

@@ -1226,8 +1226,8 @@ class PlatformImport:
         units, years = set(self.touched_units), set(self.touched_years)
         ledger = LedgerWriter(self.batch.pk)
         try:
-            # the savepoint undoes a failed load (the unit sums' deferral undoes its own writes
-            # before it ends)
+            # the savepoint undoes a failed load (the unit sums' deferral first undoes the
+            # writes made inside it, then ends)
             with (
                 transaction.atomic(),
                 deferred_unit_sums(estimate),

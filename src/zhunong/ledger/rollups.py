@@ -122,9 +122,10 @@ def deferred_unit_sums(lines: int):
     """Inside the caller's transaction, while it writes `lines` lines: from `DEFER_FROM` lines,
     the triggers mark the units touched instead of upserting a row per line and day. The deferral
     row is deleted before the transaction ends, so it is never committed and no other
-    transaction's writes are ever deferred. The writes run in a savepoint: a write that fails is
-    undone before the deferral is deleted, since PostgreSQL refuses the DELETE in an aborted
-    transaction and its error would hide the write's own."""
+    transaction's writes are ever deferred. When deferred, the caller's writes run in a savepoint:
+    a write that fails is undone before the deferral is deleted, since PostgreSQL refuses the
+    DELETE in an aborted transaction and its error would hide the write's own. (Below
+    `DEFER_FROM` nothing is deferred and there is no savepoint.)"""
     if lines < DEFER_FROM:
         yield False
         return
