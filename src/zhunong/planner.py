@@ -18,14 +18,14 @@ ANALYZE_FROM_UNITS = 1_000
 autovacuum's own round is soon enough."""
 
 
-def rewritten(units: int, *models) -> bool:
+def rewritten(units: int, *models) -> None:
     """After a refresh rewrote the rows of `units` units in the models' tables: when that is
     `ANALYZE_FROM_UNITS` or more and a tenth or more of all units (as the planner last counted
     them; a tenth is autovacuum's own threshold), ANALYZE those tables once the refresh has
-    committed. Returns whether it will. After the commit, not inside the refresh's transaction:
+    committed. After the commit, not inside the refresh's transaction:
     an ANALYZE that waits or fails then holds no lock of the refresh and undoes none of it."""
     if connection.vendor != "postgresql" or units < ANALYZE_FROM_UNITS:
-        return False
+        return
     from zhunong.orgs.models import Unit
 
     with connection.cursor() as cur:
@@ -34,10 +34,9 @@ def rewritten(units: int, *models) -> bool:
         )
         (known,) = cur.fetchone()  # -1 before the first ANALYZE
     if units * 10 < known:
-        return False
+        return
     tables = [model._meta.db_table for model in models]
     transaction.on_commit(lambda: _analyze(tables))
-    return True
 
 
 def _analyze(tables: list[str]) -> None:
