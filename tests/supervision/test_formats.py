@@ -34,6 +34,8 @@ def test_files_keep_iso_dates_and_numbers(city_world, client_for):
         in response["Content-Disposition"]
     )
     ws = load_workbook(io.BytesIO(response.content)).active
+    # a file passed on without its page still says what date its records stop at
+    assert ws["A1"].value.endswith("（截至2024年7月31日）")
     line = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "A1")
     amount, ordered, completed = line[4], line[5], line[6]
     # numbers Excel can sum, dates it can sort, shown as 12,000.00 and 2024-05-01

@@ -161,14 +161,16 @@ def progress_detail(request):
         name = f"{table.region.code}-{table.year}-{row_key}-{measure}-{table.as_of.isoformat()}"
         file_name = f"progress-detail-{name}.xlsx"
         total = paginator.count
+        # the sheet's first line names its cut-off date, whichever way it is built: a file
+        # passed on without its page must still say what date its records stop at
+        sheet_title = f"{title}（截至{date_format(table.as_of, 'Y年n月j日')}）"
         if exports.in_background(request, total):  # a province's figure: hundreds of thousands
-            as_of = date_format(table.as_of, "Y年n月j日")
             export = exports.export_start(
-                request, title=f"{title}（截至{as_of}）", file_name=file_name, total=total
+                request, title=sheet_title, file_name=file_name, total=total
             )
             return redirect("export-detail", export_id=export.pk)
         rows = exports.counted(request, records.rows())
-        return xlsx_response(records_xlsx(title, records.header, rows), file_name)
+        return xlsx_response(records_xlsx(sheet_title, records.header, rows), file_name)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     for key in ("format", "page", "sort"):
