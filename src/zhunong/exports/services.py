@@ -17,9 +17,10 @@ from django.urls import resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zhunong.daily import again_tomorrow, ensure_waiting
 from zhunong.orgs.views import XLSX
 
-from .models import Export
+from .models import KEEP_DAYS, Export
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,11 @@ PAGES = {"progress-detail", "filing-review", "time-progress"}
 """The pages whose downloads may be built in the background (the worker renders nothing else)."""
 
 REUSE_FOR = timedelta(hours=1)
+
+STUCK_AFTER = timedelta(hours=6)
+"""An export still 排队中 or 生成中 this long after it was asked for has lost its worker (killed,
+restarted) or never had one: the largest takes minutes. The daily job marks it failed so its page
+stops waiting and says to export again."""
 
 
 def in_background(request, total: int) -> bool:
@@ -132,3 +138,44 @@ def build_export(export_id: int) -> str:
         state=state, error=error[:500], finished_at=timezone.now()
     )
     return state
+
+
+def prune() -> dict:
+    """The daily housekeeping of background exports: files past their KEEP_DAYS (and files no
+    export holds any more, such as a deleted person's) are deleted, so the data directory does not
+    keep every bureau's records for ever; exports stuck past STUCK_AFTER are marked failed. A
+    file written in the last hour is left alone: its build may not have recorded it yet."""
+    now = timezone.now()
+    stuck = Export.objects.filter(
+        state__in=(Export.State.QUEUED, Export.State.RUNNING), created_at__lt=now - STUCK_AFTER
+    ).update(
+        state=Export.State.FAILED,
+        error=_("后台生成中断，未能完成，请重新导出"),
+        finished_at=now,
+    )
+    kept = {
+        str(pk)
+        for pk in Export.objects.filter(
+            state=Export.State.DONE, finished_at__gte=now - timedelta(days=KEEP_DAYS)
+        ).values_list("pk", flat=True)
+    }
+    folder = Path(settings.DATA_DIR) / "exports"
+    deleted = 0
+    recent = (now - REUSE_FOR).timestamp()
+    for path in folder.glob("*.xlsx") if folder.is_dir() else ():
+        if path.stem not in kept and path.stat().st_mtime < recent:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return {"deleted": deleted, "stuck": stuck}
+
+
+@task()
+def prune_exports() -> str:
+    done = prune()
+    again_tomorrow(prune_exports, 4)
+    return f"{done['deleted']} files deleted, {done['stuck']} stuck exports failed"
+
+
+def ensure_scheduled(**kwargs) -> None:
+    """After `migrate`: the daily housekeeping waits in the task queue."""
+    ensure_waiting(prune_exports)

@@ -6,14 +6,14 @@ them taken off sale with the reason shown to the supplier (market.catalogue_stat
 the notice schedules; `ensure_scheduled` (after `migrate`) makes sure one is waiting.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.tasks import task, task_backends
-from django.utils import timezone
+from django.tasks import task
 from django.utils.translation import gettext as _
 
 from zhunong.clock import today
+from zhunong.daily import again_tomorrow, ensure_waiting
 
 from . import catalogue_state
 from .models import Certificate, Credential, ExpiryReminder, Product
@@ -80,13 +80,6 @@ def run(day: date | None = None) -> dict:
     return {"reminders": sent, "off_sale": expired}
 
 
-def again_tomorrow(daily, hour: int) -> None:
-    """Queues a daily task for the next morning at `hour` (where the backend can defer)."""
-    if task_backends[daily.backend].supports_defer:
-        tomorrow = timezone.make_aware(datetime.combine(today() + timedelta(days=1), time(hour, 0)))
-        daily.using(run_after=tomorrow).enqueue()
-
-
 @task()
 def check_expiries() -> str:
     done = run()
@@ -95,19 +88,7 @@ def check_expiries() -> str:
 
 
 def ensure_scheduled(**kwargs) -> None:
-    """After `migrate`: each daily check (expiries, payments) waits in the task queue (the
-    database backend)."""
-    from django.db import connection
-
+    """After `migrate`: each daily check (expiries, payments) waits in the task queue."""
     from .paymentclock import check_payments
 
-    if not task_backends[check_expiries.backend].supports_defer:
-        return
-    from django_tasks_db.models import DBTaskResult
-
-    if DBTaskResult._meta.db_table not in connection.introspection.table_names():
-        return
-    for daily in (check_expiries, check_payments):
-        waiting = DBTaskResult.objects.filter(task_path=daily.module_path, status="READY")
-        if not waiting.exists():
-            daily.enqueue()
+    ensure_waiting(check_expiries, check_payments)

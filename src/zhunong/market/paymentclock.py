@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from zhunong import access
 from zhunong.clock import today
+from zhunong.daily import again_tomorrow
 
 from .models.orders import Order, OrderState, PaymentReminder, PaymentTerms
 
@@ -167,8 +168,6 @@ def run(on: date | None = None) -> dict:
 
 @task()
 def check_payments() -> str:
-    from .expiry import again_tomorrow
-
     done = run()
     again_tomorrow(check_payments, 6)
     return f"{done['reminders']} reminders, {done['expired']} expired"
