@@ -1,4 +1,5 @@
-"""Fresh planner statistics after a rollup refresh rewrote a large part of its tables (ADR 0032).
+"""Fresh planner statistics after a rollup refresh, or a first import, rewrote a large part of its
+tables (ADR 0032).
 
 PostgreSQL plans each query from statistics that ANALYZE gathers; autovacuum refreshes them once
 a tenth of a table has changed, but only on its next round, and not at all where an operator has

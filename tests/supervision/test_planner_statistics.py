@@ -14,11 +14,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_unit
+from tests.ingest.conftest import base_rows, write_folder
+from tests.ingest.test_import import run
 from tests.supervision.conftest import line
 from zhunong import planner
 from zhunong.ledger import rollups
 from zhunong.ledger.models import UnitDay, UnitMonth
-from zhunong.orgs.models import Unit
+from zhunong.orgs.models import Account, Unit
+from zhunong.reservations.models import FilingStep, Reservation
 from zhunong.supervision import tally
 from zhunong.supervision.models import RegionTally, TallyMark, UnitTally
 
@@ -115,3 +118,31 @@ def test_the_per_unit_sums_refreshed_for_many_units_are_analyzed(world, monkeypa
 def test_a_failed_analyze_is_logged_and_never_fails_the_refresh(world, caplog):
     planner._analyze(["no_such_table"])  # as after a refresh's commit
     assert "ANALYZE of no_such_table failed after a refresh" in caplog.text
+
+
+def test_a_first_import_analyzes_the_units_accounts_and_filings_it_wrote(
+    tmp_path, monkeypatch, committed
+):
+    monkeypatch.setattr(planner, "ANALYZE_FROM_UNITS", 1)
+    count_units()  # none yet: the import writes all of them
+    export = write_folder(tmp_path / "export", base_rows())
+    tables = {"orgs_unit", "orgs_account", "reservations_reservation", "reservations_filingstep"}
+    with CaptureQueriesContext(connection) as queries, committed():
+        batch = run(export)
+        # not while the import holds its transaction (its own temporary tables are analyzed)
+        assert not tables & analyzed(queries)
+    assert batch.state == "succeeded", batch.report["errors"]
+    assert tables <= analyzed(queries)
+    for model in (Unit, Account, Reservation, FilingStep):
+        assert planner_rows(model) == model.objects.count() > 0
+
+
+def test_an_import_that_changes_no_unit_is_left_to_autovacuum(tmp_path, monkeypatch, committed):
+    monkeypatch.setattr(planner, "ANALYZE_FROM_UNITS", 1)
+    export = write_folder(tmp_path / "export", base_rows())
+    run(export)
+    count_units()
+    with CaptureQueriesContext(connection) as queries, committed():
+        again = run(export)  # the same file: every unit unchanged
+    assert again.state == "succeeded"
+    assert "orgs_unit" not in analyzed(queries)

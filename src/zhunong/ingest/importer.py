@@ -20,6 +20,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from zhunong import planner
 from zhunong.clock import today
 from zhunong.fields import many
 from zhunong.ledger import bulk
@@ -27,7 +28,7 @@ from zhunong.ledger.bulk import bulk_load
 from zhunong.ledger.rollups import deferred_unit_sums
 from zhunong.orgs.models import Account, EventKind, Unit
 from zhunong.regions.models import Level, Region
-from zhunong.reservations.models import Action, Reservation
+from zhunong.reservations.models import Action, FilingStep, Reservation
 from zhunong.reservations.rules import ratio_of
 
 from . import parse
@@ -239,6 +240,17 @@ class PlatformImport:
             self.apply_units(units, accounts)
             self.apply_accounts(accounts)
             self.apply_reservations(reservations)
+            # a first import writes every unit, account and filing at once: the pages that join
+            # them are planned from fresh statistics once it commits (ADR 0032), not from an
+            # empty table's until autovacuum comes round
+            written = self.report.sheets.get("units", {})
+            planner.rewritten(
+                written.get("created", 0) + written.get("updated", 0),
+                Unit,
+                Account,
+                Reservation,
+                FilingStep,
+            )
         self.load_transactions(source, columns, units)
         self.progress(self.total, self.total, "done")
         if self.report.ok:
