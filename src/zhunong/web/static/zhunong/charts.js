@@ -1,4 +1,9 @@
 // Charts drawn from data the page embeds with json_script (no inline scripts: see the CSP).
+
+// A chart's legend stands above its plot, with room for two lines: ECharts 6 puts it at the
+// bottom by default, where long labels (English ones, or any on a phone) wrap into two lines
+// over the axis labels, and it leaves no room for the legend in the grid on its own.
+const LEGEND_ROOM = 64;
 (function () {
   const el = document.querySelector(".js-activation-chart");
   const source = document.getElementById("activation-data");
@@ -8,8 +13,8 @@
   const rate = rows.map((r) => (r.units ? Math.round((r.activated / r.units) * 10000) / 100 : 0));
   chart.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: [el.dataset.labelUnits, el.dataset.labelActivated, el.dataset.labelRate] },
-    grid: { left: 40, right: 50, bottom: 60, containLabel: true },
+    legend: { top: 0, data: [el.dataset.labelUnits, el.dataset.labelActivated, el.dataset.labelRate] },
+    grid: { top: LEGEND_ROOM, left: 40, right: 50, bottom: 20, containLabel: true },
     xAxis: { type: "category", data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: 30 } },
     yAxis: [
       { type: "value", name: el.dataset.labelUnits },
@@ -34,8 +39,8 @@
     const chart = echarts.init(regionEl);
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: [regionEl.dataset.labelCompletion, regionEl.dataset.labelExpected] },
-      grid: { left: 40, right: 20, bottom: 60, containLabel: true },
+      legend: { top: 0, data: [regionEl.dataset.labelCompletion, regionEl.dataset.labelExpected] },
+      grid: { top: LEGEND_ROOM, left: 40, right: 20, bottom: 20, containLabel: true },
       // on a phone the names stand upright and smaller, so sixteen districts stay readable
       xAxis: {
         type: "category",
@@ -55,8 +60,8 @@
     const chart = echarts.init(curveEl);
     chart.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: [curveEl.dataset.labelCompleted, curveEl.dataset.labelExpected] },
-      grid: { left: 40, right: 20, bottom: 40, containLabel: true },
+      legend: { top: 0, data: [curveEl.dataset.labelCompleted, curveEl.dataset.labelExpected] },
+      grid: { top: LEGEND_ROOM, left: 40, right: 20, bottom: 20, containLabel: true },
       xAxis: { type: "category", data: data.curve.map((p) => p.month) },
       yAxis: { type: "value" },
       series: [
