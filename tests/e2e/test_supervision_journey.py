@@ -13,7 +13,7 @@ from tests.supervision.conftest import filing, line
 from zhunong.orgs.models import AccountKind
 from zhunong.supervision.models import Notice
 
-from .conftest import SCREENSHOTS
+from .conftest import PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
@@ -161,6 +161,30 @@ def test_city_bureau_reads_the_dashboard_drills_down_and_issues_a_notice(
     assert len(doc.inline_shapes) >= 1, "no chart in the notice"
     assert len(doc.tables) >= 1, "no table in the notice"
     assert any(row.cells[1].text == "金水区" for row in doc.tables[0].rows)
+
+    # 7. On a phone: each chart's legend stands above its plot, clear of the axis labels below
+    # it, and the ledger keeps the amount on the screen with the order number under the unit.
+    page.set_viewport_size(PHONE)
+    page.goto(f"/supervision/dashboard/?{QUERY}")
+    for chart in (".js-region-chart", ".js-curve-chart"):
+        expect(page.locator(f"{chart} canvas")).to_have_count(1)
+        legend_bottom, plot_top = page.locator(chart).evaluate(
+            """el => {
+                const chart = echarts.getInstanceByDom(el), model = chart.getModel();
+                const legend = chart.getViewOfComponentModel(model.getComponent("legend"));
+                const box = legend.group.getBoundingRect();
+                const plot = model.getComponent("grid").coordinateSystem.getRect();
+                return [legend.group.y + box.y + box.height, plot.y];
+            }"""
+        )
+        assert legend_bottom <= plot_top, f"{chart}: the legend runs into the plot"
+    save_shot(page, "07-dashboard-phone")
+    page.goto("/ledger/?year=2024")
+    row = page.locator("table tbody tr").filter(has_text="E2E-A1")
+    expect(row.locator(".order-no")).to_have_text("E2E-A1")
+    amount = row.locator("td.num").bounding_box()
+    assert amount["x"] + amount["width"] <= PHONE["width"], "the amount is off a phone's screen"
+    save_shot(page, "08-ledger-phone")
 
     assert failed_responses == [], "pages, CSS or scripts not served"
     assert page_errors == [], "JavaScript errors on the pages"
