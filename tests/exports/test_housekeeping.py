@@ -3,12 +3,15 @@
 
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import make_user
+from zhunong.clock import today
 from zhunong.exports import services
 from zhunong.exports.models import KEEP_DAYS, Export
 
@@ -71,8 +74,48 @@ def test_an_export_whose_worker_was_lost_is_marked_failed_and_says_so(user, clie
 
     lost.refresh_from_db()
     building.refresh_from_db()
-    assert lost.state == Export.State.FAILED and "请重新导出" in lost.error
+    assert lost.state == Export.State.FAILED and "长时间未完成" in lost.error
     assert lost.finished_at is not None
     assert building.state == Export.State.RUNNING  # asked for a minute ago: still being built
     page = client_for(user).get(f"/exports/{lost.pk}/").content.decode()
-    assert "未能生成" in page and "后台生成中断" in page
+    assert "未能生成" in page and "后台任务长时间未完成（可能已中断），请重新导出" in page
+
+
+def test_an_export_whose_worker_was_lost_fails_when_its_page_is_opened(user, client_for):
+    """Without waiting for the daily job: the page it polls says so as soon as it is looked at."""
+    lost = Export.objects.create(user=user, title="lost", page="/x/", file_name="x.xlsx")
+    Export.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - services.STUCK_AFTER - timedelta(minutes=1)
+    )
+    status = client_for(user).get(f"/exports/{lost.pk}/status/").content.decode()
+    assert "长时间未完成" in status
+    lost.refresh_from_db()
+    assert lost.state == Export.State.FAILED
+
+
+@pytest.fixture
+def task_queue(settings):
+    """The database task queue production uses (the tests' own runs tasks at once)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return DBTaskResult.objects.filter(task_path=services.prune_exports.module_path)
+
+
+def test_the_daily_job_waits_once_and_queues_its_next_run_for_four_in_the_morning(user, task_queue):
+    services.ensure_scheduled()
+    services.ensure_scheduled()  # a second migrate queues no second job
+    assert task_queue.filter(status="READY").count() == 1
+    task_queue.delete()
+    services.prune_exports.call()
+    (tomorrow,) = task_queue.filter(status="READY")
+    morning = datetime.combine(today() + timedelta(days=1), clock_time(4, 0))
+    assert timezone.localtime(tomorrow.run_after).replace(tzinfo=None) == morning  # Beijing time
+
+
+def test_a_run_that_fails_still_queues_tomorrows(user, task_queue, monkeypatch):
+    def broken():
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(services, "prune", broken)
+    with pytest.raises(OSError):
+        services.prune_exports.call()
+    assert task_queue.filter(status="READY").count() == 1

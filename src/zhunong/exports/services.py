@@ -140,19 +140,31 @@ def build_export(export_id: int) -> str:
     return state
 
 
-def prune() -> dict:
-    """The daily housekeeping of background exports: files past their KEEP_DAYS (and files no
-    export holds any more, such as a deleted person's) are deleted, so the data directory does not
-    keep every bureau's records for ever; exports stuck past STUCK_AFTER are marked failed. A
-    file written in the last hour is left alone: its build may not have recorded it yet."""
+def fail_stuck(exports) -> int:
+    """Marks failed those of `exports` still 排队中 or 生成中 STUCK_AFTER after they were asked
+    for. Run by the daily job for all exports, and by an export's page and the list for the ones
+    they show, so a page whose worker was lost stops waiting as soon as it is looked at."""
     now = timezone.now()
-    stuck = Export.objects.filter(
+    return exports.filter(
         state__in=(Export.State.QUEUED, Export.State.RUNNING), created_at__lt=now - STUCK_AFTER
     ).update(
         state=Export.State.FAILED,
-        error=_("后台生成中断，未能完成，请重新导出"),
+        error=_("后台任务长时间未完成（可能已中断），请重新导出"),
         finished_at=now,
     )
+
+
+WRITING_GRACE = timedelta(hours=1)
+"""A file this young is left alone by the housekeeping: its build may not have recorded it yet."""
+
+
+def prune() -> dict:
+    """The daily housekeeping of background exports: files past their KEEP_DAYS (and files no
+    export holds any more, such as a deleted person's) are deleted, so the data directory does not
+    keep every bureau's records for ever; stuck exports are marked failed (`fail_stuck`). A file
+    that cannot be read or deleted is logged and skipped: the rest is still done."""
+    now = timezone.now()
+    stuck = fail_stuck(Export.objects.all())
     kept = {
         str(pk)
         for pk in Export.objects.filter(
@@ -161,19 +173,30 @@ def prune() -> dict:
     }
     folder = Path(settings.DATA_DIR) / "exports"
     deleted = 0
-    recent = (now - REUSE_FOR).timestamp()
+    young = (now - WRITING_GRACE).timestamp()
     for path in folder.glob("*.xlsx") if folder.is_dir() else ():
-        if path.stem not in kept and path.stat().st_mtime < recent:
-            path.unlink(missing_ok=True)
-            deleted += 1
+        if path.stem in kept:
+            continue
+        try:
+            if path.stat().st_mtime < young:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # deleted meanwhile (another run, an operator's cron)
+            continue
+        except OSError:
+            logger.warning("could not delete export file %s", path, exc_info=True)
     return {"deleted": deleted, "stuck": stuck}
 
 
 @task()
 def prune_exports() -> str:
-    done = prune()
+    # tomorrow's run is queued first: a failed run must not end the daily job
     again_tomorrow(prune_exports, 4)
-    return f"{done['deleted']} files deleted, {done['stuck']} stuck exports failed"
+    done = prune()
+    logger.info(
+        "export housekeeping: %(deleted)s files deleted, %(stuck)s stuck exports failed", done
+    )
+    return f"files deleted: {done['deleted']}; stuck exports failed: {done['stuck']}"
 
 
 def ensure_scheduled(**kwargs) -> None:

@@ -7,11 +7,13 @@ from django.shortcuts import render
 from zhunong import access
 
 from .models import Export
-from .services import file_of
+from .services import fail_stuck, file_of
 
 
 def _export(request, export_id) -> Export:
-    return access.get_visible_or_404(access.visible_exports(request.user), pk=export_id)
+    visible = access.visible_exports(request.user)
+    fail_stuck(visible.filter(pk=export_id))
+    return access.get_visible_or_404(visible, pk=export_id)
 
 
 @login_required
@@ -36,5 +38,6 @@ def export_download(request, export_id):
 
 @login_required
 def export_list(request):
+    fail_stuck(access.visible_exports(request.user))
     exports = access.visible_exports(request.user)[:50]
     return render(request, "exports/export_list.html", {"exports": exports})

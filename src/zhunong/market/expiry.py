@@ -82,8 +82,8 @@ def run(day: date | None = None) -> dict:
 
 @task()
 def check_expiries() -> str:
+    again_tomorrow(check_expiries, 5)  # first: a failed run must not end the daily check
     done = run()
-    again_tomorrow(check_expiries, 5)
     return f"{done['reminders']} reminders, {done['off_sale']} off sale"
 
 

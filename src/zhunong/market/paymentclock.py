@@ -168,6 +168,6 @@ def run(on: date | None = None) -> dict:
 
 @task()
 def check_payments() -> str:
+    again_tomorrow(check_payments, 6)  # first: a failed run must not end the daily check
     done = run()
-    again_tomorrow(check_payments, 6)
     return f"{done['reminders']} reminders, {done['expired']} expired"
