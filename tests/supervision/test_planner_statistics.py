@@ -10,7 +10,7 @@ transaction: each test counts the units itself first (`count_units`)."""
 from datetime import date
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_unit
@@ -113,6 +113,37 @@ def test_the_per_unit_sums_refreshed_for_many_units_are_analyzed(world, monkeypa
     assert analyzed(queries) == {"ledger_unit_day", "ledger_unit_month"}
     assert planner_rows(UnitDay) == UnitDay.objects.count()
     assert planner_rows(UnitMonth) == UnitMonth.objects.count()
+
+
+def test_units_refreshed_before_the_ledger_was_found_busy_are_analyzed(
+    world, monkeypatch, committed
+):
+    """The retry a minute later may have too few units left to analyze: the chunks committed
+    before the busy one count."""
+    monkeypatch.setattr(planner, "ANALYZE_FROM_UNITS", 1)
+    count_units()  # the world's few units: two of them are a tenth
+    with transaction.atomic(), rollups.deferred_unit_sums(rollups.DEFER_FROM):
+        line(world.js_school, "B1", "10.00", date(2024, 5, 2)).save()
+        line(world.eq_school, "B2", "20.00", date(2024, 5, 3)).save()
+        line(world.city_school, "B3", "30.00", date(2024, 5, 4)).save()
+    locks = []
+
+    def busy_the_second_time(execute, sql, params, many, context):
+        if sql.startswith("LOCK TABLE ledger_purchaseline"):
+            locks.append(sql)
+            if len(locks) == 2:  # as PostgreSQL says when the lock timeout runs out
+                raise OperationalError("canceling statement due to lock timeout")
+        return execute(sql, params, many, context)
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        committed(),
+        connection.execute_wrapper(busy_the_second_time),
+        pytest.raises(rollups.LedgerBusy),
+    ):
+        rollups.refresh_marked(chunk=2)
+    assert len(rollups.marked_units()) == 1  # left for the retry
+    assert analyzed(queries) == {"ledger_unit_day", "ledger_unit_month"}
 
 
 def test_a_failed_analyze_is_logged_and_never_fails_the_refresh(world, caplog):

@@ -151,7 +151,12 @@ def marked_units(unit_ids=None) -> set[int]:
 
 
 class LedgerBusy(Exception):
-    """The ledger stayed locked by a long write; the refresh is tried again later."""
+    """The ledger stayed locked by a long write; the refresh is tried again later. `done`: the
+    units whose sums were rewritten (and committed) before."""
+
+    def __init__(self, *args, done: int = 0):
+        super().__init__(*args)
+        self.done = done
 
 
 def refresh_marked(chunk: int = CHUNK) -> int:
@@ -160,6 +165,18 @@ def refresh_marked(chunk: int = CHUNK) -> int:
     units. Each transaction locks the ledger against writes and other refreshes (readers go on)
     before it reads the marks, so no line is being written while a unit's sums are recomputed: the sums are
     exact, and a unit marked again later is simply done again."""
+    try:
+        done = _refresh_chunks(chunk)
+    except LedgerBusy as busy:
+        # the chunks committed before the ledger was found busy count: the retry a minute later
+        # may have too few units left to analyze (ADR 0032)
+        planner.rewritten(busy.done, UnitDay, UnitMonth)
+        raise
+    planner.rewritten(done, UnitDay, UnitMonth)
+    return done
+
+
+def _refresh_chunks(chunk: int) -> int:
     done = 0
     while UnitSumsMark.objects.exists():  # nothing waits (a small import): no lock at all
         with transaction.atomic():
@@ -171,7 +188,7 @@ def refresh_marked(chunk: int = CHUNK) -> int:
                         # would rewrite the same units); readers go on
                         cur.execute("LOCK TABLE ledger_purchaseline IN SHARE ROW EXCLUSIVE MODE")
                     except OperationalError as exc:
-                        raise LedgerBusy from exc
+                        raise LedgerBusy(done=done) from exc
             started = time.monotonic()  # the chunk's own time, not the wait for the lock
             unit_ids = list(
                 UnitSumsMark.objects.order_by("unit_id").values_list("unit_id", flat=True)[:chunk]
@@ -183,7 +200,6 @@ def refresh_marked(chunk: int = CHUNK) -> int:
         done += len(unit_ids)
         took = max(time.monotonic() - started, 0.001)
         chunk = max(10, min(10_000, int(len(unit_ids) * CHUNK_SECONDS / took)))
-    planner.rewritten(done, UnitDay, UnitMonth)
     return done
 
 
