@@ -52,7 +52,9 @@ def test_the_total_is_the_progress_tables_own_units_included_and_own_units_get_n
         Decimal("13501.00"),
         Decimal("19800.00"),
     )
-    assert rows["total"].task == Decimal("20000") and rows["total"].ratio == Decimal("0.67505")
+    # but its ratio is the tasked sub-regions' progress: 金水区's 11500 of its 20000, not 本级's
+    # 2000 nor 二七区's 1 (no task), which would make it 67.5%
+    assert rows["total"].task == Decimal("20000") and rows["total"].ratio == Decimal("0.575")
     # 本级 is listed with its figures but is not handed a task
     assert rows["own"].name == "郑州市本级" and rows["own"].completed == Decimal("2000.00")
     assert not rows["own"].settable and rows["410105"].settable

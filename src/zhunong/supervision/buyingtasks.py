@@ -19,10 +19,14 @@ class TaskRow:
     completed: Decimal
     reserved: Decimal
     settable: bool = False  # only a sub-region is handed a task
+    # what the ratio holds against the task where that is not `completed`: for 合计, the
+    # completed amounts of the rows that were handed a task
+    measured: Decimal | None = None
 
     @property
     def ratio(self) -> Decimal | None:
-        return rate(self.completed, self.task) if self.task else None
+        done = self.completed if self.measured is None else self.measured
+        return rate(done, self.task) if self.task else None
 
 
 def tasks_of(region, year: int) -> dict[str, Decimal]:
@@ -37,9 +41,11 @@ def tasks_of(region, year: int) -> dict[str, Decimal]:
 def task_rows(table) -> list[TaskRow]:
     """合计, then every row of the table in its order. 合计's completed and reserved amounts are the
     progress table's own 合计 (本级 included), so the two pages print the same totals; its task is
-    the sum of the tasks set. 本级 is listed for its figures but gets no task: a bureau hands tasks
-    to sub-regions, and its own units are its own to answer for. A table without sub-regions (a
-    county's departments) has no rows to set a task for and gives an empty list."""
+    the sum of the tasks set, and its ratio the completed amounts of the sub-regions handed a task
+    over that sum: 本级's purchases, and a sub-region's without a task, would otherwise count as
+    progress on tasks nobody was handed. 本级 is listed for its figures but gets no task: a bureau
+    hands tasks to sub-regions, and its own units are its own to answer for. A table without
+    sub-regions (a county's departments) has no rows to set a task for and gives an empty list."""
     children = set(table.region.children.values_list("code", flat=True))
     if not children:
         return []
@@ -62,5 +68,6 @@ def task_rows(table) -> list[TaskRow]:
         sum(set_, Decimal("0.00")) if set_ else None,
         table.total.completed,
         table.total.reserved,
+        measured=sum((r.completed for r in rows if r.task is not None), Decimal("0.00")),
     )
     return [total, *rows]
