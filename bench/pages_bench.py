@@ -51,6 +51,8 @@ def pages(code: str) -> dict[str, tuple[str, str, dict]]:
         "unions": ("GET", "/filings/unions/", {"year": YEAR, "region": code, "as_of": AS_OF}),
         "units": ("GET", "/units/", {"region": code}),
         "ledger": ("GET", "/ledger/", {"year": YEAR}),
+        # the search box's worst case: a word in every unit's name (the bench's 第N单位)
+        "ledger_search": ("GET", "/ledger/", {"year": YEAR, "q": "单位"}),
         "notice_draft": ("POST", "/supervision/notices/", q),
     }
 

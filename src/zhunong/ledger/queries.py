@@ -43,3 +43,16 @@ def lines_totals(lines) -> dict:
         "pending": money(totals["pending"]),
         "count": totals["count"],
     }
+
+
+def search(user, lines, text: str) -> tuple[str | None, list[int] | None]:
+    """What the ledger's search box finds: the order of that number among `lines` (the lines in
+    the person's reach), else the units in reach whose name holds the text or whose code it is.
+    Units, not lines, are searched by name, so the year's totals still come from their per-unit
+    sums: a name that many units share does not make the page sum millions of lines."""
+    from zhunong import access
+
+    if lines.filter(order_no=text).exists():
+        return text, None
+    units = access.visible_units(user).filter(Q(code=text) | Q(name__icontains=text))
+    return None, list(units.values_list("id", flat=True))

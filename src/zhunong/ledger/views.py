@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from zhunong import access, inputs
 from zhunong.clock import today
+from zhunong.fields import many
 
 from . import queries
 from .models import Channel
@@ -13,7 +14,8 @@ from .models import Channel
 
 @login_required
 def ledger_list(request):
-    """Ledger lines in reach, by unit, year, channel or import; each with its source mark. The
+    """Ledger lines in reach, by unit, year, channel or import, or found by order number or unit
+    (`q`); each with its source mark. The
     bare page opens on this year, the one a bureau works on; an emptied year field shows all; a
     year that is none (`abc`, 1999) is named as wrong and this year shown, not every year."""
     lines = access.visible_purchase_lines(request.user).select_related("unit", "source_batch")
@@ -40,9 +42,18 @@ def ledger_list(request):
         lines = lines.filter(channel=channel)
     if batch is not None:
         lines = lines.filter(source_batch_id=batch)
-    if year is not None and batch is None:
+    search = request.GET.get("q", "").strip()[:128]
+    order, found_units = queries.search(request.user, lines, search) if search else (None, None)
+    if order is not None:
+        lines = lines.filter(order_no=order)
+    elif found_units is not None:
+        lines = lines.filter(unit_id__among=many(found_units))  # a province's name: thousands
+    if year is not None and batch is None and order is None:
         # a year's totals from the per-unit sums of the units in reach, or of the unit asked for
-        if unit_id is not None:
+        # (or found by the search)
+        if found_units is not None:
+            units = [u for u in found_units if unit is None or u == unit.pk]
+        elif unit_id is not None:
             units = [unit.pk] if unit else []
         elif access.unit_filter(request.user) == Q():
             units = None  # every unit
@@ -68,6 +79,7 @@ def ledger_list(request):
             "year": year,
             "typed_year": typed_year if year_error else year,
             "year_error": year_error,
+            "search": search,
             "query": query.urlencode(),
         },
     )
