@@ -157,7 +157,7 @@ def amount_wan(value) -> Decimal:
         places=6,
         minimum=Decimal(0),
         maximum=MAX_AMOUNT / 10000,
-        message=_("须为不小于0的金额（万元）"),
+        message=_("须为0到99,999,999.99之间的金额（万元）"),
         too_fine=_("万元金额最多六位小数（精确到分）"),
     )
     return (wan * 10000).quantize(Decimal("0.01"))

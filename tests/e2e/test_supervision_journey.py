@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from docx import Document
 
-from tests.conftest import PASSWORD, make_account
+from tests.conftest import PASSWORD, make_account, make_unit
 from tests.supervision.conftest import filing, line
 from zhunong.orgs.models import AccountKind
 from zhunong.supervision.models import Notice
@@ -179,11 +179,17 @@ def test_city_bureau_reads_the_dashboard_drills_down_and_issues_a_notice(
         )
         assert legend_bottom <= plot_top, f"{chart}: the legend runs into the plot"
     save_shot(page, "07-dashboard-phone")
+    # a unit with a long name (such names are common) wraps rather than push the amount away
+    long_named = make_unit(
+        "E2E-LONG", "郑州航空港经济综合实验区住房和城乡建设局综合执法大队", world.jinshui
+    )
+    line(long_named, "E2E-L1", "1234.00", date(2024, 7, 20))
     page.goto("/ledger/?year=2024")
-    row = page.locator("table tbody tr").filter(has_text="E2E-A1")
-    expect(row.locator(".order-no")).to_have_text("E2E-A1")
-    amount = row.locator("td.num").bounding_box()
-    assert amount["x"] + amount["width"] <= PHONE["width"], "the amount is off a phone's screen"
+    for order in ("E2E-A1", "E2E-L1"):
+        row = page.locator("table tbody tr").filter(has_text=order)
+        expect(row.locator(".order-no")).to_have_text(order)
+        amount = row.locator("td.num").bounding_box()
+        assert amount["x"] + amount["width"] <= PHONE["width"], f"{order}: amount off the screen"
     save_shot(page, "08-ledger-phone")
 
     assert failed_responses == [], "pages, CSS or scripts not served"

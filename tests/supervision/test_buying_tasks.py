@@ -60,6 +60,14 @@ def test_the_total_is_the_progress_tables_own_units_included_and_own_units_get_n
     assert not rows["own"].settable and rows["410105"].settable
 
 
+def test_a_task_of_nothing_adds_nothing_to_the_totals_ratio(city_world):
+    """二七区 handed 0: its 1 yuan completed is not progress on anyone's task (it was 57.505%)."""
+    tasks(city_world, **{"410105": "20000", "410103": "0"})
+    rows = {r.key: r for r in task_rows(table(city_world.city))}
+    assert rows["410103"].task == 0 and rows["410103"].ratio is None
+    assert rows["total"].task == Decimal("20000") and rows["total"].ratio == Decimal("0.575")
+
+
 def test_a_total_shows_without_any_task_set(city_world):
     rows = {r.key: r for r in task_rows(table(city_world.city))}
     assert rows["total"].task is None and rows["total"].completed == Decimal("11501.00")
@@ -105,7 +113,10 @@ def test_the_page_sets_tasks_shows_them_on_the_progress_page_and_downloads_them(
     # the page takes 万元, as bureaus hand tasks out: 2 万元 is 20,000.00 yuan
     refused = client.post(url, {"task-410105": "2", "task-410103": "-1"})
     assert refused.status_code == 200
-    assert "二七区：须为不小于0的金额（万元）" in refused.content.decode()
+    assert "二七区：须为0到99,999,999.99之间的金额（万元）" in refused.content.decode()
+    # a task beyond any budget is named as too large, with the same bounds
+    huge = client.post(url, {"task-410105": "99999999999"})
+    assert "金水区：须为0到99,999,999.99之间的金额（万元）" in huge.content.decode()
     assert not BuyingTask.objects.exists()
     too_fine = client.post(url, {"task-410105": "2.0000001"})
     assert "最多六位小数" in too_fine.content.decode() and not BuyingTask.objects.exists()
@@ -116,6 +127,12 @@ def test_the_page_sets_tasks_shows_them_on_the_progress_page_and_downloads_them(
     assert "57.50%" in page  # 11500 ÷ 20000
     assert 'name="task-410105" inputmode="decimal"' in page and 'value="2"' in page
     assert "<th>县市区</th>" in page and 'name="task-own"' not in page
+    # 合计 names what its ratio measures: the tasked districts' completed amount (金水区's)
+    assert "已下达任务的县市区 1.15" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "<th>County/district</th>" in english and "<td>Total</td>" in english
+    del client.cookies["django_language"]
     progress = client.get("/supervision/progress/", QUERY).content.decode()
     assert 'id="task-completion"' in progress and "57.50%" in progress
     book = load_workbook(BytesIO(client.get(url + "&format=xlsx").content))

@@ -78,6 +78,8 @@ def test_the_ledger_and_the_unit_page_print_yuan_with_separators(city_world, cli
     assert '<td class="num">12,000.00</td>' in html and "12000.00" not in html
     # the summary: 12,000 − 500 + 9,999 + 3,333 completed, 7,777 ordered and not completed
     assert "已完成 24,832.00 元，已下单未完成 7,777.00 元" in html
+    # and why a bureau's progress table may show less than its ledger
+    assert "只计当日已开设管理账号的预算单位" in html
     unit_page = client_for(city_world.js_admin).get(f"/units/{school.pk}/").content.decode()
     assert "21,499.00" in unit_page  # 2024's completed purchases
 

@@ -17,6 +17,8 @@ def test_an_order_is_found_by_its_number(city_world, client_for):
     assert 'order-no">SEARCH-1<' in page and 'order-no">A1<' not in page
     assert "共 1 条；已完成 321.00 元" in page
     assert 'name="q" type="search" value="SEARCH-1"' in page
+    # typed in lower case, as numbers are when copied by hand
+    assert 'order-no">SEARCH-1<' in ledger(client_for(city_world.js_finance), q="search-1")
 
 
 def test_units_are_found_by_a_part_of_their_name_with_their_totals(city_world, client_for):
@@ -28,7 +30,7 @@ def test_units_are_found_by_a_part_of_their_name_with_their_totals(city_world, c
     assert city_world.eq_school.name not in page
     # the totals are the unit's own, as on the page filtered by the unit
     by_unit = ledger(client, unit=school.pk)
-    summary = by_unit.split('<p class="small">')[1].split("</p>")[0]
+    summary = by_unit.split('<p class="small mb-1">')[1].split("</p>")[0]
     assert summary in page and summary not in everything
     assert ledger(client, q=school.code).count("<tr") == page.count("<tr")
 

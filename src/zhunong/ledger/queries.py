@@ -52,7 +52,8 @@ def search(user, lines, text: str) -> tuple[str | None, list[int] | None]:
     sums: a name that many units share does not make the page sum millions of lines."""
     from zhunong import access
 
-    if lines.filter(order_no=text).exists():
-        return text, None
+    for number in dict.fromkeys((text, text.upper())):  # dd2026… typed for DD2026…
+        if lines.filter(order_no=number).exists():
+            return number, None
     units = access.visible_units(user).filter(Q(code=text) | Q(name__icontains=text))
     return None, list(units.values_list("id", flat=True))

@@ -68,6 +68,7 @@ def task_rows(table) -> list[TaskRow]:
         sum(set_, Decimal("0.00")) if set_ else None,
         table.total.completed,
         table.total.reserved,
-        measured=sum((r.completed for r in rows if r.task is not None), Decimal("0.00")),
+        # a task of 0 is no task to measure against (its own row shows no ratio either)
+        measured=sum((r.completed for r in rows if r.task), Decimal("0.00")),
     )
     return [total, *rows]
