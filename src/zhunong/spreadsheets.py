@@ -109,6 +109,17 @@ def widths(ws, header: list[str]) -> None:
         ws.column_dimensions[get_column_letter(number)].width = max(wide, 2 * len(text) + 4, 12)
 
 
+def record_cell(ws, value):
+    """A record's value as Excel should hold it: a date as a date (yyyy-mm-dd), an amount as a
+    number with separators and two decimals, so Excel sorts and sums them; anything else as it
+    is (text kept inert by `append`)."""
+    if isinstance(value, date):
+        return cell(ws, value, number_format="yyyy-mm-dd")
+    if isinstance(value, Decimal):
+        return cell(ws, value, number_format="#,##0.00")
+    return value
+
+
 def put(ws, row: int, column: int, value, **style) -> Cell:
     """Sets one cell of an ordinary worksheet, for layouts written by position (merged headers)."""
     return _inert(ws.cell(row, column), value, style)

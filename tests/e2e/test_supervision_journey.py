@@ -190,6 +190,8 @@ def test_city_bureau_reads_the_dashboard_drills_down_and_issues_a_notice(
         expect(row.locator(".order-no")).to_have_text(order)
         amount = row.locator("td.num").bounding_box()
         assert amount["x"] + amount["width"] <= PHONE["width"], f"{order}: amount off the screen"
+        name = row.locator(".ledger-unit a").bounding_box()
+        assert name["x"] + name["width"] <= amount["x"], f"{order}: the name runs over the amount"
     save_shot(page, "08-ledger-phone")
 
     assert failed_responses == [], "pages, CSS or scripts not served"

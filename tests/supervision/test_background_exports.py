@@ -152,6 +152,7 @@ def test_my_exports_is_in_the_menu_and_reads_in_english(city_world, client_for):
 LISTS = {
     "filings review": ("/filings/", {"year": 2024, "region": "410100", "format": "xlsx"}),
     "time progress": ("/supervision/time-progress/", {**PARAMS, "format": "xlsx"}),
+    "ledger": ("/ledger/", {"year": 2024, "format": "xlsx"}),
 }
 
 

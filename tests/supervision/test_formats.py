@@ -93,5 +93,7 @@ def test_the_ledger_opens_on_this_year_and_an_empty_year_shows_all(city_world, c
     bare = client.get("/ledger/").content.decode()
     assert "NOW-1" in bare and "A1" not in bare
     assert f'name="year" value="{today().year}"' in bare
+    # its download and its next pages keep the year shown, not every year
+    assert f'href="?year={today().year}&amp;format=xlsx"' in bare
     every = client.get("/ledger/", {"year": ""}).content.decode()
     assert "NOW-1" in every and "A1" in every

@@ -30,7 +30,7 @@ def test_units_are_found_by_a_part_of_their_name_with_their_totals(city_world, c
     assert city_world.eq_school.name not in page
     # the totals are the unit's own, as on the page filtered by the unit
     by_unit = ledger(client, unit=school.pk)
-    summary = by_unit.split('<p class="small mb-1">')[1].split("</p>")[0]
+    summary = by_unit.split('<p class="small mb-0">')[1].split("</p>")[0]
     assert summary in page and summary not in everything
     assert ledger(client, q=school.code).count("<tr") == page.count("<tr")
 

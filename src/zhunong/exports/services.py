@@ -30,7 +30,7 @@ two; one of a province's hundreds of thousands of records, minutes."""
 
 PROGRESS_EVERY = 2_000
 
-PAGES = {"progress-detail", "filing-review", "time-progress"}
+PAGES = {"progress-detail", "filing-review", "time-progress", "ledger-list"}
 """The pages whose downloads may be built in the background (the worker renders nothing else)."""
 
 REUSE_FOR = timedelta(hours=1)

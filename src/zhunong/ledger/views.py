@@ -1,14 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from zhunong import access, inputs
 from zhunong.clock import today
+from zhunong.exports import services as exports
 from zhunong.fields import many
+from zhunong.orgs.views import xlsx_response
 
-from . import queries
+from . import exporters, queries
 from .models import Channel
 
 
@@ -62,11 +68,18 @@ def ledger_list(request):
         totals = queries.line_totals(units, year, channel)
     else:  # all years, or one import's lines: from the lines
         totals = queries.lines_totals(lines)
-    paginator = Paginator(lines.order_by("-ordered_on", "order_no"), 50)
-    paginator.count = totals["count"]  # counted with the sums above, not by another scan
-    page = paginator.get_page(request.GET.get("page"))
+    lines = lines.order_by("-ordered_on", "order_no")
     query = request.GET.copy()
     query.pop("page", None)
+    # the year shown, so the next page and the download keep it (the bare page's is this year's,
+    # which an address without it would not mean: that is every year)
+    query["year"] = "" if year is None else str(year)
+    if request.GET.get("format") == "xlsx":
+        return _download(request, lines, totals["count"], _title(unit, year, channel, search))
+    paginator = Paginator(lines, 50)
+    paginator.count = totals["count"]  # counted with the sums above, not by another scan
+    page = paginator.get_page(request.GET.get("page"))
+    query.pop("format", None)
     return render(
         request,
         "ledger/ledger_list.html",
@@ -83,3 +96,35 @@ def ledger_list(request):
             "query": query.urlencode(),
         },
     )
+
+
+def _title(unit, year, channel, search) -> str:
+    """The sheet's first line: what was chosen, so a file passed on still says what it holds."""
+    parts = [_("采购台账")]
+    if unit is not None:
+        parts.append(unit.name)
+    parts.append(_("%(y)s年度") % {"y": year} if year else _("全部年度"))
+    parts.append(str(Channel(channel).label) if channel else _("全部渠道"))
+    if search:
+        parts.append(_("搜索“%(q)s”") % {"q": search})
+    return " · ".join(parts) + _("（导出于%(d)s）") % {"d": date_format(today(), "Y年n月j日")}
+
+
+def _download(request, lines, total: int, title: str):
+    """Every line chosen, as Excel: at once when few, built by the worker from 5,000 (progress on
+    its page), refused past MAX_ROWS with the way to narrow it."""
+    name = f"ledger-{today().isoformat()}.xlsx"
+    if total > exporters.MAX_ROWS:
+        messages.error(
+            request,
+            _("共 %(n)s 条，超过单个文件的上限 %(max)s 条：请按年度、渠道或单位筛选后再下载。")
+            % {"n": intcomma(total), "max": intcomma(exporters.MAX_ROWS)},
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{request.path}?{query.urlencode()}")
+    if exports.in_background(request, total):
+        export = exports.export_start(request, title=title, file_name=name, total=total)
+        return redirect("export-detail", export_id=export.pk)
+    rows = exports.counted(request, lines.values_list(*exporters.FIELDS).iterator(2000))
+    return xlsx_response(exporters.ledger_xlsx(title, rows), name)

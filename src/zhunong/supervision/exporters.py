@@ -2,12 +2,18 @@
 cells, numbers as numbers with the shown formats) and JSON; and the supervision pages' other
 downloads. Every file is written through zhunong.spreadsheets, so no name is run as a formula."""
 
-from datetime import date
-from decimal import Decimal
-
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from zhunong.spreadsheets import append, cell, csv_bytes, put, widths, workbook, xlsx_bytes
+from zhunong.spreadsheets import (
+    append,
+    cell,
+    csv_bytes,
+    put,
+    record_cell,
+    widths,
+    workbook,
+    xlsx_bytes,
+)
 
 from .numbers import wan
 from .queries import ProgressTable
@@ -134,16 +140,8 @@ def records_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     append(ws, [title])
     append(ws, header)
     for row in rows:
-        append(ws, [_record_cell(ws, v) for v in row])
+        append(ws, [record_cell(ws, v) for v in row])
     return xlsx_bytes(wb)
-
-
-def _record_cell(ws, value):
-    if isinstance(value, date):
-        return cell(ws, value, number_format="yyyy-mm-dd")
-    if isinstance(value, Decimal):
-        return cell(ws, value, number_format="#,##0.00")
-    return value
 
 
 def assessment_xlsx(
