@@ -53,6 +53,8 @@ def pages(code: str) -> dict[str, tuple[str, str, dict]]:
         "ledger": ("GET", "/ledger/", {"year": YEAR}),
         # the search box's worst case: a word in every unit's name (the bench's 第N单位)
         "ledger_search": ("GET", "/ledger/", {"year": YEAR, "q": "单位"}),
+        "ledger_by_order": ("GET", "/ledger/", {"year": YEAR, "sort": "order"}),
+        "ledger_oldest_first": ("GET", "/ledger/", {"year": YEAR, "sort": "ordered"}),
         "notice_draft": ("POST", "/supervision/notices/", q),
     }
 

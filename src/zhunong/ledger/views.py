@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from zhunong import access, inputs
+from zhunong import access, inputs, sorting
 from zhunong.clock import today
 from zhunong.exports import services as exports
 from zhunong.fields import many
@@ -16,6 +16,16 @@ from zhunong.orgs.views import xlsx_response
 
 from . import exporters, queries
 from .models import Channel
+
+SORTS = {
+    "order": ("order_no",),
+    "amount": ("amount",),
+    "ordered": ("ordered_on",),
+    "completed": ("completed_on",),
+}
+"""The ledger's columns a reader may sort by (the page's own order: newest order first)."""
+ALWAYS_SORTED = {key: SORTS[key] for key in ("order", "ordered")}
+SORT_ANY_UP_TO = 50_000
 
 
 @login_required
@@ -68,18 +78,20 @@ def ledger_list(request):
         totals = queries.line_totals(units, year, channel)
     else:  # all years, or one import's lines: from the lines
         totals = queries.lines_totals(lines)
-    lines = lines.order_by("-ordered_on", "order_no")
-    query = request.GET.copy()
-    query.pop("page", None)
-    # the year shown, so the next page and the download keep it (the bare page's is this year's,
-    # which an address without it would not mean: that is every year)
-    query["year"] = "" if year is None else str(year)
+    # by amount or completion date only a selection small enough to sort whole: a city's year
+    # took 4.5 s on the bench (the order number and the order date read their index in order)
+    offered = SORTS if totals["count"] <= SORT_ANY_UP_TO else ALWAYS_SORTED
+    sort = sorting.chosen(request, offered)
+    # ties by order number as the ledger's index has them, so a page is read in order
+    lines = sorting.ordered(lines.order_by("-ordered_on", "order_no"), sort, SORTS, "-order_no")
     if request.GET.get("format") == "xlsx":
         return _download(request, lines, totals["count"], _title(unit, year, channel, search))
     paginator = Paginator(lines, 50)
     paginator.count = totals["count"]  # counted with the sums above, not by another scan
     page = paginator.get_page(request.GET.get("page"))
-    query.pop("format", None)
+    # the year shown, so the next page and the download keep it (the bare page's is this year's,
+    # which an address without it would not mean: that is every year)
+    links = sorting.queries_for(request, sort, year="" if year is None else str(year))
     return render(
         request,
         "ledger/ledger_list.html",
@@ -93,7 +105,8 @@ def ledger_list(request):
             "typed_year": typed_year if year_error else year,
             "year_error": year_error,
             "search": search,
-            "query": query.urlencode(),
+            "sort_any": totals["count"] <= SORT_ANY_UP_TO,
+            **links,
         },
     )
 

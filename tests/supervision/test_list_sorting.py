@@ -1,0 +1,71 @@
+"""Lists sort by a column head: `?sort=key` ascending, `?sort=-key` descending, ties by the row's
+own order so pages never overlap; the pager and the download keep the sort; a column a page does
+not offer leaves its own order (city world, 2024)."""
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from tests.supervision.conftest import line
+from zhunong.ledger import views as ledger_views
+
+
+def amounts(html: str) -> list[Decimal]:
+    return [
+        Decimal(a.replace(",", ""))
+        for a in re.findall(r'<td class="num(?: text-danger)?">(-?[\d,]+\.\d\d)</td>', html)
+    ]
+
+
+def test_the_ledger_sorts_by_amount_both_ways_and_its_download_follows(city_world, client_for):
+    line(city_world.js_school, "S-BIG", "99999.00", date(2024, 6, 1))
+    client = client_for(city_world.city_finance)
+    up = client.get("/ledger/", {"year": 2024, "sort": "amount"}).content.decode()
+    down = client.get("/ledger/", {"year": 2024, "sort": "-amount"}).content.decode()
+    assert amounts(up) == sorted(amounts(up)) and len(amounts(up)) > 2
+    assert amounts(down) == sorted(amounts(up), reverse=True)
+    assert "金额（元） ↓" in down and 'aria-sort="descending"' in down
+    # the head sets the other direction; the download keeps the chosen one
+    assert 'href="?year=2024&amp;sort=-amount"' in up
+    assert 'href="?year=2024&amp;sort=-amount&amp;format=xlsx"' in down
+    book = client.get("/ledger/", {"year": 2024, "sort": "-amount", "format": "xlsx"}).content
+    rows = list(load_workbook(io.BytesIO(book)).active.iter_rows(min_row=3, values_only=True))
+    assert rows[0][0] == "S-BIG" and [r[3] for r in rows] == sorted(
+        (r[3] for r in rows), reverse=True
+    )
+
+
+def test_open_orders_sort_last_by_completion_date_either_way(city_world, client_for):
+    line(city_world.js_school, "S-OPEN", "5.00", None, ordered=date(2024, 7, 1))
+    client = client_for(city_world.js_finance)
+    for sort in ("completed", "-completed"):
+        html = client.get("/ledger/", {"year": 2024, "sort": sort}).content.decode()
+        body = html.split("<tbody>")[1].split("</tbody>")[0]
+        opened = ["未完成" in row for row in body.split("<tr>")[1:]]
+        assert "S-OPEN" in body and opened[-1], sort
+        assert opened == sorted(opened), sort  # every open order after every completed one
+
+
+def test_a_column_the_page_does_not_offer_leaves_its_own_order(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    own = client.get("/ledger/", {"year": 2024}).content.decode()
+    odd = client.get("/ledger/", {"year": 2024, "sort": "unit__region__path"}).content.decode()
+    assert re.findall(r'order-no">([^<]+)<', odd) == re.findall(r'order-no">([^<]+)<', own)
+
+
+def test_a_selection_too_large_to_sort_whole_sorts_only_by_its_indexed_columns(
+    city_world, client_for, monkeypatch
+):
+    """Past SORT_ANY_UP_TO lines (a city's year took 4.5 s by amount on the bench) the amount and
+    completion heads are plain text; the order number and the order date still sort."""
+    monkeypatch.setattr(ledger_views, "SORT_ANY_UP_TO", 1)
+    client = client_for(city_world.city_finance)
+    own = client.get("/ledger/", {"year": 2024}).content.decode()
+    by_amount = client.get("/ledger/", {"year": 2024, "sort": "-amount"}).content.decode()
+    assert amounts(by_amount) == amounts(own)
+    assert "sort=amount" not in own and "请先筛选，再按此列排序" in own
+    oldest = client.get("/ledger/", {"year": 2024, "sort": "ordered"}).content.decode()
+    assert re.findall(r'order-no">([^<]+)<', oldest) != re.findall(r'order-no">([^<]+)<', own)
