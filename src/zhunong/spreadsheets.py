@@ -25,6 +25,9 @@ PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?", re.ASCII)
 STYLES = ("font", "fill", "border", "alignment", "number_format")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def formula_like(text: str) -> bool:
     """Whether Excel could take the text for a formula. A signed number ("-27.77", "+5",
     "-12.50%") cannot: it is left as it is, so a refund in a CSV still opens as a number."""

@@ -38,7 +38,7 @@ def test_city_bureau_hands_out_tasks_and_reads_the_channels(
     page.get_by_label("金水区下达任务（万元）").fill("2")
     page.get_by_label("二七区下达任务（万元）").fill("-1")
     page.get_by_role("button", name="保存下达任务").click()
-    expect(page.locator("#buying-tasks")).to_contain_text("二七区：须为不小于0的金额")
+    expect(page.locator("#buying-tasks")).to_contain_text("二七区：须为0到99,999,999.99之间的金额")
     save_shot(page, "10-tasks-refused")
 
     # 2. Corrected: 金水区 completed 9,099.50 of 2 万元 (20,000) (45.50%), 二七区 2,500 of 0.5 万元 (50.00%).

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhunong.daily import again_tomorrow, ensure_waiting
-from zhunong.orgs.views import XLSX
+from zhunong.spreadsheets import XLSX
 
 from .models import KEEP_DAYS, Export
 
@@ -30,7 +30,7 @@ two; one of a province's hundreds of thousands of records, minutes."""
 
 PROGRESS_EVERY = 2_000
 
-PAGES = {"progress-detail", "filing-review", "time-progress", "ledger-list"}
+PAGES = {"progress-detail", "filing-review", "time-progress", "ledger-list", "unit-list"}
 """The pages whose downloads may be built in the background (the worker renders nothing else)."""
 
 REUSE_FOR = timedelta(hours=1)

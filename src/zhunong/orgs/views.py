@@ -8,18 +8,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhunong import access
+from zhunong import access, sorting
 from zhunong.clock import today
+from zhunong.spreadsheets import XLSX
 from zhunong.web.forms import add_service_errors
 
-from . import forms, queries, services
+from . import exporters, forms, queries, services
 from .bulk_accounts import BulkError, accounts_bulk_open, template_workbook
 from .models import Canteen, UnitKind, UnitStatus
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -29,10 +29,25 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+UNIT_SORTS = {
+    "name": ("name",),
+    "code": ("code",),
+    "region": ("region_id",),
+    "kind": ("kind",),
+    "status": ("status",),
+}
+"""The unit list's columns a reader may sort by (its own order: by region, then code)."""
+
+
 @login_required
 def unit_list(request):
+    """The units in reach, found by name, code, region and state, a page at a time, sorted by a
+    column head; `format=xlsx` downloads them all (from 5,000 by the worker)."""
     params = {k: request.GET.get(k, "") for k in queries.UNIT_FILTERS}
-    units = queries.units_search(request.user, params)
+    sort = sorting.chosen(request, UNIT_SORTS)
+    units = sorting.ordered(queries.units_search(request.user, params), sort, UNIT_SORTS)
+    if request.GET.get("format") == "xlsx":
+        return _units_download(request, units)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     region = None
     if params["region"] or params["own_region"]:
@@ -41,8 +56,6 @@ def unit_list(request):
     parent = None
     if params["parent"]:
         parent = access.visible_units(request.user).filter(code=params["parent"]).first()
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "orgs/unit_list.html",
@@ -52,13 +65,30 @@ def unit_list(request):
             "region": region,
             "own": bool(params["own_region"]),
             "parent": parent,
-            "query": query.urlencode(),
+            **sorting.queries_for(request, sort),
             "kinds": UnitKind.choices,
             "statuses": UnitStatus.choices,
             "canteens": Canteen.choices,
             "can_register": access.managed_regions(request.user).exists(),
         },
     )
+
+
+def _units_download(request, units):
+    """Every unit found, as Excel: at once when few, built by the worker from 5,000."""
+    from zhunong.exports import services as exports
+
+    total = units.count()
+    title = _("单位名单（%(n)s 个，导出于%(d)s）") % {
+        "n": total,
+        "d": date_format(today(), "Y年n月j日"),
+    }
+    name = f"units-{today().isoformat()}.xlsx"
+    if exports.in_background(request, total):
+        export = exports.export_start(request, title=title, file_name=name, total=total)
+        return redirect("export-detail", export_id=export.pk)
+    rows = exports.counted(request, units.values_list(*exporters.FIELDS).iterator(2000))
+    return xlsx_response(exporters.units_xlsx(title, rows), name)
 
 
 @login_required
