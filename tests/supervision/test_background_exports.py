@@ -133,7 +133,10 @@ def test_the_worker_renders_no_page_but_the_ones_allowed(city_world, tmp_path, s
     """An export row pointing elsewhere (it cannot be made so through the pages) builds nothing."""
     settings.DATA_DIR = tmp_path
     export = Export.objects.create(
-        user=city_world.city_finance, title="x", page="/filings/unions/?format=xlsx", file_name="x.xlsx"
+        user=city_world.city_finance,
+        title="x",
+        page="/filings/unions/?format=xlsx",
+        file_name="x.xlsx",
     )
     services.build_export.call(export.pk)
     export.refresh_from_db()

@@ -69,3 +69,51 @@ def test_a_selection_too_large_to_sort_whole_sorts_only_by_its_indexed_columns(
     assert "sort=amount" not in own and "请先筛选，再按此列排序" in own
     oldest = client.get("/ledger/", {"year": 2024, "sort": "ordered"}).content.decode()
     assert re.findall(r'order-no">([^<]+)<', oldest) != re.findall(r'order-no">([^<]+)<', own)
+
+
+def reserved_on(html: str) -> list[Decimal]:
+    cells = re.findall(
+        r'<td class="text-end">[^<]*%</td>\s*<td class="text-end">([\d,.]+)</td>', html
+    )
+    return [Decimal(c.replace(",", "")) for c in cells]
+
+
+def test_the_filings_review_sorts_by_reserved_amount_and_its_download_follows(
+    city_world, client_for
+):
+    client = client_for(city_world.city_finance)
+    params = {"year": 2024, "region": "410100"}
+    down = client.get("/filings/", {**params, "sort": "-reserved"}).content.decode()
+    up = client.get("/filings/", {**params, "sort": "reserved"}).content.decode()
+    assert len(reserved_on(up)) > 2 and reserved_on(up) == sorted(reserved_on(up))
+    assert reserved_on(down) == sorted(reserved_on(up), reverse=True)
+    assert "预留金额 ↓" in down
+    book = client.get("/filings/", {**params, "sort": "-reserved", "format": "xlsx"}).content
+    ws = load_workbook(io.BytesIO(book)).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    at = rows[0].index("预留金额(元)")
+    values = [r[at] for r in rows[1:]]
+    assert values == sorted(values, reverse=True) and len(values) == len(reserved_on(down))
+
+
+def test_the_import_list_sorts_by_file_name(city_world, client_for):
+    from zhunong.ingest.models import ImportBatch
+
+    for name in ("b.xlsx", "c.xlsx", "a.xlsx"):
+        ImportBatch.objects.create(
+            file_name=name,
+            checksum="1" * 64,
+            size=1,
+            region=city_world.city,
+            uploaded_by=city_world.city_finance,
+            state="succeeded",
+        )
+    client = client_for(city_world.city_finance)
+    listed = re.findall(
+        r">([abc])\.xlsx<", client.get("/imports/", {"sort": "file"}).content.decode()
+    )
+    assert listed == ["a", "b", "c"]
+    listed = re.findall(
+        r">([abc])\.xlsx<", client.get("/imports/", {"sort": "-file"}).content.decode()
+    )
+    assert listed == ["c", "b", "a"]

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from zhunong import access
+from zhunong import access, sorting
 from zhunong.clock import today
 from zhunong.orgs.views import xlsx_response
 
@@ -36,13 +36,30 @@ def _top_managed_regions(user):
 
 @login_required
 def import_list(request):
+    """The imports in reach, newest first, 30 a page, sorted by a column head."""
     batches = access.visible_import_batches(request.user).select_related("region", "uploaded_by")
-    page = Paginator(batches, 30).get_page(request.GET.get("page"))
+    sort = sorting.chosen(request, IMPORT_SORTS)
+    page = Paginator(sorting.ordered(batches, sort, IMPORT_SORTS), 30).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "ingest/import_list.html",
-        {"page": page, "can_import": access.managed_regions(request.user).exists()},
+        {
+            "page": page,
+            "can_import": access.managed_regions(request.user).exists(),
+            **sorting.queries_for(request, sort),
+        },
     )
+
+
+IMPORT_SORTS = {
+    "uploaded": ("created_at",),
+    "file": ("file_name",),
+    "region": ("region_id",),
+    "state": ("state",),
+}
+"""The import list's columns a reader may sort by (its own order: newest first)."""
 
 
 @login_required

@@ -144,6 +144,14 @@ class ReviewRow:
     canteen_total: Decimal
     reserved_amount: Decimal
     reservation: Reservation | None = None
+    # what the review sorts by besides the amounts (`reservations.views.REVIEW_SORTS`)
+    unit_code: str = ""
+    status: str = ""
+    filed_on: date | None = None
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return self.reserved_amount / self.canteen_total if self.canteen_total else None
 
 
 def review(filings, *, year: int, region=None, status: str = "", flag: str = "", q: str = ""):
@@ -171,6 +179,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             "staff",
             "status",
             "filed_on",
+            "unit__code",
         )
     )
     last_year = dict(
@@ -195,6 +204,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
         staff,
         state,
         filed_on,
+        unit_code,
     ) in found:
         flags = []
         with_canteen = kind == UnitKind.BUDGET_UNIT and canteen in (*HAS_CANTEEN, "")
@@ -214,7 +224,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             continue
         if flag and flag not in flags:
             continue
-        rows.append(ReviewRow(filing_id, flags, total, reserved))
+        rows.append(ReviewRow(filing_id, flags, total, reserved, None, unit_code, state, filed_on))
     totals = {
         "count": len(rows),
         "canteen_total": sum((x.canteen_total for x in rows), Decimal(0)),
