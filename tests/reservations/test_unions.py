@@ -7,7 +7,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from tests.conftest import make_unit
+from tests.conftest import make_unit, make_user
 from tests.supervision.conftest import line
 from zhunong.orgs.models import Membership, Role, UnitKind
 from zhunong.reservations.models import Reservation
@@ -76,3 +76,27 @@ def test_the_unions_filing_page_shows_its_progress(filing_world, client_for, mon
     page = client_for(filing_world.js_admin).get(f"/units/{union.pk}/filing/2025/")
     assert 'id="union-progress"' in page.content.decode()
     assert "4,500.00" in page.content.decode() and "30.00%" in page.content.decode()
+
+
+def test_the_unions_list_sorts_by_completed_amount_and_its_download_follows(
+    filing_world, client_for
+):
+    """A second union that bought more (6,000 in April) comes first by 已完成, descending."""
+    union_with_target(filing_world)
+    w = filing_world
+    other = make_unit(
+        "J-SCH2-GH", "金水区第二小学工会", w.jinshui, kind=UnitKind.UNION, owner=w.js_school2
+    )
+    admin = make_user("j-sch2-gh-admin", Role.UNIT_ADMIN, unit=other)
+    reservation_file(
+        actor=admin, unit=other, year=2025, canteen="", members="10", welfare_total="20000"
+    )
+    line(other, "GH9", "6000.00", date(2025, 4, 1), ordered=date(2025, 3, 1), channel="union")
+    client = client_for(w.js_finance)
+    url = "/filings/unions/?year=2025&region=410105&as_of=2025-07-31"
+    for sort, first in (("-completed", "J-SCH2-GH"), ("completed", "J-SCH1-GH")):
+        page = client.get(f"{url}&sort={sort}").content.decode()
+        second = "J-SCH1-GH" if first == "J-SCH2-GH" else "J-SCH2-GH"
+        assert page.index(first) < page.index(second)
+        ws = load_workbook(BytesIO(client.get(f"{url}&sort={sort}&format=xlsx").content)).active
+        assert ws["A3"].value == first

@@ -117,3 +117,31 @@ def test_the_import_list_sorts_by_file_name(city_world, client_for):
         r">([abc])\.xlsx<", client.get("/imports/", {"sort": "-file"}).content.decode()
     )
     assert listed == ["c", "b", "a"]
+
+
+QUERY = {"region": "410100", "year": 2024, "as_of": "2024-07-31"}
+
+
+def unit_codes(html: str, table_id: str = "") -> list[str]:
+    body = html.split(f'id="{table_id}"')[1] if table_id else html
+    body = body.split("<tbody>")[1].split("</tbody>")[0]
+    return re.findall(r'</a> <span class="text-muted">([^<]+)</span>', body)
+
+
+def test_time_progress_units_sort_by_code_and_the_pager_keeps_it(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    own = client.get("/supervision/time-progress/", QUERY).content.decode()
+    by_code = client.get("/supervision/time-progress/", {**QUERY, "sort": "unit"}).content.decode()
+    codes = unit_codes(by_code, "time-progress-units")
+    assert len(codes) > 2 and codes == sorted(codes)
+    assert "单位（落后的在前）" in own and "单位（落后的在前）" not in by_code
+    down = client.get("/supervision/time-progress/", {**QUERY, "sort": "-unit"}).content.decode()
+    assert unit_codes(down, "time-progress-units") == codes[::-1]
+
+
+def test_assessment_units_sort_by_code(city_world, client_for):
+    client = client_for(city_world.city_finance)
+    page = client.get("/supervision/assessment/", {**QUERY, "sort": "-unit"}).content.decode()
+    codes = unit_codes(page, "rank-units")
+    assert len(codes) > 2 and codes == sorted(codes, reverse=True)
+    assert "单位 ↓" in page

@@ -314,7 +314,8 @@ def unions_page(request):
     filings = access.visible_reservations(request.user)
     if region is not None:
         filings = filings.filter(unit__region__path__startswith=region.path)
-    progress = union_progress(filings, year, as_of)
+    sort = sorting.chosen(request, UNION_SORTS)
+    progress = sorting.sorted_rows(union_progress(filings, year, as_of), sort, UNION_SORTS)
     title = _("%(where)s%(y)s年度工会采购完成情况（截至 %(d)s）") % {
         "where": region.name if region else "",
         "y": year,
@@ -322,9 +323,6 @@ def unions_page(request):
     }
     if request.GET.get("format") == "xlsx":
         return xlsx_response(unions_xlsx(title, progress), f"{title}.xlsx")
-    query = request.GET.copy()
-    query.pop("format", None)
-    query.pop("page", None)
     return render(
         request,
         "reservations/unions.html",
@@ -334,9 +332,19 @@ def unions_page(request):
             "year": year,
             "region": region,
             "as_of": as_of,
-            "query": query.urlencode(),
+            **sorting.queries_for(request, sort),
         },
     )
+
+
+UNION_SORTS = {
+    "union": lambda p: p.reservation.unit.code,
+    "staff": lambda p: p.reservation.staff,
+    "target": lambda p: p.reservation.reserved_amount,
+    "completed": lambda p: p.completed,
+    "ratio": lambda p: p.ratio,
+}
+"""The unions list's columns a reader may sort by (its own order: by region, then code)."""
 
 
 def _bulk(request) -> bool:

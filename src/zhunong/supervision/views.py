@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from zhunong import access
+from zhunong import access, sorting
 from zhunong.clock import today
 from zhunong.exports import services as exports
 from zhunong.orgs.views import XLSX, xlsx_response
@@ -87,6 +87,34 @@ def _query(form) -> str:
     return urlencode(
         {"region": data["region"], "year": data["year"], "as_of": data["as_of"].isoformat()}
     )
+
+
+def _sorted_links(form, sort) -> dict:
+    """A page's unit list sorted by a column head: the heads' links (the chosen region, year
+    and date) and the pager's (the same with the sort)."""
+    chosen = _query(form)
+    return {
+        "heads_query": chosen,
+        "sort": sort.param,
+        "sorted_query": chosen + (f"&{urlencode({'sort': sort.param})}" if sort.key else ""),
+    }
+
+
+TIME_PROGRESS_SORTS = {
+    "unit": lambda p: p.key,
+    "reserved": lambda p: p.reserved,
+    "completed": lambda p: p.completed,
+    "actual": lambda p: p.actual,
+    "forecast": lambda p: p.forecast,
+}
+"""序时进度's unit columns a reader may sort by (its own order: the furthest behind first)."""
+
+ASSESSMENT_SORTS = {
+    "rank": lambda s: (s.rank, s.key),
+    "unit": lambda s: s.key,
+    "score": lambda s: s.score,
+}
+"""考核's unit columns a reader may sort by (its own order: by rank)."""
 
 
 @login_required
@@ -267,7 +295,10 @@ def time_progress_page(request):
         target = timeprogress.target_date(region, year)
         deadline = rules_for(region, year).deadline
         rows = timeprogress.time_progress(table, target)
-        units = timeprogress.unit_time_progress(table, target)
+        unit_sort = sorting.chosen(request, TIME_PROGRESS_SORTS)
+        units = sorting.sorted_rows(
+            timeprogress.unit_time_progress(table, target), unit_sort, TIME_PROGRESS_SORTS
+        )
         if request.GET.get("format") == "xlsx":
             title = _("%(r)s %(y)s年序时进度（截至%(d)s）") % {
                 "r": region.name,
@@ -291,6 +322,7 @@ def time_progress_page(request):
             units=_page_of(request, units),
             chart=timeprogress.chart_data(rows),
             query=_query(form),
+            **_sorted_links(form, unit_sort),
             can_set=access.is_finance_over(request.user, region),
             # a refused change shows again with its messages
             settings_form=settings_form
@@ -588,13 +620,17 @@ def assessment_page(request):
         query = request.GET.copy()
         query.pop("format", None)
         query.pop("page", None)
+        unit_sort = sorting.chosen(request, ASSESSMENT_SORTS)
         context.update(
             region=region,
             table=table,
             result=result,
-            units=_page_of(request, result["units"]),
+            units=_page_of(
+                request, sorting.sorted_rows(result["units"], unit_sort, ASSESSMENT_SORTS)
+            ),
             weights_form=weights_form,
             can_set=access.is_finance_over(request.user, region),
             query=query.urlencode(),
+            **_sorted_links(form, unit_sort),
         )
     return render(request, "supervision/assessment.html", context)
