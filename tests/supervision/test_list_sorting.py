@@ -145,3 +145,30 @@ def test_assessment_units_sort_by_code(city_world, client_for):
     codes = unit_codes(page, "rank-units")
     assert len(codes) > 2 and codes == sorted(codes, reverse=True)
     assert "单位 ↓" in page
+
+
+def test_the_import_list_downloads_every_import_in_reach_in_its_order(city_world, client_for):
+    from zhunong.ingest.models import ImportBatch
+
+    for name, region in (("b.xlsx", city_world.city), ("a.xlsx", city_world.erqi)):
+        ImportBatch.objects.create(
+            file_name=name,
+            checksum="2" * 64,
+            size=10,
+            region=region,
+            uploaded_by=city_world.city_finance,
+            state="succeeded",
+            report={"error_count": 0, "anomaly_count": 3},
+        )
+    book = client_for(city_world.js_finance).get("/imports/", {"format": "xlsx"}).content
+    rows = list(load_workbook(io.BytesIO(book)).active.iter_rows(min_row=3, values_only=True))
+    # 金水区's bureau: its own district's import, none of the city's or 二七区's
+    assert [r[2] for r in rows] == ["J-SCH1-export.xlsx"]
+    book = client_for(city_world.city_finance).get("/imports/", {"format": "xlsx", "sort": "file"})
+    ws = load_workbook(io.BytesIO(book.content)).active
+    assert ws["A1"].value.startswith("平台数据导入（导出于")
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    names = [r[2] for r in rows]
+    assert names == sorted(names) and {"a.xlsx", "b.xlsx"} <= set(names)
+    a = next(r for r in rows if r[2] == "a.xlsx")
+    assert (a[3], a[5], a[7], a[9]) == (10, "二七区", "已导入", 3) and a[1].year >= 2026

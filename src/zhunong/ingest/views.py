@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zhunong import access, sorting
@@ -16,6 +17,7 @@ from zhunong.orgs.views import xlsx_response
 from . import services
 from .anomalies import anomalies_in_region
 from .anomaly_export import anomalies_xlsx
+from .batches_export import batches_xlsx
 from .exporter import write_xlsx
 from .forms import UploadForm, YearForm
 from .tasks import run_import
@@ -39,9 +41,11 @@ def import_list(request):
     """The imports in reach, newest first, 30 a page, sorted by a column head."""
     batches = access.visible_import_batches(request.user).select_related("region", "uploaded_by")
     sort = sorting.chosen(request, IMPORT_SORTS)
-    page = Paginator(sorting.ordered(batches, sort, IMPORT_SORTS), 30).get_page(
-        request.GET.get("page")
-    )
+    batches = sorting.ordered(batches, sort, IMPORT_SORTS)
+    if request.GET.get("format") == "xlsx":  # hundreds of imports at most: built at once
+        title = _("平台数据导入（导出于%(d)s）") % {"d": date_format(today(), "Y年n月j日")}
+        return xlsx_response(batches_xlsx(title, batches), f"imports-{today().isoformat()}.xlsx")
+    page = Paginator(batches, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "ingest/import_list.html",
