@@ -6,7 +6,7 @@ or skip a row."""
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ def ordered(queryset, sort: Sort, columns: dict[str, tuple[str, ...]], tie: str 
     sign = "-" if sort.descending else ""
     fields = []
     for name in columns[sort.key]:
-        if queryset.model._meta.get_field(name).null:
+        if not isinstance(name, str):  # an expression, such as `in_order_of`
+            fields.append(name.desc() if sort.descending else name.asc())
+        elif queryset.model._meta.get_field(name).null:
             by = F(name)
             fields.append(by.desc(nulls_last=True) if sort.descending else by.asc(nulls_last=True))
         else:  # as an index has it, so PostgreSQL can read a page of it in order
@@ -45,6 +47,16 @@ def ordered(queryset, sort: Sort, columns: dict[str, tuple[str, ...]], tie: str 
     if sort.descending:
         tie = tie.removeprefix("-") if tie.startswith("-") else "-" + tie
     return queryset.order_by(*fields, tie)
+
+
+def in_order_of(field: str, choices) -> Case:
+    """A choice field sorted in the order its choices are declared (a filing's chain, a unit's
+    kinds), not by the stored codes' spelling, which reads as no order at all in Chinese."""
+    return Case(
+        *(When(**{field: value}, then=Value(n)) for n, value in enumerate(choices.values)),
+        default=Value(len(choices.values)),
+        output_field=IntegerField(),
+    )
 
 
 def sorted_rows(rows: list, sort: Sort, columns: dict) -> list:

@@ -94,7 +94,12 @@ def test_the_unions_list_sorts_by_completed_amount_and_its_download_follows(
     line(other, "GH9", "6000.00", date(2025, 4, 1), ordered=date(2025, 3, 1), channel="union")
     client = client_for(w.js_finance)
     url = "/filings/unions/?year=2025&region=410105&as_of=2025-07-31"
-    for sort, first in (("-completed", "J-SCH2-GH"), ("completed", "J-SCH1-GH")):
+    for sort, first in (
+        ("-completed", "J-SCH2-GH"),
+        ("completed", "J-SCH1-GH"),
+        ("-members", "J-SCH1-GH"),  # 40 members against 10
+        ("members", "J-SCH2-GH"),
+    ):
         page = client.get(f"{url}&sort={sort}").content.decode()
         second = "J-SCH1-GH" if first == "J-SCH2-GH" else "J-SCH2-GH"
         assert page.index(first) < page.index(second)

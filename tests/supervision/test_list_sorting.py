@@ -137,6 +137,21 @@ def test_time_progress_units_sort_by_code_and_the_pager_keeps_it(city_world, cli
     assert "单位（落后的在前）" in own and "单位（落后的在前）" not in by_code
     down = client.get("/supervision/time-progress/", {**QUERY, "sort": "-unit"}).content.decode()
     assert unit_codes(down, "time-progress-units") == codes[::-1]
+    # the download's units sheet in the same order
+    assert '&amp;sort=-unit&amp;format=xlsx"' in down
+    book = client.get("/supervision/time-progress/", {**QUERY, "sort": "-unit", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(book.content))["单位"]
+    assert [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)] == codes[::-1]
+
+
+def test_the_next_page_keeps_the_sort(city_world, client_for, monkeypatch):
+    from zhunong.supervision import views
+
+    monkeypatch.setattr(views, "DETAIL_PAGE", 1)
+    client = client_for(city_world.city_finance)
+    for path in ("/supervision/time-progress/", "/supervision/assessment/"):
+        page = client.get(path, {**QUERY, "sort": "-unit"}).content.decode()
+        assert "sort=-unit&amp;page=2" in page, path
 
 
 def test_assessment_units_sort_by_code(city_world, client_for):
@@ -145,6 +160,36 @@ def test_assessment_units_sort_by_code(city_world, client_for):
     codes = unit_codes(page, "rank-units")
     assert len(codes) > 2 and codes == sorted(codes, reverse=True)
     assert "单位 ↓" in page
+    book = client.get("/supervision/assessment/", {**QUERY, "sort": "-unit", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(book.content))["单位"]
+    assert [r[1] for r in sheet.iter_rows(min_row=3, values_only=True)] == codes
+
+
+def test_a_background_ledger_download_holds_only_the_persons_reach(
+    city_world, client_for, monkeypatch, settings, tmp_path
+):
+    from zhunong.exports import services as exports
+    from zhunong.exports.models import Export
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(exports, "BACKGROUND_FROM", 2)
+    line(city_world.eq_school, "ERQI-9", "9.00", date(2024, 6, 1))
+    client = client_for(city_world.js_finance)
+    client.get("/ledger/", {"year": 2024, "format": "xlsx"})
+    export = Export.objects.get()
+    built = client.get(f"/exports/{export.pk}/download/")
+    ws = load_workbook(io.BytesIO(b"".join(built.streaming_content))).active
+    orders = [r[0] for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(orders) == export.total >= 2 and "ERQI-9" not in orders
+
+
+def test_units_sort_by_kind_in_the_order_kinds_are_declared(world, client_for):
+    from tests.conftest import make_unit
+
+    make_unit("J-UNION", "金水区第一小学工会", world.jinshui, kind="union", owner=world.js_school)
+    page = client_for(world.js_finance).get("/units/", {"sort": "-kind"}).content.decode()
+    kinds = re.findall(r"<td>(预算单位|国有企业|工会)</td>", page)
+    assert kinds[0] == "工会" and kinds[-1] == "预算单位"
 
 
 def test_the_import_list_downloads_every_import_in_reach_in_its_order(city_world, client_for):

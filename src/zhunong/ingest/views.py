@@ -20,6 +20,7 @@ from .anomaly_export import anomalies_xlsx
 from .batches_export import batches_xlsx
 from .exporter import write_xlsx
 from .forms import UploadForm, YearForm
+from .models import ImportBatch
 from .tasks import run_import
 from .template import template_workbook
 
@@ -61,7 +62,7 @@ IMPORT_SORTS = {
     "uploaded": ("created_at",),
     "file": ("file_name",),
     "region": ("region_id",),
-    "state": ("state",),
+    "state": (sorting.in_order_of("state", ImportBatch.State),),
 }
 """The import list's columns a reader may sort by (its own order: newest first)."""
 

@@ -128,10 +128,11 @@ def _download(request, lines, total: int, title: str):
     its page), refused past MAX_ROWS with the way to narrow it."""
     name = f"ledger-{today().isoformat()}.xlsx"
     if total > exporters.MAX_ROWS:
-        messages.error(
+        messages.error(  # the worker's own rendering has no messages: it fails the export
             request,
             _("共 %(n)s 条，超过单个文件的上限 %(max)s 条：请按年度、渠道或单位筛选后再下载。")
             % {"n": intcomma(total), "max": intcomma(exporters.MAX_ROWS)},
+            fail_silently=True,
         )
         query = request.GET.copy()
         query.pop("format", None)

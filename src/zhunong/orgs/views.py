@@ -33,8 +33,8 @@ UNIT_SORTS = {
     "name": ("name",),
     "code": ("code",),
     "region": ("region_id",),
-    "kind": ("kind",),
-    "status": ("status",),
+    "kind": (sorting.in_order_of("kind", UnitKind),),
+    "status": (sorting.in_order_of("status", UnitStatus),),
 }
 """The unit list's columns a reader may sort by (its own order: by region, then code)."""
 

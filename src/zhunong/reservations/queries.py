@@ -148,10 +148,7 @@ class ReviewRow:
     unit_code: str = ""
     status: str = ""
     filed_on: date | None = None
-
-    @property
-    def ratio(self) -> Decimal | None:
-        return self.reserved_amount / self.canteen_total if self.canteen_total else None
+    ratio: Decimal | None = None  # as filed (and shown), not worked out again
 
 
 def review(filings, *, year: int, region=None, status: str = "", flag: str = "", q: str = ""):
@@ -180,6 +177,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             "status",
             "filed_on",
             "unit__code",
+            "ratio",
         )
     )
     last_year = dict(
@@ -205,6 +203,7 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
         state,
         filed_on,
         unit_code,
+        ratio,
     ) in found:
         flags = []
         with_canteen = kind == UnitKind.BUDGET_UNIT and canteen in (*HAS_CANTEEN, "")
@@ -224,7 +223,9 @@ def review(filings, *, year: int, region=None, status: str = "", flag: str = "",
             continue
         if flag and flag not in flags:
             continue
-        rows.append(ReviewRow(filing_id, flags, total, reserved, None, unit_code, state, filed_on))
+        rows.append(
+            ReviewRow(filing_id, flags, total, reserved, None, unit_code, state, filed_on, ratio)
+        )
     totals = {
         "count": len(rows),
         "canteen_total": sum((x.canteen_total for x in rows), Decimal(0)),

@@ -289,12 +289,14 @@ def review_page(request):
 
 REVIEW_PAGE = 100  # filings on one page of the review
 
+STATUS_ORDER = {value: n for n, value in enumerate(Status.values)}  # the chain's order
+
 REVIEW_SORTS = {
     "unit": lambda r: r.unit_code,
     "total": lambda r: r.canteen_total,
     "ratio": lambda r: r.ratio,
     "reserved": lambda r: r.reserved_amount,
-    "status": lambda r: r.status,
+    "status": lambda r: STATUS_ORDER.get(r.status, len(STATUS_ORDER)),
     "filed": lambda r: r.filed_on,
 }
 """The review's columns a reader may sort by (its own order: by region, then unit code): a
@@ -339,7 +341,7 @@ def unions_page(request):
 
 UNION_SORTS = {
     "union": lambda p: p.reservation.unit.code,
-    "staff": lambda p: p.reservation.staff,
+    "members": lambda p: p.reservation.members,
     "target": lambda p: p.reservation.reserved_amount,
     "completed": lambda p: p.completed,
     "ratio": lambda p: p.ratio,

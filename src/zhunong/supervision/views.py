@@ -605,6 +605,12 @@ def assessment_page(request):
                 return redirect(request.get_full_path())
         table = _chosen_table(request, form, region)
         result = assess(table)
+        unit_sort = sorting.chosen(request, ASSESSMENT_SORTS)
+        # the units' sheet of the download follows the page's sort too
+        result = {
+            **result,
+            "units": sorting.sorted_rows(result["units"], unit_sort, ASSESSMENT_SORTS),
+        }
         if request.GET.get("format") == "xlsx":
             title = _("%(r)s %(y)s年度绩效考核（截至%(d)s）") % {
                 "r": region.name,
@@ -620,14 +626,11 @@ def assessment_page(request):
         query = request.GET.copy()
         query.pop("format", None)
         query.pop("page", None)
-        unit_sort = sorting.chosen(request, ASSESSMENT_SORTS)
         context.update(
             region=region,
             table=table,
             result=result,
-            units=_page_of(
-                request, sorting.sorted_rows(result["units"], unit_sort, ASSESSMENT_SORTS)
-            ),
+            units=_page_of(request, result["units"]),
             weights_form=weights_form,
             can_set=access.is_finance_over(request.user, region),
             query=query.urlencode(),
