@@ -156,6 +156,7 @@ LISTS = {
     "filings review": ("/filings/", {"year": 2024, "region": "410100", "format": "xlsx"}),
     "time progress": ("/supervision/time-progress/", {**PARAMS, "format": "xlsx"}),
     "ledger": ("/ledger/", {"year": 2024, "format": "xlsx"}),
+    "assessment": ("/supervision/assessment/", {**PARAMS, "format": "xlsx"}),
 }
 
 

@@ -30,7 +30,14 @@ two; one of a province's hundreds of thousands of records, minutes."""
 
 PROGRESS_EVERY = 2_000
 
-PAGES = {"progress-detail", "filing-review", "time-progress", "ledger-list", "unit-list"}
+PAGES = {
+    "progress-detail",
+    "filing-review",
+    "time-progress",
+    "ledger-list",
+    "unit-list",
+    "assessment",
+}
 """The pages whose downloads may be built in the background (the worker renders nothing else)."""
 
 REUSE_FOR = timedelta(hours=1)

@@ -617,9 +617,17 @@ def assessment_page(request):
                 "y": year,
                 "d": date_format(table.as_of),
             }
+            file_name = f"assessment-{region.code}-{year}.xlsx"
+            total = len(result["units"])
+            if exports.in_background(request, total):  # a province: a row per unit
+                export = exports.export_start(
+                    request, title=title, file_name=file_name, total=total
+                )
+                return redirect("export-detail", export_id=export.pk)
+            result["units"] = exports.counted(request, result["units"])
             return xlsx_response(
                 assessment_xlsx(title, result, table.rows_label, table.rows_are_regions),
-                f"assessment-{region.code}-{year}.xlsx",
+                file_name,
             )
         if request.method != "POST":
             weights_form = WeightsForm(initial=result["weights"])
