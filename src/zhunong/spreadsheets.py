@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -26,6 +28,13 @@ STYLES = ("font", "fill", "border", "alignment", "number_format")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download, its name in UTF-8 (RFC 5987) so Chinese names survive."""
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def formula_like(text: str) -> bool:

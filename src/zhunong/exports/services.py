@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.tasks import task
 from django.urls import resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhunong.daily import again_tomorrow, ensure_waiting
-from zhunong.spreadsheets import XLSX
+from zhunong.spreadsheets import XLSX, xlsx_response
 
 from .models import KEEP_DAYS, Export
 
@@ -73,6 +74,16 @@ def export_start(request, *, title: str, file_name: str, total: int) -> Export:
     )
     build_export.enqueue(export.pk)
     return export
+
+
+def xlsx_download(request, *, title: str, file_name: str, total: int, build):
+    """A page's Excel download of `total` rows: from BACKGROUND_FROM an export for the worker,
+    and the person sent to its page; below, the workbook `build()` makes, at once (a builder
+    walks its rows through `counted`, which tells a worker's export how far it is)."""
+    if in_background(request, total):
+        export = export_start(request, title=title, file_name=file_name, total=total)
+        return redirect("export-detail", export_id=export.pk)
+    return xlsx_response(build(), file_name)
 
 
 def counted(request, rows):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhunong import access, sorting
 from zhunong.clock import today
-from zhunong.orgs.views import xlsx_response
+from zhunong.spreadsheets import xlsx_response
 
 from . import services
 from .anomalies import anomalies_in_region

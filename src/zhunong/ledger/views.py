@@ -12,7 +12,6 @@ from zhunong import access, inputs, sorting
 from zhunong.clock import today
 from zhunong.exports import services as exports
 from zhunong.fields import many
-from zhunong.orgs.views import xlsx_response
 
 from . import exporters, queries
 from .models import Channel
@@ -80,8 +79,8 @@ def ledger_list(request):
         totals = queries.lines_totals(lines)
     # by amount or completion date only a selection small enough to sort whole: a city's year
     # took 4.5 s on the bench (the order number and the order date read their index in order)
-    offered = SORTS if totals["count"] <= SORT_ANY_UP_TO else ALWAYS_SORTED
-    sort = sorting.chosen(request, offered)
+    sort_any = totals["count"] <= SORT_ANY_UP_TO
+    sort = sorting.chosen(request, SORTS if sort_any else ALWAYS_SORTED)
     # ties by order number as the ledger's index has them, so a page is read in order
     lines = sorting.ordered(lines.order_by("-ordered_on", "order_no"), sort, SORTS, "-order_no")
     if request.GET.get("format") == "xlsx":
@@ -105,7 +104,7 @@ def ledger_list(request):
             "typed_year": typed_year if year_error else year,
             "year_error": year_error,
             "search": search,
-            "sort_any": totals["count"] <= SORT_ANY_UP_TO,
+            "sort_any": sort_any,
             **links,
         },
     )
@@ -137,8 +136,9 @@ def _download(request, lines, total: int, title: str):
         query = request.GET.copy()
         query.pop("format", None)
         return redirect(f"{request.path}?{query.urlencode()}")
-    if exports.in_background(request, total):
-        export = exports.export_start(request, title=title, file_name=name, total=total)
-        return redirect("export-detail", export_id=export.pk)
-    rows = exports.counted(request, lines.values_list(*exporters.FIELDS).iterator(2000))
-    return xlsx_response(exporters.ledger_xlsx(title, rows), name)
+
+    def build():
+        rows = lines.values_list(*exporters.FIELDS).iterator(2000)
+        return exporters.ledger_xlsx(title, exports.counted(request, rows))
+
+    return exports.xlsx_download(request, title=title, file_name=name, total=total, build=build)

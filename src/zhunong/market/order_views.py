@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from zhunong import access
 from zhunong.clock import today
 from zhunong.ledger.models import Channel
-from zhunong.orgs.views import xlsx_response
+from zhunong.spreadsheets import xlsx_response
 
 from . import checkout, contracts, lifecycle, orderqueries, paymentclock
 from .models import OrderState, PaymentMode, RefundState

@@ -1,12 +1,9 @@
 """Unit and account pages: parse, call a service or query, render."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,20 +11,13 @@ from django.views.decorators.http import require_POST
 
 from zhunong import access, sorting
 from zhunong.clock import today
-from zhunong.spreadsheets import XLSX
+from zhunong.exports import services as exports
+from zhunong.spreadsheets import xlsx_response
 from zhunong.web.forms import add_service_errors
 
 from . import exporters, forms, queries, services
 from .bulk_accounts import BulkError, accounts_bulk_open, template_workbook
 from .models import Canteen, UnitKind, UnitStatus
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    """A workbook as a download, its name in UTF-8 (RFC 5987) so Chinese names survive."""
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
 
 UNIT_SORTS = {
     "name": ("name",),
@@ -76,19 +66,23 @@ def unit_list(request):
 
 def _units_download(request, units):
     """Every unit found, as Excel: at once when few, built by the worker from 5,000."""
-    from zhunong.exports import services as exports
-
     total = units.count()
     title = _("单位名单（%(n)s 个，导出于%(d)s）") % {
         "n": total,
         "d": date_format(today(), "Y年n月j日"),
     }
-    name = f"units-{today().isoformat()}.xlsx"
-    if exports.in_background(request, total):
-        export = exports.export_start(request, title=title, file_name=name, total=total)
-        return redirect("export-detail", export_id=export.pk)
-    rows = exports.counted(request, units.values_list(*exporters.FIELDS).iterator(2000))
-    return xlsx_response(exporters.units_xlsx(title, rows), name)
+
+    def build():
+        rows = units.values_list(*exporters.FIELDS).iterator(2000)
+        return exporters.units_xlsx(title, exports.counted(request, rows))
+
+    return exports.xlsx_download(
+        request,
+        title=title,
+        file_name=f"units-{today().isoformat()}.xlsx",
+        total=total,
+        build=build,
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from zhunong import access, inputs, sorting
 from zhunong.clock import today
 from zhunong.exports import services as exports
 from zhunong.orgs.models import HAS_CANTEEN, Canteen, UnitKind
-from zhunong.orgs.views import xlsx_response
+from zhunong.spreadsheets import xlsx_response
 from zhunong.web.forms import add_service_errors
 
 from . import reminders, services
@@ -253,13 +253,15 @@ def review_page(request):
             "where": region.name if region else "",
             "y": year,
         }
-        if exports.in_background(request, len(rows)):  # a province's filings: tens of thousands
-            export = exports.export_start(
-                request, title=title, file_name=f"{title}.xlsx", total=len(rows)
-            )
-            return redirect("export-detail", export_id=export.pk)
-        workbook = reservations_xlsx(title, rows, each=lambda r: exports.counted(request, r))
-        return xlsx_response(workbook, f"{title}.xlsx")
+        return exports.xlsx_download(
+            request,
+            title=title,
+            file_name=f"{title}.xlsx",
+            total=len(rows),  # a province's filings: tens of thousands
+            build=lambda: reservations_xlsx(
+                title, rows, each=lambda r: exports.counted(request, r)
+            ),
+        )
     missing = not_filed(request.user, year=year, region=region)
     # a city's filings run to thousands: the flags and totals cover them all, the page shows 100
     page = Paginator(rows, REVIEW_PAGE).get_page(request.GET.get("page"))

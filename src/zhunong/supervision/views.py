@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from zhunong import access, sorting
 from zhunong.clock import today
 from zhunong.exports import services as exports
-from zhunong.orgs.views import XLSX, xlsx_response
 from zhunong.reservations.rules import rules_for
+from zhunong.spreadsheets import XLSX, xlsx_response
 from zhunong.web.forms import add_service_errors
 
 from . import notices as notices_module
@@ -192,13 +192,15 @@ def progress_detail(request):
         # the sheet's first line names its cut-off date, whichever way it is built: a file
         # passed on without its page must still say what date its records stop at
         sheet_title = f"{title}（截至{date_format(table.as_of, 'Y年n月j日')}）"
-        if exports.in_background(request, total):  # a province's figure: hundreds of thousands
-            export = exports.export_start(
-                request, title=sheet_title, file_name=file_name, total=total
-            )
-            return redirect("export-detail", export_id=export.pk)
-        rows = exports.counted(request, records.rows())
-        return xlsx_response(records_xlsx(sheet_title, records.header, rows), file_name)
+        return exports.xlsx_download(  # a province's figure: hundreds of thousands
+            request,
+            title=sheet_title,
+            file_name=file_name,
+            total=total,
+            build=lambda: records_xlsx(
+                sheet_title, records.header, exports.counted(request, records.rows())
+            ),
+        )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     for key in ("format", "page", "sort"):
@@ -306,13 +308,13 @@ def time_progress_page(request):
                 "d": date_format(table.as_of),
             }
             file_name = f"time-progress-{region.code}-{table.as_of.isoformat()}.xlsx"
-            if exports.in_background(request, len(units)):  # a province: one row per unit
-                export = exports.export_start(
-                    request, title=title, file_name=file_name, total=len(units)
-                )
-                return redirect("export-detail", export_id=export.pk)
-            workbook = time_progress_xlsx(title, rows, exports.counted(request, units))
-            return xlsx_response(workbook, file_name)
+            return exports.xlsx_download(  # a province: one row per unit
+                request,
+                title=title,
+                file_name=file_name,
+                total=len(units),
+                build=lambda: time_progress_xlsx(title, rows, exports.counted(request, units)),
+            )
         context.update(
             region=region,
             table=table,
@@ -618,16 +620,17 @@ def assessment_page(request):
                 "d": date_format(table.as_of),
             }
             file_name = f"assessment-{region.code}-{year}.xlsx"
-            total = len(result["units"])
-            if exports.in_background(request, total):  # a province: a row per unit
-                export = exports.export_start(
-                    request, title=title, file_name=file_name, total=total
-                )
-                return redirect("export-detail", export_id=export.pk)
-            result["units"] = exports.counted(request, result["units"])
-            return xlsx_response(
-                assessment_xlsx(title, result, table.rows_label, table.rows_are_regions),
-                file_name,
+            return exports.xlsx_download(  # a province: a row per unit
+                request,
+                title=title,
+                file_name=file_name,
+                total=len(result["units"]),
+                build=lambda: assessment_xlsx(
+                    title,
+                    {**result, "units": exports.counted(request, result["units"])},
+                    table.rows_label,
+                    table.rows_are_regions,
+                ),
             )
         if request.method != "POST":
             weights_form = WeightsForm(initial=result["weights"])
